@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Settings every Swift target shares: Swift 6 mode (strict concurrency) plus a few stricter upcoming features.
 let strictSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(

@@ -26,7 +26,7 @@ public struct Credentials: Sendable, Equatable {
 
 /// A source of credentials (environment, shared files, instance role, assumed role, or a chain of these).
 public protocol CredentialsProvider: Sendable {
-    /// A short name for logs and for the "tried" list of `AWSError.noCredentials`, e.g. `environment`.
+    /// A short name for logs and for the "tried" list of `AWSError.noCredentials`, for example `environment`.
     var name: String { get }
     /// Current credentials, refreshed as needed.
     ///

@@ -1,4 +1,3 @@
-
 /// One HTTP header field, kept in the order it was added (names may repeat).
 public struct HTTPField: Sendable, Equatable, Hashable {
     /// The field name as given; comparisons elsewhere are case-insensitive.
@@ -15,7 +14,7 @@ public struct HTTPField: Sendable, Equatable, Hashable {
 
 /// An HTTP request as it will be sent on the wire.
 public struct HTTPRequest: Sendable, Equatable {
-    /// The method, e.g. `GET`, `POST`, `PUT`.
+    /// The method, for example `GET`, `POST`, `PUT`.
     public var method: String
     /// The absolute `http://` or `https://` URL, path and query already percent-encoded as they are sent.
     public var url: String
@@ -41,7 +40,7 @@ public struct HTTPRequest: Sendable, Equatable {
 
 /// An HTTP response: status, header fields and the whole body.
 public struct HTTPResponse: Sendable, Equatable {
-    /// The HTTP status code, e.g. 200.
+    /// The HTTP status code, for example 200.
     public var status: Int
     /// Header fields in order.
     public var headers: [HTTPField]

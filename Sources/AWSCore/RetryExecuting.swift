@@ -2,7 +2,7 @@
 public protocol RetryExecuting: Sendable {
     /// Runs `body` until it succeeds, fails with a non-retryable error, or the retry budget or deadline runs out.
     ///
-    /// `operation` names the call (e.g. `iam:ListUsers`) for errors and logs.
+    /// `operation` names the call (for example `iam:ListUsers`) for errors and logs.
     func run<T>(_ operation: String, _ body: () throws -> T) throws -> T
 }
 

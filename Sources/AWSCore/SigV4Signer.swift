@@ -11,9 +11,9 @@
 public struct SigV4Signer: Sendable {
     /// The credentials to sign with.
     public var credentials: Credentials
-    /// The signing region, e.g. `us-east-1`.
+    /// The signing region, for example `us-east-1`.
     public var region: String
-    /// The signing service name, e.g. `iam`, `sts`, `ec2`.
+    /// The signing service name, for example `iam`, `sts`, `ec2`.
     public var service: String
 
     /// Creates a signer for one credential scope.
