@@ -8,7 +8,7 @@
 public struct Credentials: Sendable, Equatable {
     /// The access key id (`AKIA…` or `ASIA…`).
     public var accessKeyID: String
-    /// The secret access key. Never logged.
+    /// The secret access key; never logged.
     public var secretAccessKey: String
     /// The session token of temporary credentials.
     public var sessionToken: String?
