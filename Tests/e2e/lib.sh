@@ -1,0 +1,51 @@
+# Helpers for end-to-end tests. Sourced by Tests/e2e/test_*.sh, which scripts/e2e-run runs inside
+# scripts/sandbox (private mount, network and PID namespaces: nothing here reaches the machine or the network).
+set -euo pipefail
+
+if [[ ${EC2SSH_IN_SANDBOX:-} != 1 ]]; then
+    echo "e2e: refusing to run outside scripts/sandbox" >&2
+    exit 2
+fi
+: "${EC2SSH_REPO:?run through scripts/e2e-run}"
+: "${EC2SSH_BIN_DIR:?run through scripts/e2e-run}"
+
+export AWS_EC2_METADATA_DISABLED=true
+
+# fail MESSAGE: print and exit non-zero.
+fail() {
+    echo "FAILED: $*" >&2
+    exit 1
+}
+
+# assert_eq EXPECTED ACTUAL [WHAT]
+assert_eq() {
+    [[ $1 == "$2" ]] || fail "${3:-value}: expected [$1], got [$2]"
+}
+
+# assert_contains HAYSTACK NEEDLE [WHAT]
+assert_contains() {
+    [[ $1 == *"$2"* ]] || fail "${3:-output} does not contain [$2]: [$1]"
+}
+
+# assert_not_contains HAYSTACK NEEDLE [WHAT]
+assert_not_contains() {
+    [[ $1 != *"$2"* ]] || fail "${3:-output} unexpectedly contains [$2]: [$1]"
+}
+
+# start_moto: start moto inside the sandbox with signature checking on and export EC2SSH_TEST_* and AWS_* for it.
+start_moto() {
+    local envfile
+    envfile=$(mktemp /tmp/ec2ssh-e2e-moto.XXXXXX)
+    MOTO_LOG=$(mktemp /tmp/ec2ssh-e2e-moto-log.XXXXXX) "$EC2SSH_REPO/scripts/moto-up" "$envfile"
+    # shellcheck disable=SC1090
+    . "$envfile"
+    export AWS_ACCESS_KEY_ID=$EC2SSH_TEST_ACCESS_KEY_ID
+    export AWS_SECRET_ACCESS_KEY=$EC2SSH_TEST_SECRET_ACCESS_KEY
+    export AWS_ENDPOINT_URL=$EC2SSH_TEST_MOTO_URL
+    export AWS_REGION=us-east-1
+}
+
+# aws_cli ARGS...: run the AWS CLI (boto3 via python) against moto as the admin user.
+aws_py() {
+    python3 - "$@"
+}
