@@ -1,6 +1,6 @@
 import CCurl
 
-/// The real `HTTPTransport`: one HTTP/1.1 or HTTP/2 exchange over the system libcurl per `send`.
+/// The real `HTTPTransport`: one HTTP exchange over the system libcurl per `send`.
 ///
 /// Proxy settings come only from the `environment` given to `init` (`https_proxy`/`HTTPS_PROXY` for https
 /// URLs, `http_proxy`/`HTTP_PROXY` for http URLs, `no_proxy`/`NO_PROXY`, lowercase first), never from the
@@ -18,6 +18,8 @@ public struct CurlTransport: HTTPTransport {
     public let maximumResponseBytes: Int
 
     /// Creates a transport that takes its proxy settings from `environment`.
+    ///
+    /// Other variables in `environment` are ignored; `maximumResponseBytes` caps every response body.
     public init(environment: [String: String], maximumResponseBytes: Int = Self.defaultMaximumResponseBytes) {
         let proxyNames: Set = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"]
         self.proxyEnvironment = environment.filter { proxyNames.contains($0.key) }
@@ -71,7 +73,9 @@ public struct CurlTransport: HTTPTransport {
         try handle.set(CURLOPT_SSL_VERIFYHOST, 2)
         try handle.set(CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMilliseconds)
         try handle.set(CURLOPT_TIMEOUT_MS, options.totalTimeoutMilliseconds)
-        try handle.set(CURLOPT_MAXFILESIZE_LARGE, size: Int64(maximumResponseBytes))
+        if maximumResponseBytes > 0 {  // 0 would mean "no limit" to libcurl; the write callback caps anyway
+            try handle.set(CURLOPT_MAXFILESIZE_LARGE, size: Int64(maximumResponseBytes))
+        }
         try handle.set(CURLOPT_WRITEFUNCTION, callback: CurlResponseCollector.bodyCallback)
         try handle.set(CURLOPT_WRITEDATA, pointer: collector.opaquePointer)
         try handle.set(CURLOPT_HEADERFUNCTION, callback: CurlResponseCollector.headerCallback)
@@ -106,8 +110,10 @@ public struct CurlTransport: HTTPTransport {
         let target = "\(options.method) to \(options.host)\(options.proxyForMessages)"
         let cause = CurlHandle.describe(code) + (curlDetail.isEmpty ? "" : ": \(curlDetail)")
         if code == CURLE_OPERATION_TIMEDOUT {
+            let connectLimitRanOut =
+                !connected && options.connectTimeoutMilliseconds < options.totalTimeoutMilliseconds
             let limit =
-                connected
+                !connectLimitRanOut
                 ? "the total time limit of \(Self.seconds(options.totalTimeoutMilliseconds))"
                 : "the connect time limit of \(Self.seconds(options.connectTimeoutMilliseconds)) "
                     + "(total limit \(Self.seconds(options.totalTimeoutMilliseconds)))"

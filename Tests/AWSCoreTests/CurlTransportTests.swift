@@ -145,6 +145,17 @@ import Testing
         #expect(response.status == 200)
     }
 
+    @Test func redirectsAreReturnedNotFollowed() throws {
+        let elsewhere = try server(.respond(status: 200))
+        defer { elsewhere.stop() }
+        let server = try server(.respond(status: 302, headers: [HTTPField("Location", elsewhere.baseURL + "/next")]))
+        defer { server.stop() }
+        let response = try transport.send(HTTPRequest(method: "GET", url: server.baseURL + "/"), timeouts: relaxed)
+        #expect(response.status == 302)
+        #expect(response.header("Location") == elsewhere.baseURL + "/next")
+        #expect(elsewhere.requests.isEmpty)
+    }
+
     @Test func keepsOnlyTheFinalHeaderBlock() throws {
         let raw =
             "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
