@@ -1,0 +1,144 @@
+import CCurl
+
+/// The real `HTTPTransport`: one HTTP exchange over the system libcurl per `send`.
+///
+/// Proxy settings come only from the `environment` given to `init` (`https_proxy`/`HTTPS_PROXY` for https
+/// URLs, `http_proxy`/`HTTP_PROXY` for http URLs, `no_proxy`/`NO_PROXY`, lowercase first), never from the
+/// process environment. Only http and https are spoken, redirects are not followed, TLS peer and host
+/// verification use the system CA store, and the whole response is kept in memory up to
+/// `maximumResponseBytes`. Each `send` uses its own libcurl easy handle, so one value can be used from
+/// several threads at once.
+public struct CurlTransport: HTTPTransport {
+    /// The default cap on a response body: 16 MiB.
+    public static let defaultMaximumResponseBytes = 16 << 20
+
+    /// The proxy settings (and only those) taken from the environment given to `init`.
+    let proxyEnvironment: [String: String]
+    /// The largest response body accepted; a larger one fails the request with `AWSError.transport`.
+    public let maximumResponseBytes: Int
+
+    /// Creates a transport that takes its proxy settings from `environment`.
+    ///
+    /// Other variables in `environment` are ignored; `maximumResponseBytes` caps every response body.
+    public init(environment: [String: String], maximumResponseBytes: Int = Self.defaultMaximumResponseBytes) {
+        let proxyNames: Set = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"]
+        self.proxyEnvironment = environment.filter { proxyNames.contains($0.key) }
+        self.maximumResponseBytes = max(0, maximumResponseBytes)
+    }
+
+    /// Sends `request` and returns whatever HTTP response arrived, within `timeouts`.
+    ///
+    /// Throws `AWSError.configuration` for a request that must not be sent (see `CurlRequestOptions`),
+    /// `AWSError.timeout` when a time limit ran out and `AWSError.transport` for any other failure.
+    public func send(_ request: HTTPRequest, timeouts: HTTPTimeouts) throws -> HTTPResponse {
+        let options = try CurlRequestOptions(request: request, timeouts: timeouts, environment: proxyEnvironment)
+        let handle = try CurlHandle()
+        let collector = CurlResponseCollector(maximumBodyBytes: maximumResponseBytes)
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        defer { errorBuffer.deallocate() }
+
+        let code: CURLcode = try withExtendedLifetime(collector) {
+            try configure(handle, options, request.body, collector, errorBuffer)
+            return handle.perform()
+        }
+        let curlDetail = String(cString: errorBuffer)
+        guard code == CURLE_OK else {
+            throw failure(
+                code, curlDetail, options, collector, connected: (handle.info(size: CURLINFO_CONNECT_TIME_T) ?? 0) > 0)
+        }
+        guard let status = handle.info(CURLINFO_RESPONSE_CODE), status > 0 else {
+            throw AWSError.transport(
+                detail: "\(options.method) to \(options.host)\(options.proxyForMessages) ended without an HTTP status"
+            )
+        }
+        return HTTPResponse(status: status, headers: collector.headers, body: collector.body)
+    }
+
+    private func configure(
+        _ handle: CurlHandle, _ options: CurlRequestOptions, _ body: [UInt8], _ collector: CurlResponseCollector,
+        _ errorBuffer: UnsafeMutablePointer<CChar>
+    ) throws {
+        try handle.set(CURLOPT_NOSIGNAL, 1)
+        try handle.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
+        try handle.set(CURLOPT_URL, options.url)
+        try handle.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        try handle.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        try handle.set(CURLOPT_FOLLOWLOCATION, 0)
+        try handle.set(CURLOPT_PATH_AS_IS, 1)
+        try handle.set(CURLOPT_PROXY, options.proxy)
+        try handle.set(CURLOPT_NOPROXY, options.noProxy)
+        try handle.set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        try handle.set(CURLOPT_SSL_VERIFYPEER, 1)
+        try handle.set(CURLOPT_SSL_VERIFYHOST, 2)
+        try handle.set(CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMilliseconds)
+        try handle.set(CURLOPT_TIMEOUT_MS, options.totalTimeoutMilliseconds)
+        if maximumResponseBytes > 0 {  // 0 would mean "no limit" to libcurl; the write callback caps anyway
+            try handle.set(CURLOPT_MAXFILESIZE_LARGE, size: Int64(maximumResponseBytes))
+        }
+        try handle.set(CURLOPT_WRITEFUNCTION, callback: CurlResponseCollector.bodyCallback)
+        try handle.set(CURLOPT_WRITEDATA, pointer: collector.opaquePointer)
+        try handle.set(CURLOPT_HEADERFUNCTION, callback: CurlResponseCollector.headerCallback)
+        try handle.set(CURLOPT_HEADERDATA, pointer: collector.opaquePointer)
+        try handle.setHeaders(options.headerLines)
+
+        switch options.methodMode {
+        case .head:
+            try handle.set(CURLOPT_NOBODY, 1)
+        case .withoutBody(let customMethod):
+            try handle.set(CURLOPT_HTTPGET, 1)
+            if let customMethod {
+                try handle.set(CURLOPT_CUSTOMREQUEST, customMethod)
+            }
+        case .withBody(let customMethod):
+            try handle.set(CURLOPT_POSTFIELDSIZE_LARGE, size: Int64(body.count))
+            // COPYPOSTFIELDS copies the bytes now; it needs a valid pointer even for an empty body.
+            let bytes: [UInt8] = body.isEmpty ? [0] : body
+            try bytes.withUnsafeBytes { buffer in
+                try handle.set(CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+            }
+            if let customMethod {
+                try handle.set(CURLOPT_CUSTOMREQUEST, customMethod)
+            }
+        }
+    }
+
+    private func failure(
+        _ code: CURLcode, _ curlDetail: String, _ options: CurlRequestOptions, _ collector: CurlResponseCollector,
+        connected: Bool
+    ) -> AWSError {
+        let target = "\(options.method) to \(options.host)\(options.proxyForMessages)"
+        let cause = CurlHandle.describe(code) + (curlDetail.isEmpty ? "" : ": \(curlDetail)")
+        if code == CURLE_OPERATION_TIMEDOUT {
+            let connectLimitRanOut =
+                !connected && options.connectTimeoutMilliseconds < options.totalTimeoutMilliseconds
+            let limit =
+                !connectLimitRanOut
+                ? "the total time limit of \(Self.seconds(options.totalTimeoutMilliseconds))"
+                : "the connect time limit of \(Self.seconds(options.connectTimeoutMilliseconds)) "
+                    + "(total limit \(Self.seconds(options.totalTimeoutMilliseconds)))"
+            return .timeout(detail: "\(target) did not complete within \(limit); \(cause)")
+        }
+        if collector.bodyLimitExceeded || code == CURLE_FILESIZE_EXCEEDED {
+            return .transport(
+                detail:
+                    "\(target): the response body is larger than the limit of \(maximumResponseBytes) bytes; \(cause)"
+            )
+        }
+        if collector.headerLimitExceeded {
+            return .transport(
+                detail:
+                    "\(target): the response headers are larger than \(collector.maximumHeaderBytes) bytes; \(cause)"
+            )
+        }
+        let advice =
+            options.proxy.isEmpty
+            ? "check that the host is reachable from this machine"
+            : "check that the proxy is reachable and the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)"
+        return .transport(detail: "\(target) failed: \(cause); \(advice)")
+    }
+
+    private static func seconds(_ milliseconds: Int) -> String {
+        milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(Double(milliseconds) / 1000) s"
+    }
+}
