@@ -117,7 +117,7 @@ public final class IMDSClient: Sendable {
     /// The name of the IAM role attached to the instance, or `nil` when there is none.
     public func roleName() throws -> String? {
         guard let list = try getIfPresent("/latest/meta-data/iam/security-credentials/") else { return nil }
-        let first = list.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { trimmed(String($0)) }
+        let first = list.split(whereSeparator: \.isNewline).map { trimmed(String($0)) }
             .first { !$0.isEmpty }
         return first
     }

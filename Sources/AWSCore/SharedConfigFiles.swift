@@ -109,7 +109,7 @@ public struct SharedConfigFiles: Sendable, Equatable {
         var inSkippedSection = false
         var propertyIndent: Int?
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let indent = line.prefix { $0 == " " || $0 == "\t" }.count
