@@ -8,7 +8,8 @@ import Testing
             "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token",
         ])
         let credentials = try #require(try provider.credentials())
-        #expect(credentials == Credentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "token"))
+        #expect(
+            credentials == Credentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "token"))
     }
 
     @Test(arguments: [nil, ""])

@@ -1,11 +1,12 @@
+import Testing
+
+@testable import AWSCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import Testing
-
-@testable import AWSCore
 
 @Suite struct IMDSClientTests {
     static let base = "http://127.0.0.1:5104"
@@ -64,8 +65,9 @@ import Testing
         expectToken("new")
         expectGet("/a", body: "ok")
         #expect(try client.get("/a") == "ok")
-        #expect(transport.lines == ["PUT \(Self.base)/latest/api/token", "GET \(Self.base)/a"]
-            + ["PUT \(Self.base)/latest/api/token", "GET \(Self.base)/a"])
+        #expect(
+            transport.lines == ["PUT \(Self.base)/latest/api/token", "GET \(Self.base)/a"]
+                + ["PUT \(Self.base)/latest/api/token", "GET \(Self.base)/a"])
         #expect(transport.requests[3].header("X-aws-ec2-metadata-token") == "new")
     }
 
