@@ -50,9 +50,9 @@ public final class InstanceRoleCredentialsProvider: CredentialsProvider {
                 cached.withLock { $0 = fresh }
             }
             return .found(fresh)
-        } catch let error as AWSError {
+        } catch {
             if let stillValid { return .found(stillValid) }
-            switch error {
+            switch error as? AWSError {
             case .transport, .timeout:
                 return .unavailable(reason: "metadata service unreachable: \(error)")
             default:
