@@ -66,6 +66,11 @@ public final class IMDSClient: Sendable {
 
     /// The body of `GET path` as text, or `nil` when IMDS answers 404.
     public func getIfPresent(_ path: String) throws -> String? {
+        guard endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") else {
+            throw AWSError.configuration(
+                detail: "IMDS endpoint '\(endpoint)' is not an http:// URL; fix AWS_EC2_METADATA_SERVICE_ENDPOINT, "
+                    + "for example http://169.254.169.254")
+        }
         var response = try send(path: path, token: token())
         if response.status == 401 {
             discardToken()

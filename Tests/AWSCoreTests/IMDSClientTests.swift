@@ -226,6 +226,18 @@ import Testing
         #expect(transport.requests.isEmpty)
     }
 
+    @Test(arguments: ["169.254.169.254", "ftp://127.0.0.1", ""])
+    func endpointWithoutHTTPIsAConfigurationError(endpoint: String) {
+        let client = IMDSClient(endpoint: endpoint, transport: transport, time: clock)
+        #expect {
+            _ = try client.instanceID()
+        } throws: { error in
+            guard case AWSError.configuration(let detail) = error else { return false }
+            return detail.contains("AWS_EC2_METADATA_SERVICE_ENDPOINT")
+        }
+        #expect(transport.requests.isEmpty)
+    }
+
     @Test(arguments: ["true", "TRUE", "True"])
     func disabled(value: String) {
         let environment = ["AWS_EC2_METADATA_DISABLED": value, "AWS_EC2_METADATA_SERVICE_ENDPOINT": Self.base]
