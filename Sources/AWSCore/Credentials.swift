@@ -22,6 +22,22 @@ public struct Credentials: Sendable, Equatable {
         self.sessionToken = sessionToken
         self.expiration = expiration
     }
+
+    /// Whether these credentials still have more than `margin` seconds left at `now`.
+    ///
+    /// Credentials without an expiry (long-term keys) are always fresh.
+    public func isFresh(at now: Date, margin: Double) -> Bool {
+        guard let expiration else { return true }
+        return expiration.timeIntervalSince(now) > margin
+    }
+}
+
+/// The outcome of asking one credentials source: credentials, or why it has none.
+public enum CredentialsLookup: Sendable, Equatable {
+    /// The source had credentials.
+    case found(Credentials)
+    /// The source has nothing; `reason` says why, for example `AWS_ACCESS_KEY_ID not set`.
+    case unavailable(reason: String)
 }
 
 /// A source of credentials (environment, shared files, instance role, assumed role, or a chain of these).
@@ -32,4 +48,16 @@ public protocol CredentialsProvider: Sendable {
     ///
     /// Returns `nil` when this source has none (so a chain moves on), throws when the source exists but fails.
     func credentials() throws -> Credentials?
+    /// Current credentials, or the reason this source has none (for the "tried" list of a chain).
+    ///
+    /// Throws when the source exists but fails. The default calls `credentials()`.
+    func lookupCredentials() throws -> CredentialsLookup
+}
+
+extension CredentialsProvider {
+    /// Calls `credentials()` and reports a generic reason when it returns `nil`.
+    public func lookupCredentials() throws -> CredentialsLookup {
+        if let credentials = try credentials() { return .found(credentials) }
+        return .unavailable(reason: "no credentials")
+    }
 }
