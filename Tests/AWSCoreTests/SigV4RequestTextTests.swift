@@ -76,7 +76,10 @@ struct SigV4RequestText: Equatable {
     @Test func foldsContinuationLinesAndKeepsDuplicates() throws {
         let parsed = try SigV4RequestText(
             Array("GET / HTTP/1.1\nHost:h\nA:v1\n  v2\nA:v3\nB:x:y\n\nbody\nline".utf8))
-        #expect(parsed.headers == [HTTPField("Host", "h"), HTTPField("A", "v1   v2"), HTTPField("A", "v3"), HTTPField("B", "x:y")])
+        #expect(
+            parsed.headers == [
+                HTTPField("Host", "h"), HTTPField("A", "v1   v2"), HTTPField("A", "v3"), HTTPField("B", "x:y"),
+            ])
         #expect(parsed.body == Array("body\nline".utf8))
     }
 
