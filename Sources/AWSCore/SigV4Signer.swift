@@ -85,9 +85,12 @@ public struct SigV4Signer: Sendable {
     /// Stage 1: the canonical request and the `;`-joined list of signed header names.
     ///
     /// Signs every header of `request` except `Authorization`; the payload hash is the value of an
-    /// `x-amz-content-sha256` header when there is one, else the SHA-256 of the body.
+    /// `x-amz-content-sha256` header when there is one, else the SHA-256 of the body. Throws
+    /// `AWSError.configuration` for a header that cannot be sent as it is signed (an empty name, a name with
+    /// spaces, `:` or control characters, a value with a line break or NUL).
     public func canonicalRequest(_ request: HTTPRequest) throws -> (text: String, signedHeaders: String) {
         let parts = try SigV4URL(request.url, normalizePath: normalizesPath)
+        try SigV4Signer.validate(request.headers)
         let headers = SigV4Signer.canonicalHeaders(request.headers)
         let payloadHash = request.header("x-amz-content-sha256") ?? Digest.hex(Digest.sha256(request.body))
         let text = [
@@ -139,6 +142,21 @@ public struct SigV4Signer: Sendable {
     /// `YYYYMMDD` in UTC.
     public static func day(_ date: Date) -> String {
         UTCComponents(date).day
+    }
+
+    /// Throws `AWSError.configuration` for a header name or value that would not reach AWS as it is signed.
+    static func validate(_ fields: [HTTPField]) throws {
+        for field in fields {
+            if field.name.isEmpty || field.name.utf8.contains(where: { $0 <= 0x20 || $0 == 0x3a || $0 == 0x7f }) {
+                throw AWSError.configuration(
+                    detail: "cannot sign request: header name '\(field.name)' is empty or has spaces, ':' or "
+                        + "control characters")
+            }
+            if field.value.utf8.contains(where: { $0 == 0x0a || $0 == 0x0d || $0 == 0 }) {
+                throw AWSError.configuration(
+                    detail: "cannot sign request: the value of header \(field.name) has a line break or NUL byte")
+            }
+        }
     }
 
     /// The canonical header block (`name:value\n` per name, sorted) and the `;`-joined signed header names.

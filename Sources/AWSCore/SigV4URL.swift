@@ -27,6 +27,10 @@ struct SigV4URL {
         if authority.isEmpty {
             throw AWSError.configuration(detail: "cannot sign request: URL '\(url)' has no host")
         }
+        if authority.contains("@") {
+            throw AWSError.configuration(
+                detail: "cannot sign request: URL '\(url)' has a user name; AWS requests carry none")
+        }
         let pathAndQuery = rest[authorityEnd...]
         let queryStart = pathAndQuery.firstIndex(of: "?")
         let rawPath = String(pathAndQuery[..<(queryStart ?? pathAndQuery.endIndex)])

@@ -149,7 +149,9 @@ import Testing
                 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
-    @Test(arguments: ["example.com/", "ftp://example.com/", "https://", "https:///path", "https://h/a#frag", ""])
+    @Test(arguments: [
+        "example.com/", "ftp://example.com/", "https://", "https:///path", "https://h/a#frag", "", "https://user@h/",
+    ])
     func unusableURLsAreConfigurationErrors(url: String) {
         let signer = SigV4Signer(credentials: Self.docsCredentials, region: "us-east-1", service: "iam")
         #expect(throws: AWSError.self) {
@@ -180,5 +182,20 @@ import Testing
         #expect(url.contains("&X-Amz-Expires=604800&X-Amz-Signature="))
         #expect(SigV4Signer.appending([("a", "b c")], to: "https://h/?") == "https://h/?a=b%20c")
         #expect(SigV4Signer.appending([("a", "/")], to: "https://h/") == "https://h/?a=%2F")
+    }
+
+    @Test(arguments: [
+        HTTPField("X-Evil", "a\r\nInjected: yes"),
+        HTTPField("X-Evil", "a\nb"),
+        HTTPField("X-Nul", "a\u{0}b"),
+        HTTPField("", "v"),
+        HTTPField("Bad Name", "v"),
+        HTTPField("Bad:Name", "v"),
+    ])
+    func headersThatCannotBeSentAsSignedAreRejected(field: HTTPField) {
+        let signer = SigV4Signer(credentials: Self.docsCredentials, region: "us-east-1", service: "iam")
+        let request = HTTPRequest(method: "GET", url: "https://iam.amazonaws.com/", headers: [field])
+        #expect(throws: AWSError.self) { try signer.signed(request, date: Self.docsDate) }
+        #expect(throws: AWSError.self) { try signer.presigned(request, date: Self.docsDate, expires: 60) }
     }
 }
