@@ -23,10 +23,12 @@ enum SigV4Suite {
             let path = String(cString: value)
             if !path.isEmpty { return path }
         }
-        var components = "\(#filePath)".split(separator: "/").map(String.init)
-        components.removeLast(3)  // SigV4SuiteTests.swift, AWSCoreTests, Tests
+        let file = "\(#filePath)"
+        let root = file.hasPrefix("/") ? "/" : ""
+        var components = file.split(separator: "/").map(String.init)
+        components.removeLast(min(3, components.count))  // SigV4SuiteTests.swift, AWSCoreTests, Tests
         while !components.isEmpty {
-            let candidate = "/" + (components + ["shared", "fixtures", "aws-sigv4-test-suite"]).joined(separator: "/")
+            let candidate = root + (components + ["shared", "fixtures", "aws-sigv4-test-suite"]).joined(separator: "/")
             if isDirectory(candidate) { return candidate }
             components.removeLast()
         }
