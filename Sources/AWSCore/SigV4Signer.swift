@@ -6,77 +6,108 @@
 
 /// Signs HTTP requests with AWS Signature Version 4, in numbered stages that are each testable on their own.
 ///
-/// Only the headers the request carries are signed (plus `host` and `x-amz-date`, which signing adds when
-/// missing). The signing date is always a parameter; the signer never reads the clock.
+/// Only the headers the request carries are signed (plus `host`, `x-amz-date` and, for temporary credentials,
+/// `x-amz-security-token`, which signing adds). The signing date is always a parameter; the signer never reads
+/// the clock. Stages: 0 `prepared`, 1 `canonicalRequest`, 2 `stringToSign`, 3 `signingKey`, 4 `signature`;
+/// `signed` runs them all. Query (presigned URL) signing lives in `SigV4Signer+Presign.swift`.
 public struct SigV4Signer: Sendable {
+    /// The algorithm name that starts the string to sign and the `Authorization` header.
+    public static let algorithm = "AWS4-HMAC-SHA256"
+
     /// The credentials to sign with.
     public var credentials: Credentials
     /// The signing region, for example `us-east-1`.
     public var region: String
     /// The signing service name, for example `iam`, `sts`, `ec2`.
     public var service: String
+    /// Whether the canonical path drops `.`, `..` and empty segments (true for every service except S3).
+    public var normalizesPath: Bool
+    /// Whether the session token is signed (true, the default) or only attached after signing.
+    public var signsSessionToken: Bool
+    /// Whether signing adds and signs an `x-amz-content-sha256` header holding the payload hash.
+    public var addsContentSHA256Header: Bool
 
-    /// Creates a signer for one credential scope.
-    public init(credentials: Credentials, region: String, service: String) {
+    /// Creates a signer for one credential scope; the defaults suit IAM, STS and EC2.
+    public init(
+        credentials: Credentials, region: String, service: String, normalizesPath: Bool = true,
+        signsSessionToken: Bool = true, addsContentSHA256Header: Bool = false
+    ) {
         self.credentials = credentials
         self.region = region
         self.service = service
+        self.normalizesPath = normalizesPath
+        self.signsSessionToken = signsSessionToken
+        self.addsContentSHA256Header = addsContentSHA256Header
     }
 
     /// Returns `request` with `X-Amz-Date`, `Host` (when missing), `X-Amz-Security-Token` (for temporary
     /// credentials) and `Authorization` set for `date`.
     public func signed(_ request: HTTPRequest, date: Date) throws -> HTTPRequest {
-        var request = request
-        let stamp = SigV4Signer.timestamp(date)
-        request.headers.removeAll { $0.name.lowercased() == "x-amz-date" || $0.name.lowercased() == "authorization" }
-        request.headers.append(HTTPField("X-Amz-Date", stamp))
-        let parts = try SigV4URL(request.url)
-        if request.header("host") == nil {
-            request.headers.insert(HTTPField("Host", parts.authority), at: 0)
-        }
-        if let token = credentials.sessionToken, request.header("x-amz-security-token") == nil {
-            request.headers.append(HTTPField("X-Amz-Security-Token", token))
-        }
+        var request = try prepared(request, date: date)
         let canonical = try canonicalRequest(request)
         let toSign = stringToSign(canonicalRequest: canonical.text, date: date)
-        let signature = Digest.hex(Digest.hmacSHA256(key: signingKey(date: date), data: Array(toSign.utf8)))
-        let scope = credentialScope(date: date)
+        let signatureHex = signature(stringToSign: toSign, date: date)
+        if !signsSessionToken, let token = credentials.sessionToken {
+            let position = request.headers.firstIndex { $0.name.lowercased() == "x-amz-date" } ?? request.headers.count
+            request.headers.insert(HTTPField("X-Amz-Security-Token", token), at: position)
+        }
         request.headers.append(
             HTTPField(
                 "Authorization",
-                "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), "
-                    + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"))
+                "\(SigV4Signer.algorithm) Credential=\(credentials.accessKeyID)/\(credentialScope(date: date)), "
+                    + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signatureHex)"))
+        return request
+    }
+
+    /// Stage 0: `request` with the headers that get signed added: `Host` (when missing), `X-Amz-Date`, the
+    /// session token (when signed) and `x-amz-content-sha256` (when asked for).
+    ///
+    /// Any earlier `Authorization`, `X-Amz-Date`, `X-Amz-Security-Token` or `x-amz-content-sha256` header is
+    /// replaced, so signing a signed request again is safe.
+    public func prepared(_ request: HTTPRequest, date: Date) throws -> HTTPRequest {
+        var request = request
+        let owned: Set<String> = ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]
+        request.headers.removeAll { owned.contains($0.name.lowercased()) }
+        let parts = try SigV4URL(request.url, normalizePath: normalizesPath)
+        if request.header("host") == nil {
+            request.headers.insert(HTTPField("Host", parts.authority), at: 0)
+        }
+        if signsSessionToken, let token = credentials.sessionToken {
+            request.headers.append(HTTPField("X-Amz-Security-Token", token))
+        }
+        request.headers.append(HTTPField("X-Amz-Date", SigV4Signer.timestamp(date)))
+        if addsContentSHA256Header {
+            request.headers.append(HTTPField("x-amz-content-sha256", Digest.hex(Digest.sha256(request.body))))
+        }
         return request
     }
 
     /// Stage 1: the canonical request and the `;`-joined list of signed header names.
+    ///
+    /// Signs every header of `request` except `Authorization`; the payload hash is the value of an
+    /// `x-amz-content-sha256` header when there is one, else the SHA-256 of the body. Throws
+    /// `AWSError.configuration` for a header that cannot be sent as it is signed (an empty name, a name with
+    /// spaces, `:` or control characters, a value with a line break or NUL).
     public func canonicalRequest(_ request: HTTPRequest) throws -> (text: String, signedHeaders: String) {
-        let parts = try SigV4URL(request.url)
-        var grouped: [String: [String]] = [:]
-        for field in request.headers {
-            let name = field.name.lowercased()
-            if name == "authorization" { continue }
-            grouped[name, default: []].append(SigV4Signer.trimmedHeaderValue(field.value))
-        }
-        let names = grouped.keys.sorted()
-        let headerLines = names.map { "\($0):\(grouped[$0, default: []].joined(separator: ","))\n" }.joined()
-        let signedHeaders = names.joined(separator: ";")
-        let payloadHash = Digest.hex(Digest.sha256(request.body))
+        let parts = try SigV4URL(request.url, normalizePath: normalizesPath)
+        try SigV4Signer.validate(request.headers)
+        let headers = SigV4Signer.canonicalHeaders(request.headers)
+        let payloadHash = request.header("x-amz-content-sha256") ?? Digest.hex(Digest.sha256(request.body))
         let text = [
             request.method.uppercased(),
             parts.canonicalPath,
             parts.canonicalQuery,
-            headerLines,
-            signedHeaders,
+            headers.lines,
+            headers.signedHeaders,
             payloadHash,
         ].joined(separator: "\n")
-        return (text, signedHeaders)
+        return (text, headers.signedHeaders)
     }
 
     /// Stage 2: the string to sign for a canonical request at `date`.
     public func stringToSign(canonicalRequest: String, date: Date) -> String {
         [
-            "AWS4-HMAC-SHA256",
+            SigV4Signer.algorithm,
             SigV4Signer.timestamp(date),
             credentialScope(date: date),
             Digest.hex(Digest.sha256(Array(canonicalRequest.utf8))),
@@ -90,6 +121,11 @@ public struct SigV4Signer: Sendable {
         let regionKey = Digest.hmacSHA256(key: dateKey, data: Array(region.utf8))
         let serviceKey = Digest.hmacSHA256(key: regionKey, data: Array(service.utf8))
         return Digest.hmacSHA256(key: serviceKey, data: Array("aws4_request".utf8))
+    }
+
+    /// Stage 4: the lowercase hex signature of `stringToSign` under the signing key for `date`.
+    public func signature(stringToSign: String, date: Date) -> String {
+        Digest.hex(Digest.hmacSHA256(key: signingKey(date: date), data: Array(stringToSign.utf8)))
     }
 
     /// The credential scope `YYYYMMDD/region/service/aws4_request`.
@@ -108,7 +144,37 @@ public struct SigV4Signer: Sendable {
         UTCComponents(date).day
     }
 
-    /// Trims leading and trailing whitespace and folds inner runs of spaces, as SigV4 requires.
+    /// Throws `AWSError.configuration` for a header name or value that would not reach AWS as it is signed.
+    static func validate(_ fields: [HTTPField]) throws {
+        for field in fields {
+            if field.name.isEmpty || field.name.utf8.contains(where: { $0 <= 0x20 || $0 == 0x3a || $0 == 0x7f }) {
+                throw AWSError.configuration(
+                    detail: "cannot sign request: header name '\(field.name)' is empty or has spaces, ':' or "
+                        + "control characters")
+            }
+            if field.value.utf8.contains(where: { $0 == 0x0a || $0 == 0x0d || $0 == 0 }) {
+                throw AWSError.configuration(
+                    detail: "cannot sign request: the value of header \(field.name) has a line break or NUL byte")
+            }
+        }
+    }
+
+    /// The canonical header block (`name:value\n` per name, sorted) and the `;`-joined signed header names.
+    ///
+    /// Names are lowercased; values are trimmed and repeated names joined with `,` in their original order.
+    static func canonicalHeaders(_ fields: [HTTPField]) -> (lines: String, signedHeaders: String) {
+        var grouped: [String: [String]] = [:]
+        for field in fields {
+            let name = field.name.lowercased()
+            if name == "authorization" || name.isEmpty { continue }
+            grouped[name, default: []].append(trimmedHeaderValue(field.value))
+        }
+        let names = grouped.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let lines = names.map { "\($0):\(grouped[$0, default: []].joined(separator: ","))\n" }.joined()
+        return (lines, names.joined(separator: ";"))
+    }
+
+    /// Trims leading and trailing whitespace and folds inner runs of whitespace to one space, as SigV4 requires.
     static func trimmedHeaderValue(_ value: String) -> String {
         var out: [UInt8] = []
         var pendingSpace = false

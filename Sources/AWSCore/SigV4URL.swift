@@ -2,29 +2,53 @@
 struct SigV4URL {
     /// `host` or `host:port` as written in the URL.
     let authority: String
-    /// The normalized, URI-encoded path.
+    /// The URI-encoded path, normalized when asked for.
     let canonicalPath: String
     /// The sorted, URI-encoded query.
     let canonicalQuery: String
 
     /// Splits an absolute `http(s)://authority/path?query` URL.
-    init(_ url: String) throws {
-        guard let schemeEnd = url.firstRange(of: "://") else {
-            throw AWSError.configuration(detail: "not an absolute URL: \(url)")
+    ///
+    /// With `normalizePath` the path loses `.`, `..` and empty segments (every service but S3 wants this).
+    init(_ url: String, normalizePath: Bool = true) throws {
+        let lowered = url.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"),
+            let schemeEnd = url.firstRange(of: "://")
+        else {
+            throw AWSError.configuration(
+                detail: "cannot sign request: '\(url)' is not an absolute http:// or https:// URL")
+        }
+        if url.contains("#") {
+            throw AWSError.configuration(detail: "cannot sign request: URL '\(url)' has a fragment ('#')")
         }
         let rest = url[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
         authority = String(rest[..<authorityEnd])
+        if authority.isEmpty {
+            throw AWSError.configuration(detail: "cannot sign request: URL '\(url)' has no host")
+        }
+        if authority.contains("@") {
+            throw AWSError.configuration(
+                detail: "cannot sign request: URL '\(url)' has a user name; AWS requests carry none")
+        }
         let pathAndQuery = rest[authorityEnd...]
         let queryStart = pathAndQuery.firstIndex(of: "?")
         let rawPath = String(pathAndQuery[..<(queryStart ?? pathAndQuery.endIndex)])
         let rawQuery = queryStart.map { String(pathAndQuery[pathAndQuery.index(after: $0)...]) } ?? ""
-        canonicalPath = SigV4URL.canonicalize(path: rawPath)
+        canonicalPath = SigV4URL.canonicalize(path: rawPath, normalize: normalizePath)
         canonicalQuery = SigV4URL.canonicalize(query: rawQuery)
     }
 
-    /// Removes `.` and `..` segments and empty segments, then URI-encodes each segment.
-    static func canonicalize(path: String) -> String {
+    /// URI-encodes each segment of `path` as it is sent (so `%20` becomes `%2520`, as SigV4 wants).
+    ///
+    /// With `normalize`, first removes `.` and empty segments and resolves `..`; a trailing `/` is kept.
+    static func canonicalize(path: String, normalize: Bool) -> String {
+        guard !path.isEmpty else { return "/" }
+        guard normalize else {
+            let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+            let encoded = segments.map { uriEncode(String($0)) }.joined(separator: "/")
+            return encoded.hasPrefix("/") ? encoded : "/" + encoded
+        }
         var segments: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
             if segment == "." { continue }
@@ -39,25 +63,36 @@ struct SigV4URL {
         return encoded
     }
 
-    /// Decodes each `name=value` pair, re-encodes it strictly and sorts by name, then value.
+    /// Decodes each `name=value` pair, re-encodes it strictly and sorts by name, then value (byte order).
     static func canonicalize(query: String) -> String {
         guard !query.isEmpty else { return "" }
         let pairs: [(String, String)] = query.split(separator: "&", omittingEmptySubsequences: true).map { item in
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = uriEncode(percentDecode(String(parts[0])))
-            let value = parts.count > 1 ? uriEncode(percentDecode(String(parts[1]))) : ""
+            let name = uriEncode(bytes: percentDecode(parts[0]))
+            let value = parts.count > 1 ? uriEncode(bytes: percentDecode(parts[1])) : ""
             return (name, value)
         }
-        return pairs.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        return
+            pairs
+            .sorted { lhs, rhs in
+                lhs.0 == rhs.0
+                    ? lhs.1.utf8.lexicographicallyPrecedes(rhs.1.utf8)
+                    : lhs.0.utf8.lexicographicallyPrecedes(rhs.0.utf8)
+            }
             .map { "\($0.0)=\($0.1)" }
             .joined(separator: "&")
     }
 
-    /// Percent-encodes every byte except the RFC 3986 unreserved characters.
+    /// Percent-encodes every byte except the RFC 3986 unreserved characters, with uppercase hex digits.
     static func uriEncode(_ text: String) -> String {
+        uriEncode(bytes: Array(text.utf8))
+    }
+
+    /// Percent-encodes every byte except the RFC 3986 unreserved characters, with uppercase hex digits.
+    static func uriEncode(bytes: [UInt8]) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
-        for byte in text.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
@@ -72,8 +107,8 @@ struct SigV4URL {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Decodes `%XX` escapes (and nothing else); malformed escapes are kept as they are.
-    static func percentDecode(_ text: String) -> String {
+    /// Decodes `%XX` escapes to bytes (and nothing else, so `+` stays `+`); malformed escapes stay as they are.
+    static func percentDecode(_ text: Substring) -> [UInt8] {
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         var index = 0
@@ -88,7 +123,7 @@ struct SigV4URL {
                 index += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
