@@ -104,23 +104,19 @@ public struct QueryClient: Sendable {
 
     /// The error for a non-2xx response: `service` for an IAM/STS or EC2 error document, else `httpStatus`.
     static func errorFor(_ response: HTTPResponse, operation: String) -> AWSError {
-        if let root = try? XMLReader.parse(response.body) {
-            // IAM and STS: <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>
-            if root.name == "ErrorResponse", let error = root.child("Error"), let code = error.text(of: "Code"),
-                !code.isEmpty
-            {
-                return .service(
-                    code: code, message: error.text(of: "Message") ?? "", requestID: root.text(of: "RequestId"),
-                    status: response.status)
-            }
-            // EC2: <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>
-            if root.name == "Response", let error = root.child("Errors/Error"), let code = error.text(of: "Code"),
-                !code.isEmpty
-            {
-                return .service(
-                    code: code, message: error.text(of: "Message") ?? "", requestID: root.text(of: "RequestID"),
-                    status: response.status)
-            }
+        // IAM and STS: <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>;
+        // EC2: <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>;
+        // moto's signature errors mix the two: <ErrorResponse><Errors><Error>...
+        if let root = try? XMLReader.parse(response.body), root.name == "ErrorResponse" || root.name == "Response",
+            let error = root.child("Error") ?? root.child("Errors/Error"), let code = error.text(of: "Code"),
+            !code.isEmpty
+        {
+            // Bounded and printable: these strings end up in logs and in retry decisions.
+            let requestID = root.text(of: "RequestId") ?? root.text(of: "RequestID")
+            return .service(
+                code: excerpt(Array(code.utf8), limit: 100),
+                message: excerpt(Array((error.text(of: "Message") ?? "").utf8), limit: 500),
+                requestID: requestID.map { excerpt(Array($0.utf8), limit: 100) }, status: response.status)
         }
         let kind = response.header("content-type").map { " (\(excerpt(Array($0.utf8), limit: 60)))" } ?? ""
         let body = response.body.isEmpty ? "empty body" : "body: \(excerpt(response.body, limit: excerptLimit))"

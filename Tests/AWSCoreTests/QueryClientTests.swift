@@ -142,6 +142,15 @@ import Testing
                 code: "RequestLimitExceeded", message: "Request limit exceeded.",
                 requestID: "d2f1c0b9-aaaa-4bbb-8ccc-ddddeeeeffff", status: 503)
         ),
+        (
+            "moto-auth-SignatureDoesNotMatch", 403,
+            AWSError.service(
+                code: "SignatureDoesNotMatch",
+                message: "The request signature we calculated does not match the signature you provided. "
+                    + "Check your AWS Secret Access Key and signing method. "
+                    + "Consult the service documentation for details.",
+                requestID: nil, status: 403)
+        ),
     ])
     func errorDocumentsBecomeServiceErrors(fixture: String, status: Int, expected: AWSError) {
         let transport = ScriptedTransport([.fixture("GetUser", fixture, status: status)])
@@ -156,6 +165,22 @@ import Testing
         let client = TestClients.query("iam", version: "2010-05-08", transport: transport)
         #expect(throws: AWSError.service(code: "AccessDenied", message: "", requestID: nil, status: 403)) {
             try client.call("GetUser", [])
+        }
+    }
+
+    @Test func errorDocumentStringsAreBoundedAndPrintable() {
+        let message = "line one\nline two\u{85}[2J" + String(repeating: "m", count: 2_000)
+        let body =
+            "<ErrorResponse><Error><Code>Throttling\n</Code><Message>\(message)</Message></Error>"
+            + "<RequestId>\(String(repeating: "r", count: 300))</RequestId></ErrorResponse>"
+        let client = TestClients.query(
+            "iam", version: "2010-05-08", transport: ScriptedTransport([.body("ListUsers", body, status: 400)]))
+        #expect {
+            try client.call("ListUsers", [])
+        } throws: { error in
+            guard case AWSError.service(let code, let message, let requestID, 400) = error else { return false }
+            return code == "Throttling" && message.hasPrefix("line one line two [2Jmmm") && message.count == 503
+                && !message.contains("\n") && requestID?.count == 103
         }
     }
 
