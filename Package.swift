@@ -45,7 +45,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], exclude: ["Fixtures"]),
         .testTarget(name: "EC2SSHTests", dependencies: ["EC2SSH"]),
         .testTarget(
             name: "EC2SSHSystemTests",
