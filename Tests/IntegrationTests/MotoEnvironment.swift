@@ -1,0 +1,82 @@
+import AWSCore
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The moto server that `scripts/test` started and prepared (signature checking on), read from the environment.
+struct MotoEnvironment: Sendable {
+    /// Base URL, always `http://127.0.0.1:PORT`.
+    let url: String
+    /// The admin access key id created by `scripts/moto-bootstrap.py`.
+    let accessKeyID: String
+    /// The admin secret access key.
+    let secretAccessKey: String
+    /// A role with an allow-all policy that any principal may assume.
+    let roleARN: String
+
+    /// The environment, or `nil` when the integration layer is not configured.
+    static let current: MotoEnvironment? = {
+        guard let url = variable("EC2SSH_TEST_MOTO_URL"), url.hasPrefix("http://127.0.0.1:"),
+            let key = variable("EC2SSH_TEST_ACCESS_KEY_ID"),
+            let secret = variable("EC2SSH_TEST_SECRET_ACCESS_KEY"),
+            let role = variable("EC2SSH_TEST_ROLE_ARN")
+        else { return nil }
+        return MotoEnvironment(url: url, accessKeyID: key, secretAccessKey: secret, roleARN: role)
+    }()
+
+    /// Whether integration tests can run.
+    static var isAvailable: Bool { current != nil }
+
+    /// Reads one process environment variable.
+    static func variable(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// The environment dictionary the tools would see: every endpoint at moto, IMDS at moto, region set.
+    func awsEnvironment(secret: String? = nil, accessKeyID: String? = nil) -> [String: String] {
+        [
+            "AWS_ACCESS_KEY_ID": accessKeyID ?? self.accessKeyID,
+            "AWS_SECRET_ACCESS_KEY": secret ?? secretAccessKey,
+            "AWS_ENDPOINT_URL": url,
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": url,
+            "AWS_REGION": "eu-west-1",
+        ]
+    }
+
+    /// A Query client for `service` built from real parts: libcurl, the credentials chain and the retrier.
+    func queryClient(_ service: AWSService, environment: [String: String]? = nil) throws -> QueryClient {
+        let env = environment ?? awsEnvironment()
+        let endpoint = try EndpointResolver.resolve(service, region: "eu-west-1", environment: env)
+        let version: String
+        switch service {
+        case .iam: version = "2010-05-08"
+        case .sts: version = "2011-06-15"
+        case .ec2: version = "2016-11-15"
+        }
+        return QueryClient(
+            endpoint: endpoint, apiVersion: version,
+            credentials: EnvironmentCredentialsProvider(environment: env),
+            transport: CurlTransport(environment: [:]),
+            retry: Retrier(policy: RetryPolicy(), time: SystemTimeSource(), random: SystemRandomSource()),
+            time: SystemTimeSource())
+    }
+
+    /// A unique prefix so tests running in parallel against one moto never see each other's resources.
+    static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
+    }
+}
+
+/// Public keys used in the tests (generated with ssh-keygen; public halves only).
+enum TestKeys {
+    static let ed25519 =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFWxHaBHOuX9FJS3hpP4S5gcimpPRbyvXxeNPbZmtznv alice@example"
+    static let rsa =
+        "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDfg7x+2K0aoufoiBPR9mB3SanIllsQwqjOa04fdTpVmijN7cdETW6yNf0YDYhGdU3Gw"
+        + "rPTZm6XIJnxzC95Kb/FHlc97PhdXy4gyKusFk0FohWc0g9pTx124RuTAOLzio3VKgR3AMqXzzLGjBZIX8Wa2IHCmm5bB1fkXHULQcnYlK"
+        + "3XSNSluTFJeWtSZv/mYIBcUSwcKWN9NG5THxSW8m2ieJyKpYV7x3ke+RKz3SaO23mUsJASRbL7KMpjJBLF247GbsSAsy8rcMHAIRxNhyB"
+        + "PAzjfSPcamipfOLGS6KAWLKfzVpsvl6eGpJHGITNtmlbU7FGHkROKJyDbIlgZAe/Z bob"
+}
