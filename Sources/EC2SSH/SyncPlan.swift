@@ -24,6 +24,8 @@ public struct SyncPlan: Sendable, Equatable, Codable {
         case writeSudoers(localName: String, fileName: String, content: String)
         /// Remove one of our files from /etc/sudoers.d.
         case removeSudoers(localName: String, fileName: String)
+        /// Remove a sudoers file the previous (bash) aws-ec2-ssh wrote for an account being adopted.
+        case removeLegacySudoers(localName: String, fileName: String)
         /// Lock the account, end its processes, run userdel, remove its sudoers file and its state entry.
         case deleteUser(localName: String, iamUserName: String, sudoersFileName: String)
 
@@ -32,7 +34,8 @@ public struct SyncPlan: Sendable, Equatable, Codable {
             switch self {
             case .createGroup(let name): return name
             case .createUser(let name, _, _, _), .addToGroups(let name, _), .removeFromGroups(let name, _),
-                .writeSudoers(let name, _, _), .removeSudoers(let name, _), .deleteUser(let name, _, _):
+                .writeSudoers(let name, _, _), .removeSudoers(let name, _), .removeLegacySudoers(let name, _),
+                .deleteUser(let name, _, _):
                 return name
             }
         }
@@ -53,6 +56,8 @@ public struct SyncPlan: Sendable, Equatable, Codable {
                 return "grant sudo to \(name) (/etc/sudoers.d/\(file))"
             case .removeSudoers(let name, let file):
                 return "revoke sudo from \(name) (remove /etc/sudoers.d/\(file))"
+            case .removeLegacySudoers(let name, let file):
+                return "remove legacy sudoers file /etc/sudoers.d/\(file) of adopted \(name)"
             case .deleteUser(let name, let iamName, _):
                 return "delete user \(name) (IAM \(iamName)): lock, end processes, userdel, remove sudoers and state"
             }
@@ -106,6 +111,8 @@ public struct SyncPlan: Sendable, Equatable, Codable {
             case uidInUse
             /// SUDOERS_RULE cannot be used.
             case invalidSudoersRule
+            /// An account of the previous aws-ec2-ssh was adopted (migration).
+            case adopted
             /// The state was repaired after an interrupted run or a change made by hand.
             case repaired
         }

@@ -259,6 +259,12 @@ struct SyncPlanning {
             create(wanted)
             return
         }
+        if policy.adoptLegacyAccounts, complete, account.groups.contains(policy.markerGroup),
+            account.uid >= policy.adoptionMinimumUID
+        {
+            adopt(wanted, account: account)
+            return
+        }
         let marker =
             account.groups.contains(policy.markerGroup)
             ? " It is in the marker group, but import_users has no record of creating it." : ""
@@ -267,6 +273,25 @@ struct SyncPlanning {
                 localName: name, iamUserName: wanted.iamUserName,
                 message: "local account \(name) (uid \(account.uid)) exists and was not created by import_users; "
                     + "it is left alone: not adopted, no sudo, no IAM keys, never deleted.\(marker)"))
+    }
+
+    /// Takes over an account the previous aws-ec2-ssh created; only memberships added from now on count as granted.
+    private mutating func adopt(_ wanted: DesiredState.Account, account: LocalSnapshot.Account) {
+        let name = wanted.localName
+        note(
+            .warning, .adopted, name,
+            "adopting account \(name) (uid \(account.uid), in marker group \(policy.markerGroup)) created by the "
+                + "previous aws-ec2-ssh, for IAM user \(wanted.iamUserName) (legacy adoption is enabled)")
+        let legacyFile = name.replacing(".", with: " ")
+        let legacyContent = "\(name) ALL=(ALL) NOPASSWD:ALL"
+        if let content = local.sudoersFiles[legacyFile],
+            content.split(whereSeparator: \.isNewline).map(String.init) == [legacyContent]
+        {
+            revokes.append(.removeLegacySudoers(localName: name, fileName: legacyFile))
+        }
+        let entry = ManagedState.Account(
+            iamUserName: wanted.iamUserName, iamUserID: wanted.iamUserID, uid: account.uid, createdAt: now)
+        reconcileOwned(name: name, entry: entry, account: account, wanted: wanted)
     }
 
     private mutating func create(_ wanted: DesiredState.Account) {

@@ -41,6 +41,14 @@ public struct SyncPolicy: Sendable, Equatable, Codable {
     public var expiryTagName: String?
     /// UIDs chosen in advance per local name, for example stable UIDs; names absent here let useradd choose.
     public var preassignedUIDs: [String: UInt32]
+    /// Whether accounts created by the previous (bash) aws-ec2-ssh are adopted once, for migration; off by default.
+    ///
+    /// Adopted: an account without a state entry that is in the marker group, has a UID of at least
+    /// `adoptionMinimumUID` and the name of an authorized IAM user, on a complete IAM read. Everything else that
+    /// exists is a conflict and never touched.
+    public var adoptLegacyAccounts: Bool
+    /// The lowest UID an adopted account may have (UID_MIN of /etc/login.defs).
+    public var adoptionMinimumUID: UInt32
 
     /// Creates a policy; every value has the documented default.
     public init(
@@ -48,7 +56,8 @@ public struct SyncPolicy: Sendable, Equatable, Codable {
         groupMap: [GroupMapping] = [], sudoersRule: String = SyncPolicy.defaultSudoersRule,
         sudoersFilePrefix: String = SudoersFile.defaultPrefix, deleteAfterMissingRuns: Int = 1,
         maxDeletePercent: Int = 50, deletionsAlwaysAllowed: Int = 1, force: Bool = false,
-        expiryTagName: String? = nil, preassignedUIDs: [String: UInt32] = [:]
+        expiryTagName: String? = nil, preassignedUIDs: [String: UInt32] = [:], adoptLegacyAccounts: Bool = false,
+        adoptionMinimumUID: UInt32 = 1000
     ) {
         self.markerGroup = markerGroup
         self.localGroups = localGroups
@@ -61,5 +70,7 @@ public struct SyncPolicy: Sendable, Equatable, Codable {
         self.force = force
         self.expiryTagName = expiryTagName
         self.preassignedUIDs = preassignedUIDs
+        self.adoptLegacyAccounts = adoptLegacyAccounts
+        self.adoptionMinimumUID = adoptionMinimumUID
     }
 }

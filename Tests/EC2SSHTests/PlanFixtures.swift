@@ -64,7 +64,7 @@ struct HostSimulator {
             host.accounts[name]?.groups.subtract(groups)
         case .writeSudoers(_, let file, let content):
             host.sudoersFiles[file] = content
-        case .removeSudoers(_, let file):
+        case .removeSudoers(_, let file), .removeLegacySudoers(_, let file):
             #expect(host.sudoersFiles[file] != nil, "removing missing sudoers file \(file)")
             host.sudoersFiles[file] = nil
         case .deleteUser(let name, _, let file):

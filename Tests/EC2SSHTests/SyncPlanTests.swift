@@ -77,6 +77,10 @@ import Testing
         (.writeSudoers(localName: "a", fileName: "f", content: "c"), "grant sudo to a (/etc/sudoers.d/f)"),
         (.removeSudoers(localName: "a", fileName: "f"), "revoke sudo from a (remove /etc/sudoers.d/f)"),
         (
+            .removeLegacySudoers(localName: "a", fileName: "a"),
+            "remove legacy sudoers file /etc/sudoers.d/a of adopted a"
+        ),
+        (
             .deleteUser(localName: "a", iamUserName: "b", sudoersFileName: "f"),
             "delete user a (IAM b): lock, end processes, userdel, remove sudoers and state"
         ),
