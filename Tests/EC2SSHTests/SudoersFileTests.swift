@@ -64,6 +64,12 @@ import Testing
             content == "# Managed by aws-ec2-ssh import_users. Do not edit.\n\"first.last\" ALL=(ALL) NOPASSWD:ALL\n")
     }
 
+    @Test func reservedWordsAreQuotedSoTheyNameOneUser() throws {
+        // sudo reads a double-quoted "ALL" as the user named ALL, not as the keyword matching everyone.
+        let content = try SudoersFile.content(forLocalName: "ALL", rule: "ALL=(ALL) NOPASSWD:ALL")
+        #expect(content.hasSuffix("\n\"ALL\" ALL=(ALL) NOPASSWD:ALL\n"))
+    }
+
     @Test(arguments: ["", "   ", "ALL\nroot ALL=(ALL) ALL", "ALL\r", "ALL\0"])
     func rejectsRulesThatAreNotOneLine(rule: String) {
         #expect(throws: PlanError.invalidSudoersRule(rule)) {
