@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Synchronization
 
 /// An exclusive, non-blocking `flock(2)` lock on a file, so that two runs never interleave.
 ///
@@ -50,13 +51,19 @@ public final class FileLock: Sendable {
         descriptor.withLock { $0 != nil }
     }
 
-    /// Releases the lock by closing the descriptor; calling it again does nothing.
+    /// Releases the lock with `flock(LOCK_UN)` and closes the descriptor; calling it again does nothing.
+    ///
+    /// Unlocking before closing matters: a child being spawned by another thread may briefly share the
+    /// descriptor, and closing alone would keep the lock until that child calls `exec`.
     public func release() {
         let fd = descriptor.withLock { current -> Int32? in
             defer { current = nil }
             return current
         }
-        if let fd { try? Syscall.close(fd) }
+        if let fd {
+            try? Syscall.flock(fd, LOCK_UN)
+            try? Syscall.close(fd)
+        }
     }
 
     deinit {

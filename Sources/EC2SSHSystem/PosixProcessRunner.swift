@@ -57,7 +57,8 @@ public struct PosixProcessRunner: ProcessRunning {
     static func validate(_ command: Command) throws(SystemError) {
         guard command.executable.hasPrefix("/") else {
             throw SystemError.invalid(
-                "run", command.executable, "the program must be given by its absolute path (for example /usr/sbin/useradd)")
+                "run", command.executable,
+                "the program must be given by its absolute path (for example /usr/sbin/useradd)")
         }
         let words = [command.executable] + command.arguments + command.environment.flatMap { [$0.key, $0.value] }
         if words.contains(where: { $0.utf8.contains(0) }) {
@@ -102,7 +103,9 @@ public struct PosixProcessRunner: ProcessRunning {
 
         let argv = ([command.executable] + command.arguments).map { strdup($0) }
         let envp = command.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") }
-        defer { (argv + envp).forEach { free($0) } }
+        defer {
+            for pointer in argv + envp { free(pointer) }
+        }
         var pid: pid_t = 0
         let code = posix_spawn(&pid, command.executable, &actions, &attributes, argv + [nil], envp + [nil])
         if code != 0 {

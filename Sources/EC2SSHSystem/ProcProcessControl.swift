@@ -33,7 +33,8 @@ public struct ProcProcessControl: ProcessControl {
     /// Calls `kill(2)`; `ESRCH` (the process is gone) counts as success.
     public func signal(_ pid: Int32, _ signal: Int32) throws {
         guard pid > 0 else {
-            throw SystemError.invalid("signal", "process \(pid)", "only a single process (pid above 0) may be signalled")
+            throw SystemError.invalid(
+                "signal", "process \(pid)", "only a single process (pid above 0) may be signalled")
         }
         do {
             try Syscall.kill(pid, signal)
@@ -46,7 +47,8 @@ public struct ProcProcessControl: ProcessControl {
     /// The real user ID: the first number of the `Uid:` line of a `/proc/[pid]/status` file.
     static func realUID(inStatus contents: [UInt8]) -> UInt32? {
         for line in contents.split(separator: UInt8(ascii: "\n")) where line.starts(with: Array("Uid:".utf8)) {
-            let fields = line.dropFirst(4).split(whereSeparator: { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: " ") })
+            let fields = line.dropFirst(4).split(whereSeparator: { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: " ") }
+            )
             guard let first = fields.first else { return nil }
             return UInt32(String(decoding: first, as: UTF8.self))
         }

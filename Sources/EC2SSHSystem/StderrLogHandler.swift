@@ -1,7 +1,8 @@
+import Logging
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Logging
 
 /// Writes finished log lines somewhere; the side effect behind `StderrLogHandler`.
 public protocol LogLineWriting: Sendable {

@@ -149,7 +149,9 @@ enum Syscall {
 
     /// Calls `poll(2)`; returns 0 when `timeoutMilliseconds` ran out, and 0 too when interrupted by a signal.
     static func poll(_ fds: inout [pollfd], timeoutMilliseconds: Int32) throws(Errno) -> Int32 {
-        let result = fds.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), timeoutMilliseconds) }
+        let result = fds.withUnsafeMutableBufferPointer {
+            Glibc.poll($0.baseAddress, nfds_t($0.count), timeoutMilliseconds)
+        }
         if result == -1 {
             let code = Glibc.errno
             if code == EINTR { return 0 }

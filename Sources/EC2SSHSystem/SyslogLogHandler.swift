@@ -1,7 +1,8 @@
+import Logging
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Logging
 
 /// A swift-log handler that writes each event to syslog as one line.
 public struct SyslogLogHandler: LogHandler {

@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Synchronization
 
 /// Sends finished lines to syslog; the side effect behind `SyslogLogHandler`.
 public protocol SyslogWriting: Sendable {

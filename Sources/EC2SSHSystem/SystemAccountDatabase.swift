@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Synchronization
 
 /// Serialises enumeration: the `setpwent`/`getpwent_r` and `setgrent`/`getgrent` cursors are process-wide.
 private let enumerationLock = Mutex(())
@@ -72,7 +73,8 @@ public struct SystemAccountDatabase: AccountDatabase {
 
     /// The signature shared by the `get*_r` functions once their key is bound.
     private typealias ReentrantCall<Entry> = (
-        UnsafeMutablePointer<Entry>, UnsafeMutablePointer<CChar>, Int, UnsafeMutablePointer<UnsafeMutablePointer<Entry>?>
+        UnsafeMutablePointer<Entry>, UnsafeMutablePointer<CChar>, Int,
+        UnsafeMutablePointer<UnsafeMutablePointer<Entry>?>
     ) -> Int32
 
     /// The largest buffer a lookup may grow to before it gives up.
