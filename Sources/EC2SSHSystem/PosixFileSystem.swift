@@ -7,17 +7,27 @@ public struct PosixFileSystem: FileSystem {
     /// Creates the filesystem.
     public init() {}
 
-    /// Reads the whole file at `path` with `open(2)` and `read(2)`; `nil` when it does not exist.
+    /// Reads the whole regular file at `path` with `open(2)`, `fstat(2)` and `read(2)`; `nil` when it does not
+    /// exist, `.invalidArgument` when it is not a regular file.
     public func readFile(_ path: String) throws -> [UInt8]? {
         try validateAbsolutePath(path, operation: "read")
         let fd: Int32
         do {
-            fd = try Syscall.open(path, O_RDONLY | O_CLOEXEC)
+            // O_NONBLOCK keeps a FIFO planted at `path` from blocking the open; it is refused just below.
+            fd = try Syscall.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         } catch {
             if error.code == ENOENT || error.code == ENOTDIR { return nil }
             throw SystemError.systemCall("open", path, error)
         }
         defer { try? Syscall.close(fd) }
+        do {
+            let info = try Syscall.fstat(fd)
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw SystemError.invalid("read", path, "it is not a regular file")
+            }
+        } catch let error as Errno {
+            throw SystemError.systemCall("stat", path, error)
+        }
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {

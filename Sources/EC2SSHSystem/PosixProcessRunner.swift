@@ -8,6 +8,10 @@
 /// dispositions, an empty signal mask, and no other inherited descriptors. Output is read concurrently with
 /// `poll(2)`, so a program that fills both output pipes never deadlocks. On timeout the process group gets
 /// `SIGTERM`, then `SIGKILL` after `terminationGracePeriod` seconds, and `run` throws `.timedOut`.
+///
+/// `run` returns once the child has exited and both output pipes reached end of file; a program that leaves
+/// a background process holding them open therefore needs a timeout. The calling process must not ignore
+/// `SIGCHLD`, or `waitpid` cannot report the exit status.
 public struct PosixProcessRunner: ProcessRunning {
     /// Seconds between `SIGTERM` and `SIGKILL` when a command runs past its timeout.
     public var terminationGracePeriod: Double
@@ -106,6 +110,9 @@ public struct PosixProcessRunner: ProcessRunning {
         defer {
             for pointer in argv + envp { free(pointer) }
         }
+        if argv.contains(nil) || envp.contains(nil) {
+            throw SystemError(.systemCall, operation: "run", subject: command.executable, errno: ENOMEM)
+        }
         var pid: pid_t = 0
         let code = posix_spawn(&pid, command.executable, &actions, &attributes, argv + [nil], envp + [nil])
         if code != 0 {
@@ -153,7 +160,11 @@ public struct PosixProcessRunner: ProcessRunning {
         let graceEnd = Syscall.monotonicSeconds() + terminationGracePeriod
         while Syscall.monotonicSeconds() < graceEnd {
             if let (reaped, _) = try? Syscall.waitpid(pid, options: WNOHANG), reaped == pid { return "SIGTERM" }
-            _ = try? pump.run(until: min(graceEnd, Syscall.monotonicSeconds() + 0.02))
+            let tickEnd = min(graceEnd, Syscall.monotonicSeconds() + 0.01)
+            if pump.isFinished || (try? pump.run(until: tickEnd)) == nil {
+                var none: [pollfd] = []
+                _ = try? Syscall.poll(&none, timeoutMilliseconds: 10)
+            }
         }
         _ = try? Syscall.kill(-pid, SIGKILL)
         _ = try? Syscall.waitpid(pid)

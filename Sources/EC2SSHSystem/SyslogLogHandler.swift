@@ -19,8 +19,11 @@ public struct SyslogLogHandler: LogHandler {
     /// Contextual metadata merged into every line.
     public var metadataProvider: Logger.MetadataProvider?
 
+    /// The syslog identity of the original aws-ec2-ssh, which operators grep for.
+    public static let defaultTag = "aws-ec2-ssh"
+
     /// Creates a handler writing to the real syslog with identity `tag`.
-    public init(label: String, facility: SyslogFacility = .auth, tag: String = "aws-ec2-ssh") {
+    public init(label: String, facility: SyslogFacility = .auth, tag: String = SyslogLogHandler.defaultTag) {
         self.init(label: label, facility: facility, writer: SystemSyslog(tag: tag, facility: facility))
     }
 

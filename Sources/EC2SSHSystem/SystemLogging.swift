@@ -5,7 +5,7 @@ public enum SystemLogging {
     /// A handler that always writes to syslog and, when `standardError` is true (a terminal or `--verbose`),
     /// also to standard error; both at `level` and above.
     public static func handler(
-        label: String, facility: SyslogFacility = .auth, tag: String = "aws-ec2-ssh", standardError: Bool,
+        label: String, facility: SyslogFacility = .auth, tag: String = SyslogLogHandler.defaultTag, standardError: Bool,
         level: Logger.Level = .info
     ) -> any LogHandler {
         var syslog = SyslogLogHandler(label: label, facility: facility, tag: tag)

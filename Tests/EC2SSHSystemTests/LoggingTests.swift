@@ -115,6 +115,15 @@ import Testing
         #expect(SyslogFacility(name: name) == expected)
     }
 
+    @Test func systemLoggingAddsStandardErrorOnlyWhenAsked() {
+        let quiet = SystemLogging.handler(label: "import_users", standardError: false, level: .warning)
+        #expect(quiet is SyslogLogHandler)
+        #expect(quiet.logLevel == .warning)
+        let verbose = SystemLogging.handler(label: "import_users", standardError: true, level: .debug)
+        #expect(verbose is MultiplexLogHandler)
+        #expect(verbose.logLevel == .debug)
+    }
+
     @Test func facilityCodesAreTheCOnes() {
         #expect(SyslogFacility.auth.code == LOG_AUTH)
         #expect(SyslogFacility.authpriv.code == LOG_AUTHPRIV)

@@ -110,6 +110,13 @@ import Testing
         #expect(systemError { _ = try fs.listDirectory(dir.child("nothing")) }?.errno == ENOENT)
     }
 
+    @Test func readingSomethingThatIsNotARegularFileIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        #expect(mkfifo(dir.child("fifo"), 0o600) == 0)
+        #expect(systemError { _ = try fs.readFile(dir.child("fifo")) }?.kind == .invalidArgument)
+        #expect(systemError { _ = try fs.readFile(dir.path) }?.kind == .invalidArgument)
+    }
+
     @Test func removeFileRemovesAndListIsSorted() throws {
         let dir = try TemporaryDirectory()
         for name in ["b", "a", "c"] {

@@ -39,7 +39,7 @@ func systemError(sourceLocation: SourceLocation = #_sourceLocation, _ body: () t
 }
 
 /// An in-memory `FileSystem` for tests of code that reads files; anything not set up fails loudly.
-final class FakeFileSystem: FileSystem, @unchecked Sendable {
+final class FakeFileSystem: FileSystem {
     /// File contents by path; a `SystemError` value makes reading that path throw it.
     let files: [String: Result<[UInt8], SystemError>]
     /// Directory listings by path.
