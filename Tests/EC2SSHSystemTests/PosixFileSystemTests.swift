@@ -32,6 +32,18 @@ import Testing
         #expect(try fs.listDirectory(dir.path) == ["state.json"])
     }
 
+    @Test func atomicWriteReplacesASymbolicLinkInsteadOfFollowingIt() throws {
+        let dir = try TemporaryDirectory()
+        let victim = dir.child("victim")
+        try fs.writeFileAtomically(victim, contents: Array("keep".utf8), mode: 0o600, owner: nil)
+        #expect(symlink(victim, dir.child("sudoers")) == 0)
+        try fs.writeFileAtomically(dir.child("sudoers"), contents: Array("new".utf8), mode: 0o440, owner: nil)
+        #expect(try fs.status(dir.child("sudoers"))?.type == .regular)
+        #expect(try fs.readFile(dir.child("sudoers")) == Array("new".utf8))
+        #expect(try fs.readFile(victim) == Array("keep".utf8))
+        #expect(try fs.status(victim)?.mode == 0o600)
+    }
+
     @Test(.enabled(if: getuid() == 0, "changing owners needs root"))
     func atomicWriteSetsOwner() throws {
         let dir = try TemporaryDirectory()
