@@ -61,7 +61,9 @@ struct AWSCoreMotoTests {
     }
 
     @Test func unknownUserIsNoSuchEntity() throws {
-        #expect(throws: AWSError.self) { try iam.listSSHPublicKeys(userName: "no-such-user-\(UInt32.random(in: 0...9999))") }
+        #expect(throws: AWSError.self) {
+            try iam.listSSHPublicKeys(userName: "no-such-user-\(UInt32.random(in: 0...9999))")
+        }
         do {
             _ = try iam.getUser(userName: MotoEnvironment.uniqueName("ghost"))
             Issue.record("getUser of a missing user succeeded")
