@@ -59,6 +59,9 @@ public struct Configuration: Equatable, Sendable {
     /// Lines setting AWS_* variables and HTTP(S)_PROXY / NO_PROXY (either case), applied as environment.
     public var environment: [String: String] = [:]
 
+    /// Where the configuration file is read from unless --config says otherwise.
+    public static let defaultPath = "/etc/aws-ec2-ssh.conf"
+
     /// The SUDOERS_GROUPS value meaning every imported user.
     public static let everyoneSudoersGroup = "##ALL##"
 

@@ -39,6 +39,7 @@ import Testing
         #expect(defaults.chainedAuthorizedKeysCommand == nil)
         #expect(defaults.chainedAuthorizedKeysCommandArgs.isEmpty)
         #expect(defaults.environment.isEmpty)
+        #expect(Configuration.defaultPath == "/etc/aws-ec2-ssh.conf")
     }
 
     @Test(arguments: ["", "\n\n# only comments\n", "DONOTSYNC=0"])
