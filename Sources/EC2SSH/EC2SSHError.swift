@@ -1,0 +1,27 @@
+/// The one error type of the EC2SSH module: what went wrong, where, and what to do about it.
+public enum EC2SSHError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A line of the configuration file is not valid; `line` is 1-based, `nil` when it concerns the whole file.
+    case invalidConfiguration(path: String, line: Int?, message: String)
+
+    /// A shell-style argument string (for example USERADD_ARGS) cannot be split into words.
+    case invalidShellWords(input: String, message: String)
+
+    /// No free UID (and GID) is left in the configured range for the local user `localName`.
+    case uidRangeExhausted(localName: String, range: ClosedRange<UInt32>)
+
+    /// A human-readable explanation naming the file, line or user concerned.
+    public var description: String {
+        switch self {
+        case .invalidConfiguration(let path, let line, let message):
+            if let line {
+                return "\(path):\(line): \(message)"
+            }
+            return "\(path): \(message)"
+        case .invalidShellWords(let input, let message):
+            return "cannot split \"\(input)\" into arguments: \(message)"
+        case .uidRangeExhausted(let localName, let range):
+            return "no free UID/GID left in UID_RANGE \(range.lowerBound)-\(range.upperBound) for user \(localName);"
+                + " widen UID_RANGE in the configuration file or remove unused accounts"
+        }
+    }
+}
