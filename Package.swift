@@ -29,10 +29,16 @@ let package = Package(
             name: "EC2SSHSystem",
             dependencies: ["EC2SSH", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(
+            name: "EC2SSHApp",
+            dependencies: [
+                "AWSCore", "EC2SSH", "EC2SSHSystem", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "import_users",
             dependencies: [
-                "AWSCore", "EC2SSH", "EC2SSHSystem",
+                "AWSCore", "EC2SSH", "EC2SSHSystem", "EC2SSHApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -40,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "authorized_keys_command",
             dependencies: [
-                "AWSCore", "EC2SSH", "EC2SSHSystem",
+                "AWSCore", "EC2SSH", "EC2SSHSystem", "EC2SSHApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -51,7 +57,13 @@ let package = Package(
             name: "EC2SSHSystemTests",
             dependencies: ["EC2SSHSystem", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["AWSCore", "EC2SSH", "EC2SSHSystem"]),
+        .testTarget(
+            name: "EC2SSHAppTests",
+            dependencies: [
+                "EC2SSHApp", "AWSCore", "EC2SSH", "EC2SSHSystem", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "IntegrationTests", dependencies: ["AWSCore", "EC2SSH", "EC2SSHSystem", "EC2SSHApp"]),
     ],
     swiftLanguageModes: [.v6]
 )

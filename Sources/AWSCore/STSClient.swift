@@ -75,3 +75,10 @@ public struct CallerIdentity: Sendable, Equatable {
         self.userID = userID
     }
 }
+
+extension STSClient: RoleAssuming {
+    /// The temporary credentials of `roleARN` from STS AssumeRole (one hour, the STS default).
+    public func assumeRole(roleARN: String, sessionName: String) throws -> Credentials {
+        try assumeRole(roleARN: roleARN, sessionName: sessionName, durationSeconds: nil).credentials
+    }
+}
