@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""A fault-injecting HTTP proxy in front of moto, for failure-path tests (loopback only).
+
+Usage: fault-proxy.py UPSTREAM_URL PORT_FILE
+Listens on a free 127.0.0.1 port (written to PORT_FILE) and forwards every request to UPSTREAM_URL unchanged,
+except requests that match a fault rule. Rules are managed over HTTP on the same port:
+
+  POST   /__faults__   JSON list of rules, appended.   GET /__faults__: rules with their hit counts.
+  DELETE /__faults__   remove all rules.
+
+A rule: {"action": "GetGroup", "params": {"GroupName": "devs"}, "fault": "throttle", "times": 1}
+  action  - the Query API Action to match ("*" for any), params - form parameters that must all match (optional),
+  times   - how many matching requests to fault (default: unlimited), then the rule stops matching,
+  fault   - throttle (400 Throttling), server-error (500 InternalFailure), unavailable (503 HTML page),
+            access-denied (403 AccessDenied), bad-xml (200, broken XML), hang (no answer for "seconds", default 30),
+            truncated (200, the upstream answer with its Marker removed while IsTruncated stays true).
+"""
+import json
+import re
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+RULES = []
+LOCK = threading.Lock()
+
+
+def error_document(code, message):
+    return (
+        '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
+        f"<Code>{code}</Code><Message>{message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"
+    ).encode()
+
+
+def match(body):
+    params = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    with LOCK:
+        for rule in RULES:
+            if rule.get("times") is not None and rule["hits"] >= rule["times"]:
+                continue
+            if rule.get("action", "*") not in ("*", params.get("Action")):
+                continue
+            if any(params.get(k) != v for k, v in rule.get("params", {}).items()):
+                continue
+            rule["hits"] += 1
+            return rule
+    return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        sys.stderr.write("fault-proxy: " + fmt % args + "\n")
+
+    def reply(self, status, body, content_type="text/xml"):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def control(self, body):
+        global RULES
+        with LOCK:
+            if self.command == "POST":
+                for rule in json.loads(body or b"[]"):
+                    rule["hits"] = 0
+                    RULES.append(rule)
+            elif self.command == "DELETE":
+                RULES = []
+            payload = json.dumps(RULES).encode()
+        self.reply(200, payload, "application/json")
+
+    def forward(self, body):
+        request = urllib.request.Request(UPSTREAM + self.path, data=body if body else None, method=self.command)
+        for name, value in self.headers.items():
+            if name.lower() not in ("content-length", "connection"):
+                request.add_header(name, value)  # Host too: it is signed
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, response.read(), response.headers.get("Content-Type", "text/xml")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read(), error.headers.get("Content-Type", "text/xml")
+
+    def handle_any(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if self.path.startswith("/__faults__"):
+            return self.control(body)
+        rule = match(body)
+        fault = rule["fault"] if rule else None
+        if fault == "throttle":
+            return self.reply(400, error_document("Throttling", "Rate exceeded"))
+        if fault == "server-error":
+            return self.reply(500, error_document("InternalFailure", "injected server error"))
+        if fault == "unavailable":
+            return self.reply(503, b"<html><body>Service Unavailable</body></html>", "text/html")
+        if fault == "access-denied":
+            return self.reply(403, error_document("AccessDenied", "injected access denied"))
+        if fault == "bad-xml":
+            return self.reply(200, b"<ListUsersResponse><ListUsersResult><Users><member>")
+        if fault == "hang":
+            time.sleep(float(rule.get("seconds", 30)))
+            return self.reply(500, error_document("InternalFailure", "late answer"))
+        status, payload, content_type = self.forward(body)
+        if fault == "truncated":
+            payload = re.sub(rb"<Marker>.*?</Marker>", b"", payload)
+            payload = re.sub(rb"<IsTruncated>false</IsTruncated>", b"<IsTruncated>true</IsTruncated>", payload)
+            if b"<IsTruncated>" not in payload:
+                payload = re.sub(rb"(</\w+Result>)", rb"<IsTruncated>true</IsTruncated>\1", payload, count=1)
+        self.reply(status, payload, content_type)
+
+    do_GET = do_POST = do_PUT = do_DELETE = handle_any
+
+
+def main():
+    global UPSTREAM
+    UPSTREAM = sys.argv[1].rstrip("/")
+    if not UPSTREAM.startswith("http://127.0.0.1:"):
+        sys.exit("fault-proxy: upstream must be a 127.0.0.1 URL")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    with open(sys.argv[2], "w") as port_file:
+        port_file.write(str(server.server_address[1]))
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
