@@ -9,6 +9,9 @@ public enum EC2SSHError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No free UID (and GID) is left in the configured range for the local user `localName`.
     case uidRangeExhausted(localName: String, range: ClosedRange<UInt32>)
 
+    /// A data file the tools keep (state, index, key cache) cannot be used; `message` says why and what to do.
+    case invalidDataFile(path: String, message: String)
+
     /// A human-readable explanation naming the file, line or user concerned.
     public var description: String {
         switch self {
@@ -22,6 +25,8 @@ public enum EC2SSHError: Error, Equatable, Sendable, CustomStringConvertible {
         case .uidRangeExhausted(let localName, let range):
             return "no free UID/GID left in UID_RANGE \(range.lowerBound)-\(range.upperBound) for user \(localName);"
                 + " widen UID_RANGE in the configuration file or remove unused accounts"
+        case .invalidDataFile(let path, let message):
+            return "\(path): \(message)"
         }
     }
 }

@@ -1,0 +1,87 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// What import_users tells authorized_keys_command about the accounts it manages.
+///
+/// import_users writes it (root-owned, mode 0644, in STATE_DIR) after every run that changed the managed state;
+/// the key command serves keys only for local names listed here. It holds no secrets: local names, IAM user
+/// names and IAM UserIds, and the access expiry when the temporary-access tag is in use.
+public struct ManagedUsersIndex: Sendable, Equatable, Codable {
+    /// The file name inside STATE_DIR.
+    public static let fileName = "managed-users.json"
+    /// The schema version this code writes and reads.
+    public static let currentVersion = 1
+
+    /// One managed, active account.
+    public struct Entry: Sendable, Equatable, Codable {
+        /// The IAM user the account belongs to.
+        public var iamUserName: String
+        /// The IAM UserId recorded when the account was created.
+        public var iamUserID: String
+        /// When temporary access ends, if the IAM user carries the expiry tag.
+        public var accessExpiresAt: Date?
+
+        /// Creates an entry.
+        public init(iamUserName: String, iamUserID: String, accessExpiresAt: Date? = nil) {
+            self.iamUserName = iamUserName
+            self.iamUserID = iamUserID
+            self.accessExpiresAt = accessExpiresAt
+        }
+    }
+
+    /// The schema version.
+    public var version: Int
+    /// Managed accounts by local name.
+    public var users: [String: Entry]
+
+    /// Creates an index.
+    public init(version: Int = ManagedUsersIndex.currentVersion, users: [String: Entry] = [:]) {
+        self.version = version
+        self.users = users
+    }
+
+    /// The index of the active accounts of `state`, with the expiries known for some IAM user names.
+    public init(state: ManagedState, accessExpiries: [String: Date] = [:]) {
+        var users: [String: Entry] = [:]
+        for (localName, account) in state.accounts where account.status == .active {
+            users[localName] = Entry(
+                iamUserName: account.iamUserName, iamUserID: account.iamUserID,
+                accessExpiresAt: accessExpiries[account.iamUserName])
+        }
+        self.init(users: users)
+    }
+
+    /// The JSON bytes: sorted keys, ISO-8601 dates, a trailing newline.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        var data = try encoder.encode(self)
+        data.append(0x0a)
+        return data
+    }
+
+    /// Decodes an index; a newer schema or a corrupt file is an error naming `path`.
+    public static func decoded(from data: Data, path: String) throws -> ManagedUsersIndex {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let index: ManagedUsersIndex
+        do {
+            index = try decoder.decode(ManagedUsersIndex.self, from: data)
+        } catch {
+            throw EC2SSHError.invalidDataFile(
+                path: path,
+                message: "the managed users index is corrupt (\(error)); the next import_users run rewrites it")
+        }
+        guard index.version <= currentVersion else {
+            throw EC2SSHError.invalidDataFile(
+                path: path,
+                message: "the managed users index has schema version \(index.version), newer than this tool's "
+                    + "\(currentVersion); install the matching authorized_keys_command")
+        }
+        return index
+    }
+}

@@ -1,0 +1,51 @@
+import Testing
+
+@testable import EC2SSH
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+@Suite struct ManagedUsersIndexTests {
+    let created = Date(timeIntervalSince1970: 1_700_000_000)
+
+    @Test func listsOnlyActiveAccountsWithTheirExpiry() {
+        let state = ManagedState(accounts: [
+            "alice": .init(iamUserName: "alice", iamUserID: "AIDA1", uid: 70001, createdAt: created),
+            "bob": .init(iamUserName: "bob", iamUserID: "AIDA2", uid: nil, createdAt: created, status: .creating),
+            "carol": .init(iamUserName: "carol", iamUserID: "AIDA3", uid: 70003, createdAt: created, status: .deleting),
+            "d.at.x": .init(iamUserName: "d@x", iamUserID: "AIDA4", uid: 70004, createdAt: created),
+        ])
+        let expiry = Date(timeIntervalSince1970: 1_800_000_000)
+        let index = ManagedUsersIndex(state: state, accessExpiries: ["d@x": expiry])
+        #expect(Set(index.users.keys) == ["alice", "d.at.x"])
+        #expect(index.users["d.at.x"] == .init(iamUserName: "d@x", iamUserID: "AIDA4", accessExpiresAt: expiry))
+        #expect(index.users["alice"]?.accessExpiresAt == nil)
+    }
+
+    @Test func roundTripsThroughJSON() throws {
+        let index = ManagedUsersIndex(users: [
+            "alice": .init(iamUserName: "alice", iamUserID: "AIDA1", accessExpiresAt: created)
+        ])
+        let data = try index.encoded()
+        #expect(data.last == 0x0a)
+        #expect(try ManagedUsersIndex.decoded(from: data, path: "/x") == index)
+    }
+
+    @Test(arguments: [
+        ("{", "corrupt"),
+        ("{\"version\": 99, \"users\": {}}", "schema version 99"),
+        ("{\"version\": 1}", "corrupt"),
+    ])
+    func rejectsUnusableFiles(text: String, expected: String) {
+        do {
+            _ = try ManagedUsersIndex.decoded(from: Data(text.utf8), path: "/var/lib/aws-ec2-ssh/managed-users.json")
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect("\(error)".contains(expected))
+            #expect("\(error)".hasPrefix("/var/lib/aws-ec2-ssh/managed-users.json: "))
+        }
+    }
+}
