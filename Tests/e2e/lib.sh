@@ -49,3 +49,27 @@ start_moto() {
 aws_py() {
     python3 - "$@"
 }
+
+# start_syslog: receive syslog datagrams on /dev/log (see scripts/sandbox) and append them to $SYSLOG_FILE.
+start_syslog() {
+    export SYSLOG_FILE=/run/sandbox-syslog.log
+    : >"$SYSLOG_FILE"
+    python3 - <<'PY' &
+import os, socket
+path = "/run/sandbox-syslog.sock"
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+sock.bind(path)
+os.chmod(path, 0o666)
+with open("/run/sandbox-syslog.ready", "w"):
+    pass
+with open("/run/sandbox-syslog.log", "ab", buffering=0) as out:
+    while True:
+        out.write(sock.recv(65536).rstrip(b"\n") + b"\n")
+PY
+    local _
+    for _ in $(seq 1 100); do
+        [[ -e /run/sandbox-syslog.ready ]] && return 0
+        python3 -c 'import time; time.sleep(0.05)'
+    done
+    fail "syslog receiver did not start"
+}

@@ -11,4 +11,14 @@ if python3 -c 'import socket; socket.create_connection(("169.254.169.254", 80), 
 fi
 useradd --create-home e2e-probe
 [[ -d /home/e2e-probe ]] || fail "useradd did not create a home in the sandbox"
+
+
+# Syslog lines from inside reach the sandbox's own receiver, not the machine.
+start_syslog
+logger -t aws-ec2-ssh-e2e "syslog probe"
+for _ in $(seq 1 50); do
+    grep -q "syslog probe" "$SYSLOG_FILE" && break
+    python3 -c 'import time; time.sleep(0.05)'
+done
+assert_contains "$(cat "$SYSLOG_FILE")" "aws-ec2-ssh-e2e: syslog probe" "sandbox syslog"
 echo "sandbox ok"
