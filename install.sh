@@ -315,8 +315,10 @@ check_sshd_config_valid() {
 
 take_lock() {
     command -v flock >/dev/null || return 0
-    exec {LOCK_FD}>/run/lock/aws-ec2-ssh-install.lock 2>/dev/null || exec {LOCK_FD}>/tmp/aws-ec2-ssh-install.lock
-    flock -n "$LOCK_FD" || die "another install.sh is running (lock /run/lock/aws-ec2-ssh-install.lock); wait for it to finish."
+    local lock=/run/lock/aws-ec2-ssh-install.lock
+    [[ -d /run/lock ]] || lock=/run/aws-ec2-ssh-install.lock
+    exec {LOCK_FD}>"$lock"
+    flock -n "$LOCK_FD" || die "another install.sh is running (lock $lock); wait for it to finish."
 }
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ export TMPDIR=$SCRATCH
 
 # run_install ARGS...: run install.sh with the debug binaries and the cron schedule (no cron daemon runs in the
 # sandbox); its output goes to $SCRATCH/out and to this test's log; its exit status is returned.
+# shellcheck disable=SC2120 # arguments are optional
 run_install() {
     local status=0
     bash "$INSTALL_SH" --bin-dir "$EC2SSH_BIN_DIR" --timer=cron "$@" >"$SCRATCH/out" 2>&1 || status=$?
@@ -24,6 +25,7 @@ install_output() {
 }
 
 # expect_install_ok ARGS...: run install.sh and fail the test unless it exits 0.
+# shellcheck disable=SC2120 # arguments are optional
 expect_install_ok() {
     run_install "$@" || fail "install.sh $* exited with $?"
 }
