@@ -778,7 +778,7 @@ activate_schedule() {
         if systemd_running && systemctl is-enabled --quiet "$TIMER_UNIT" 2>/dev/null; then
             systemctl disable --now "$TIMER_UNIT" || warn "could not disable $TIMER_UNIT"
         fi
-        info "import_users is scheduled every 10 minutes by $CRON_FILE ($(grep -E '^[0-9]' "$CRON_FILE" | cut -d' ' -f1) past the hour)"
+        info "import_users is scheduled every 10 minutes by $CRON_FILE (this host's offset: $(grep -E '^[0-9]' "$CRON_FILE" | sed -E 's/^([0-9]+)-.* sleep ([0-9]+) .*/minute \1, second \2/'))"
     elif systemd_running; then
         systemctl daemon-reload
         systemctl enable --now "$TIMER_UNIT" || die "systemctl enable --now $TIMER_UNIT failed; check: systemctl status $TIMER_UNIT"
