@@ -6,6 +6,7 @@
 # differences and stops there. Otherwise the files are put in place atomically (temporary file in the same
 # directory, fsync, rename), each previous version kept aside; if anything fails before the installation is
 # complete (for example `sshd -t` rejects the result) every file is put back as it was and the script stops.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
 umask 022
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin"
@@ -261,6 +262,11 @@ find_binaries() {
         fi
     done
     SOURCE_BIN_DIR=$(cd "$dir" && pwd)
+    local file
+    for file in etc/aws-ec2-ssh.conf "etc/sshd_config.d/$SSHD_DROPIN_NAME" cron/import_users "etc/systemd/$SERVICE_UNIT" \
+        "etc/systemd/$TIMER_UNIT"; do
+        [[ -f $HERE/$file ]] || die "$HERE/$file is missing: run install.sh from the complete release tarball or the repository."
+    done
 }
 
 # sshd refuses an AuthorizedKeysCommand whose path has a component that is not root-owned or is writable by others.
@@ -429,8 +435,7 @@ rollback() {
     for ((i = ${#JOURNAL[@]} - 1; i >= 0; i--)); do
         IFS='|' read -r kind path copy <<<"${JOURNAL[i]}"
         if [[ $kind == restore ]]; then
-            rm -f "$path"
-            cp -a "$copy" "$path" && warn "restored $path"
+            cp -a "$copy" "$path.aws-ec2-ssh-restore" && mv -f "$path.aws-ec2-ssh-restore" "$path" && warn "restored $path"
         else
             rm -f "$path" && warn "removed $path"
         fi
@@ -452,9 +457,16 @@ on_exit() {
 
 # config_value KEY FILE: the value of the last active KEY="value" line of FILE (empty when there is none).
 config_value() {
+    local line value
     [[ -f $2 ]] || return 0
-    sed -n -E "s/^[[:space:]]*(export[[:space:]]+)?$1=(.*)$/\\2/p" "$2" | tail -n 1 |
-        sed -E 's/[[:space:]]+#.*$//; s/^"(.*)"$/\1/; s/^'\''(.*)'\''$/\1/'
+    line=$(grep -E "^[[:space:]]*(export[[:space:]]+)?$1=" "$2" | tail -n 1) || return 0
+    value=${line#*=}
+    case $value in
+        \"*) value=${value#\"} && value=${value%%\"*} ;;
+        \'*) value=${value#\'} && value=${value%%\'*} ;;
+        *) value=${value%%[[:space:]]*} ;;
+    esac
+    printf '%s\n' "$value"
 }
 
 has_active_key() {
@@ -1019,6 +1031,7 @@ main() {
     ((!VERBOSE)) || set -x
     [[ $(id -u) == 0 ]] || die "install.sh must run as root (it installs into $SBIN_DIR, /etc and configures sshd): run it with sudo."
     trap on_exit EXIT
+    trap 'exit 130' INT TERM HUP
     find_sshd
     STAGE=$(mktemp -d -t aws-ec2-ssh-install.XXXXXX)
     take_lock

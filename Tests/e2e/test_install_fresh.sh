@@ -41,4 +41,5 @@ for flag in -h -v -a -i -l -s -p -u -d -f -r --set --timer --bin-dir --no-first-
     grep -qE -- "^ +$flag( |=|,)" <<<"$help" || fail "--help does not document $flag"
 done
 bash "$INSTALL_SH" -h | grep -q "^Usage:" || fail "-h prints no usage"
+sh "$INSTALL_SH" --help | grep -q "^Usage:" || fail "sh install.sh does not hand over to bash"
 echo "fresh install ok"
