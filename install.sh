@@ -39,7 +39,7 @@ readonly MIGRATED_MARK="#aws-ec2-ssh-migrated# "
 # Where the archived bash tool (widdix/aws-ec2-ssh) put its scripts: install.sh, the RPM and the .deb.
 readonly OLD_TOOL_FILES=(/opt/import_users.sh /opt/authorized_keys_command.sh /usr/bin/import_users.sh
     /usr/bin/authorized_keys_command.sh /usr/bin/import_users /usr/bin/authorized_keys_command)
-readonly OLD_TOOL_RE='^(/opt/authorized_keys_command\.sh|/usr/bin/authorized_keys_command(\.sh)?)([ \t]|$)'
+readonly OLD_TOOL_RE='^(/opt/authorized_keys_command\.sh|/usr/bin/authorized_keys_command(\.sh)?)([[:space:]]|$)'
 # Configuration keys install.sh accepts with --set (AWS_* and the proxy variables are accepted too).
 readonly KNOWN_KEYS=" IAM_AUTHORIZED_GROUPS IAM_AUTHORIZED_GROUPS_TAG SUDOERS_GROUPS SUDOERSGROUP SUDOERS_GROUPS_TAG
     SUDOERS_RULE ASSUMEROLE LOCAL_MARKER_GROUP LOCAL_GROUPS LOCAL_GROUP_MAP USERADD_PROGRAM USERADD_ARGS
@@ -606,8 +606,10 @@ detect_foreign_command() {
 # "none" none; the bash tool's lines are always commented out; BLOCK (if not empty) goes before the first Match.
 # Our previous block is dropped first.
 edit_sshd_file() {
-    awk -v mode="$2" -v block="$3" -v disabled="$DISABLED_MARK" -v migrated="$MIGRATED_MARK" \
-        -v begin="$BLOCK_BEGIN" -v end="$BLOCK_END" -v oldre="$OLD_TOOL_RE" '
+    # The regular expression goes through the environment: awk -v would interpret its backslashes.
+    OLD_RE=$OLD_TOOL_RE awk -v mode="$2" -v block="$3" -v disabled="$DISABLED_MARK" -v migrated="$MIGRATED_MARK" \
+        -v begin="$BLOCK_BEGIN" -v end="$BLOCK_END" '
+        BEGIN { oldre = ENVIRON["OLD_RE"] }
         function arg(s) { sub(/^[ \t]*[A-Za-z]+[ \t]*[ \t=][ \t]*/, "", s); return s }
         NR == FNR {
             if (tolower($1) == "match") stop = 1

@@ -28,6 +28,14 @@ grep -qxF "AuthorizedKeysCommand /usr/local/sbin/authorized_keys_command %u %f" 
 grep -qxF "AuthorizedKeysCommandUser aws-ec2-ssh" "$dropin" || fail "drop-in lacks AuthorizedKeysCommandUser"
 cmp -s "$SCRATCH/sshd_config.before" /etc/ssh/sshd_config || fail "sshd_config changed although it includes sshd_config.d"
 
+# The key command's user can read the config and use its cache; an ordinary user cannot read the config.
+runuser -u aws-ec2-ssh -- cat "$config" >/dev/null || fail "aws-ec2-ssh cannot read $config"
+runuser -u aws-ec2-ssh -- touch /var/cache/aws-ec2-ssh/probe || fail "aws-ec2-ssh cannot write its key cache"
+runuser -u aws-ec2-ssh -- /usr/local/sbin/authorized_keys_command --help >/dev/null || fail "aws-ec2-ssh cannot run the key command"
+useradd e2e-someone
+if runuser -u e2e-someone -- cat "$config" >/dev/null 2>&1; then fail "an ordinary user can read $config"; fi
+if runuser -u e2e-someone -- ls /var/lib/aws-ec2-ssh >/dev/null 2>&1; then fail "an ordinary user can list the state dir"; fi
+
 out=$(install_output)
 assert_contains "$out" "-r v1.9.0 is not needed" "-r message"
 assert_contains "$out" "running the first import" "first import"
