@@ -694,8 +694,21 @@ validate_sshd() {
     info "sshd -t accepts the configuration; AuthorizedKeysCommand is $KEYS_COMMAND_LINE, run as $SERVICE_USER"
 }
 
+# process_running NAME...: whether a process with one of these names runs.
+process_running() {
+    local name
+    if command -v pidof >/dev/null; then
+        pidof "$@" >/dev/null 2>&1
+        return
+    fi
+    for name in "$@"; do
+        pgrep -x "$name" >/dev/null 2>&1 && return 0
+    done
+    return 1
+}
+
 sshd_running() {
-    pidof sshd >/dev/null 2>&1
+    process_running sshd
 }
 
 systemd_running() {
@@ -748,7 +761,7 @@ reload_sshd() {
 
 choose_timer() {
     [[ $TIMER == auto ]] || return 0
-    if pidof cron crond >/dev/null 2>&1; then
+    if process_running cron crond; then
         TIMER=cron
     elif systemd_running; then
         TIMER=systemd
@@ -1023,6 +1036,9 @@ do_uninstall() {
         userdel "$SERVICE_USER" || warn "could not remove the system user $SERVICE_USER; remove it with: userdel $SERVICE_USER"
     fi
     getent group "$SERVICE_USER" >/dev/null && { groupdel "$SERVICE_USER" 2>/dev/null || true; }
+    if command -v getenforce >/dev/null && [[ $(getenforce 2>/dev/null || true) == @(Enforcing|Permissive) ]]; then
+        info "SELinux: the boolean nis_enabled stays on (other services may need it); turn it off with: setsebool -P nis_enabled off"
+    fi
     info "uninstalled aws-ec2-ssh. The accounts it imported are kept, with their homes and sudoers files:"
     info "  list them with: getent group $marker (their records are in $STATE_DIR)"
     info "  remove one with: userdel --remove NAME, and its file in /etc/sudoers.d; then: groupdel $marker; rm -rf $STATE_DIR"
