@@ -84,10 +84,11 @@ Usage: $PROGRAM [-hv] [-a ARN] [-i GROUP,...] [-l GROUP,...] [-s GROUP,...|##ALL
        $PROGRAM --uninstall [--keep-config] [--dry-run] [-v]
 
 Installs aws-ec2-ssh (import_users and authorized_keys_command) on this host, as root: the binaries in
-$SBIN_DIR, $CONFIG_FILE, sshd's AuthorizedKeysCommand (run as the system user $SERVICE_USER), a schedule that
-runs import_users every 10 minutes, then the first import and a reload of sshd. Running it again updates the
-installation in place; a host set up by the bash tool widdix/aws-ec2-ssh is migrated (same config file, users
-kept). Options that set a configuration key replace that key in $CONFIG_FILE and keep every other line.
+$SBIN_DIR, $CONFIG_FILE, sshd's AuthorizedKeysCommand (run as the system user
+$SERVICE_USER), a schedule that runs import_users every 10 minutes, then the first import and a reload of sshd.
+Running it again updates the installation in place; a host set up by the bash tool widdix/aws-ec2-ssh is
+migrated (same config file, users kept). Options that set a configuration key replace that key in
+$CONFIG_FILE and keep every other line of it.
 
 Options of the original install.sh (same meaning; each sets the configuration key named):
     -h                 show this help and exit
@@ -105,7 +106,7 @@ Options of the original install.sh (same meaning; each sets the configuration ke
                        nothing
 
 Options added by this version:
-    --set KEY=VALUE    set any configuration key (see $CONFIG_FILE or etc/aws-ec2-ssh.conf for the list); repeatable
+    --set KEY=VALUE    set any configuration key (etc/aws-ec2-ssh.conf lists them all); repeatable
     --timer=WHEN       how import_users is scheduled: cron (/etc/cron.d/import_users), systemd
                        ($UNIT_DIR/$TIMER_UNIT) or auto (default: cron when a cron daemon runs,
                        else systemd when it runs, else cron when one is installed)
