@@ -888,6 +888,16 @@ stage_binaries() {
     done
 }
 
+# preview_first_import: with --dry-run, let import_users show what the first import would do, when it can.
+preview_first_import() {
+    ((FIRST_IMPORT)) || return 0
+    "$SOURCE_BIN_DIR/import_users" --help 2>&1 | grep -q -- '--dry-run' || return 0
+    info "what the first import would do (import_users --dry-run with the new configuration):"
+    local status=0
+    "$SOURCE_BIN_DIR/import_users" --dry-run --config "$(staged "$CONFIG_FILE")" || status=$?
+    ((status == 0)) || warn "import_users --dry-run exited with $status: the first import would fail the same way"
+}
+
 run_first_import() {
     if ((!FIRST_IMPORT)); then
         info "not running the first import (--no-first-import): it runs at the next scheduled time"
@@ -937,6 +947,7 @@ do_install() {
         show_plan
         ((${#OLD_TOOL_FOUND[@]} == 0)) || info "would move the bash tool's ${OLD_TOOL_FOUND[*]} to $STATE_DIR/migrated-from-bash-tool"
         info "would then validate with sshd -t, reload sshd if it runs$( ((FIRST_IMPORT)) && echo ", and run the first import")"
+        preview_first_import
         return 0
     fi
 

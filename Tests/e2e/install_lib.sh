@@ -9,12 +9,13 @@ SCRATCH=/run/e2e-install
 mkdir -p "$SCRATCH"
 export TMPDIR=$SCRATCH
 
-# run_install ARGS...: run install.sh with the debug binaries and the cron schedule (no cron daemon runs in the
-# sandbox); its output goes to $SCRATCH/out and to this test's log; its exit status is returned.
+# run_install ARGS...: run install.sh with the debug binaries, the cron schedule (no cron daemon runs in the
+# sandbox) and without the first import (import_users would need AWS; test_install_host_integration.sh covers the
+# first import with a stand-in); its output goes to $SCRATCH/out and to this test's log; its exit status is returned.
 # shellcheck disable=SC2120 # arguments are optional
 run_install() {
     local status=0
-    bash "$INSTALL_SH" --bin-dir "$EC2SSH_BIN_DIR" --timer=cron "$@" >"$SCRATCH/out" 2>&1 || status=$?
+    bash "$INSTALL_SH" --bin-dir "$EC2SSH_BIN_DIR" --timer=cron --no-first-import "$@" >"$SCRATCH/out" 2>&1 || status=$?
     sed 's/^/    | /' "$SCRATCH/out"
     return "$status"
 }

@@ -38,7 +38,7 @@ if runuser -u e2e-someone -- ls /var/lib/aws-ec2-ssh >/dev/null 2>&1; then fail 
 
 out=$(install_output)
 assert_contains "$out" "-r v1.9.0 is not needed" "-r message"
-assert_contains "$out" "running the first import" "first import"
+assert_contains "$out" "not running the first import (--no-first-import)" "first import skipped"
 assert_contains "$out" "sshd is not running: nothing to reload" "reload message"
 assert_not_contains "$out" "error" "install output"
 

@@ -55,9 +55,16 @@ expect_install_ok --timer=cron
 assert_cron_file
 [[ ! -e /etc/systemd/system/aws-ec2-ssh-import.timer ]] || fail "the timer stayed next to the cron file"
 
-# --- A failing first import: the installation stays, the exit status says so; --no-first-import skips it.
+# --- The first import runs the installed import_users with the default configuration; a failing one leaves the
+# installation in place and says so in the exit status; --no-first-import skips it.
 mkdir -p /run/fakebins
 cp "$EC2SSH_BIN_DIR/authorized_keys_command" /run/fakebins/
+# shellcheck disable=SC2016 # the fake script is literal
+printf '#!/bin/sh\nif [ "$1" = --help ]; then echo usage; exit 0; fi\necho "fake import_users ran with [$*] as $0"\n' >/run/fakebins/import_users
+chmod 0755 /run/fakebins/import_users
+bash "$INSTALL_SH" --bin-dir /run/fakebins --timer=cron >"$SCRATCH/out" 2>&1 || fail "install with a first import failed: $(install_output)"
+assert_contains "$(install_output)" "fake import_users ran with [] as /usr/local/sbin/import_users" "first import"
+assert_contains "$(install_output)" "first import done" "first import message"
 # shellcheck disable=SC2016 # the fake script is literal
 printf '#!/bin/sh\nif [ "$1" = --help ]; then echo usage; exit 0; fi\necho "import_users: AccessDenied" >&2\nexit 7\n' >/run/fakebins/import_users
 chmod 0755 /run/fakebins/import_users
@@ -68,6 +75,18 @@ assert_contains "$(install_output)" "the first import failed (/usr/local/sbin/im
 cmp -s /run/fakebins/import_users /usr/local/sbin/import_users || fail "installation not kept after a failing first import"
 bash "$INSTALL_SH" --bin-dir /run/fakebins --timer=cron --no-first-import >"$SCRATCH/out" 2>&1 || fail "--no-first-import failed"
 assert_not_contains "$(install_output)" "AccessDenied" "--no-first-import ran the import"
+
+# --- --dry-run previews the first import when import_users knows --dry-run.
+cat >/run/fakebins/import_users <<'SH'
+#!/bin/sh
+if [ "$1" = --help ]; then echo "  --dry-run   show what would change"; exit 0; fi
+echo "fake import_users: $*"
+grep -q '^IAM_AUTHORIZED_GROUPS="preview"$' "$3" && echo "fake import_users: config is the staged one"
+SH
+bash "$INSTALL_SH" --bin-dir /run/fakebins --timer=cron --dry-run -i preview >"$SCRATCH/out" 2>&1 || fail "--dry-run failed"
+assert_contains "$(install_output)" "fake import_users: --dry-run --config" "preview run"
+assert_contains "$(install_output)" "fake import_users: config is the staged one" "preview config"
+assert_not_contains "$(cat /etc/aws-ec2-ssh.conf)" "preview" "config after --dry-run"
 
 # --- Unsupported systems get a clear message; --force goes on.
 rm -f /etc/os-release

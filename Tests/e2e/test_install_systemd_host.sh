@@ -26,7 +26,7 @@ export PATH=/run/fakebin:$PATH
 # run_auto ARGS...: install.sh with the automatic timer choice (run_install forces cron).
 run_auto() {
     : >"$calls"
-    bash "$INSTALL_SH" --bin-dir "$EC2SSH_BIN_DIR" "$@" >"$SCRATCH/out" 2>&1 || { cat "$SCRATCH/out"; fail "install.sh $* failed"; }
+    bash "$INSTALL_SH" --bin-dir "$EC2SSH_BIN_DIR" --no-first-import "$@" >"$SCRATCH/out" 2>&1 || { cat "$SCRATCH/out"; fail "install.sh $* failed"; }
     sed 's/^/    | /' "$SCRATCH/out"
 }
 
