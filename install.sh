@@ -259,6 +259,9 @@ find_binaries() {
     for name in import_users authorized_keys_command; do
         [[ -f $dir/$name && -x $dir/$name ]] || die "$dir/$name is missing or not executable. Pass --bin-dir DIR with both binaries."
         if ! output=$("$dir/$name" --help 2>&1); then
+            if [[ $output == *"GLIBC_"*"not found"* ]]; then
+                die "$dir/$name does not run on this host: $output. It was built against a newer C library (glibc $(cat "$dir/GLIBC_REQUIRED" 2>/dev/null || echo "?")) than this host's ($(ldd --version 2>/dev/null | awk 'NR == 1 { print $NF }')): use a release built on the oldest supported system (scripts/build-release on Amazon Linux 2023 or RHEL 9)."
+            fi
             die "$dir/$name does not run on this host: $output. It needs glibc, libcurl, libcrypto (OpenSSL 3) and libexpat: install them (for example: dnf install libcurl openssl-libs expat, or apt-get install libcurl4 libssl3 libexpat1)."
         fi
     done

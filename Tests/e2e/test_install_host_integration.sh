@@ -88,6 +88,16 @@ assert_contains "$(install_output)" "fake import_users: --dry-run --config" "pre
 assert_contains "$(install_output)" "fake import_users: config is the staged one" "preview config"
 assert_not_contains "$(cat /etc/aws-ec2-ssh.conf)" "preview" "config after --dry-run"
 
+# --- Binaries that cannot run here: a clear message, nothing changed.
+mkdir -p /run/oldglibc
+cp /run/fakebins/* /run/oldglibc/
+printf '#!/bin/sh\necho "import_users: /lib/x86_64-linux-gnu/libc.so.6: version GLIBC_2.99 not found" >&2\nexit 1\n' >/run/oldglibc/import_users
+echo 2.99 >/run/oldglibc/GLIBC_REQUIRED
+status=0
+bash "$INSTALL_SH" --bin-dir /run/oldglibc --timer=cron >"$SCRATCH/out" 2>&1 || status=$?
+assert_eq 1 "$status" "exit status with binaries built for a newer glibc"
+assert_contains "$(install_output)" "built against a newer C library (glibc 2.99)" "message"
+
 # --- Unsupported systems get a clear message; --force goes on.
 rm -f /etc/os-release
 printf 'ID=gentoo\nVERSION_ID=2.15\n' >/etc/os-release

@@ -13,7 +13,7 @@ fi
 mkdir -p /opt/release
 tar -xzf "$tarball" -C /opt/release
 root=$(echo /opt/release/aws-ec2-ssh-*)
-for path in bin/import_users bin/authorized_keys_command install.sh cron/import_users etc/aws-ec2-ssh.conf \
+for path in bin/import_users bin/authorized_keys_command bin/GLIBC_REQUIRED install.sh cron/import_users etc/aws-ec2-ssh.conf \
     etc/sshd_config.d/00-aws-ec2-ssh.conf etc/systemd/aws-ec2-ssh-import.service etc/systemd/aws-ec2-ssh-import.timer \
     etc/iam/single-account-policy.json etc/iam/cross-account-role-policy.json README.md LICENSE; do
     [[ -e $root/$path ]] || fail "the tarball lacks $path"
