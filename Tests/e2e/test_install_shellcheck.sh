@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# install.sh, scripts/build-release and the install tests are shellcheck-clean (skipped, saying so, when shellcheck
+# is not installed: apt-get install shellcheck).
+source "$(dirname "$0")/lib.sh"
+
+if ! command -v shellcheck >/dev/null; then
+    echo "SKIP: shellcheck is not installed (apt-get install shellcheck)"
+    exit 0
+fi
+cd "$EC2SSH_REPO"
+shellcheck -x -P Tests/e2e install.sh scripts/build-release Tests/e2e/install_lib.sh Tests/e2e/test_install_*.sh ||
+    fail "shellcheck reports the problems above"
+echo "shellcheck ok"
