@@ -946,7 +946,7 @@ do_install() {
     if ((DRY_RUN)); then
         info "dry run: nothing is changed"
         getent passwd "$SERVICE_USER" >/dev/null || info "would create the system user $SERVICE_USER"
-        info "would create or fix $STATE_DIR (root, 0700) and $CACHE_DIR ($SERVICE_USER, 0700)"
+        info "would create or fix $STATE_DIR (root, 0755) and $CACHE_DIR ($SERVICE_USER, 0700)"
         show_plan
         ((${#OLD_TOOL_FOUND[@]} == 0)) || info "would move the bash tool's ${OLD_TOOL_FOUND[*]} to $STATE_DIR/migrated-from-bash-tool"
         info "would then validate with sshd -t, reload sshd if it runs$( ((FIRST_IMPORT)) && echo ", and run the first import")"
@@ -955,7 +955,7 @@ do_install() {
     fi
 
     ensure_service_user
-    ensure_dir "$STATE_DIR" root:root 0700
+    ensure_dir "$STATE_DIR" root:root 0755
     ensure_dir "$CACHE_DIR" "$SERVICE_USER:$SERVICE_USER" 0700
     apply_plan
     validate_sshd

@@ -56,7 +56,7 @@ assert_installed_defaults() {
     assert_eq "640 root:aws-ec2-ssh" "$(file_mode /etc/aws-ec2-ssh.conf)" "config mode"
     getent passwd aws-ec2-ssh >/dev/null || fail "the system user aws-ec2-ssh does not exist"
     assert_contains "$(getent passwd aws-ec2-ssh | cut -d: -f7)" nologin "aws-ec2-ssh login shell"
-    assert_eq "700 root:root" "$(file_mode /var/lib/aws-ec2-ssh)" "state dir"
+    assert_eq "755 root:root" "$(file_mode /var/lib/aws-ec2-ssh)" "state dir (the key command reads managed-users.json in it; state.json itself is 0600)"
     assert_eq "700 aws-ec2-ssh:aws-ec2-ssh" "$(file_mode /var/cache/aws-ec2-ssh)" "key cache dir"
     /usr/sbin/sshd -t || fail "sshd -t fails after the installation"
     assert_eq "/usr/local/sbin/authorized_keys_command %u %f" "$(effective_sshd authorizedkeyscommand)" "effective AuthorizedKeysCommand"

@@ -34,7 +34,10 @@ runuser -u aws-ec2-ssh -- touch /var/cache/aws-ec2-ssh/probe || fail "aws-ec2-ss
 runuser -u aws-ec2-ssh -- /usr/local/sbin/authorized_keys_command --help >/dev/null || fail "aws-ec2-ssh cannot run the key command"
 useradd e2e-someone
 if runuser -u e2e-someone -- cat "$config" >/dev/null 2>&1; then fail "an ordinary user can read $config"; fi
-if runuser -u e2e-someone -- ls /var/lib/aws-ec2-ssh >/dev/null 2>&1; then fail "an ordinary user can list the state dir"; fi
+# The state directory is world-searchable (the key command reads managed-users.json there) but the bash tool's
+# migration copies and state.json are root-only.
+runuser -u aws-ec2-ssh -- test -x /var/lib/aws-ec2-ssh || fail "aws-ec2-ssh cannot enter the state dir"
+if runuser -u e2e-someone -- touch /var/lib/aws-ec2-ssh/probe >/dev/null 2>&1; then fail "an ordinary user can write the state dir"; fi
 
 out=$(install_output)
 assert_contains "$out" "-r v1.9.0 is not needed" "-r message"
