@@ -69,14 +69,10 @@ public struct ConfigFile: Equatable, Sendable {
             lexer.advance()
         }
         guard !key.isEmpty, lexer.current == "=" else {
-            if !key.isEmpty, let next = lexer.current, ShellLexer.isBlank(next) {
-                var probe = lexer
-                probe.skipBlanks()
-                if probe.current == "=" {
-                    throw ShellLexer.Failure(
-                        message: "no blanks are allowed around '=' (write \(String(key))=value)",
-                        column: lexer.index + 1)
-                }
+            if !key.isEmpty, equalsFollowsBlanks(lexer) {
+                throw ShellLexer.Failure(
+                    message: "no blanks are allowed around '=' (write \(String(key))=value)",
+                    column: lexer.index + 1)
             }
             throw ShellLexer.Failure(
                 message: "expected a KEY=value assignment; this file is parsed, never run by a shell, so commands"
@@ -96,6 +92,14 @@ public struct ConfigFile: Equatable, Sendable {
                 column: lexer.index + 1)
         }
         return ConfigEntry(key: String(key), value: value, line: number)
+    }
+
+    /// Whether `lexer` stands on blanks followed by `=` (a common mistake: `KEY = value`).
+    private static func equalsFollowsBlanks(_ lexer: ShellLexer) -> Bool {
+        guard let next = lexer.current, ShellLexer.isBlank(next) else { return false }
+        var probe = lexer
+        probe.skipBlanks()
+        return probe.current == "="
     }
 
     private static func matches(_ word: String, in lexer: ShellLexer) -> Bool {
