@@ -58,4 +58,15 @@ public enum LogLineFormatter {
         guard needsQuotes else { return value }
         return "\"" + value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
+
+    /// The whole line of one event: `label: [level: ]message key=value…` with every metadata source merged.
+    public static func eventLine(
+        label: String, showingLevel: Bool = false, handler: Logger.Metadata, provider: Logger.MetadataProvider?,
+        event: LogEvent
+    ) -> String {
+        let merged = merged(handler: handler, provider: provider, event: event.metadata, error: event.error)
+        let text = line(message: event.message.description, metadata: merged)
+        let prefix = (label.isEmpty ? "" : escape(label) + ": ") + (showingLevel ? "\(event.level): " : "")
+        return prefix + text
+    }
 }

@@ -48,10 +48,8 @@ public struct StderrLogHandler: LogHandler {
 
     /// Formats `event` with `LogLineFormatter` and writes it as one line.
     public func log(event: LogEvent) {
-        let merged = LogLineFormatter.merged(
-            handler: metadata, provider: metadataProvider, event: event.metadata, error: event.error)
-        let text = LogLineFormatter.line(message: event.message.description, metadata: merged)
-        let prefix = label.isEmpty ? "" : LogLineFormatter.escape(label) + ": "
-        writer.write("\(prefix)\(event.level): \(text)\n")
+        let line = LogLineFormatter.eventLine(
+            label: label, showingLevel: true, handler: metadata, provider: metadataProvider, event: event)
+        writer.write(line + "\n")
     }
 }

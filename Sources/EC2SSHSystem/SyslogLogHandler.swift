@@ -42,11 +42,9 @@ public struct SyslogLogHandler: LogHandler {
 
     /// Formats `event` with `LogLineFormatter` and sends it at the matching syslog severity.
     public func log(event: LogEvent) {
-        let merged = LogLineFormatter.merged(
-            handler: metadata, provider: metadataProvider, event: event.metadata, error: event.error)
-        let text = LogLineFormatter.line(message: event.message.description, metadata: merged)
-        let prefix = label.isEmpty ? "" : LogLineFormatter.escape(label) + ": "
-        writer.write(priority: facility.code | Self.severity(of: event.level), line: prefix + text)
+        let line = LogLineFormatter.eventLine(
+            label: label, handler: metadata, provider: metadataProvider, event: event)
+        writer.write(priority: facility.code | Self.severity(of: event.level), line: line)
     }
 
     /// The syslog severity for a swift-log level (trace and debug both map to `LOG_DEBUG`).

@@ -86,15 +86,7 @@ public struct SystemAccountDatabase: AccountDatabase {
     ) throws -> Value? {
         var size = 4096
         while true {
-            var entry = empty
-            var result: UnsafeMutablePointer<Entry>? = nil
-            var buffer = [CChar](repeating: 0, count: size)
-            let (code, value) = buffer.withUnsafeMutableBufferPointer { bytes -> (Int32, Value?) in
-                guard let base = bytes.baseAddress else { return (EINVAL, nil) }
-                let code = call(&entry, base, bytes.count, &result)
-                guard code == 0, let found = result else { return (code, nil) }
-                return (0, convert(found.pointee))
-            }
+            let (code, value) = callOnce(bufferSize: size, empty: empty, convert: convert, call: call)
             if code == ERANGE && size < maximumBufferSize {
                 size *= 2
                 continue
@@ -107,6 +99,21 @@ public struct SystemAccountDatabase: AccountDatabase {
         }
     }
 
+    /// Makes one reentrant call with a fresh buffer of `bufferSize` bytes; returns its code and converted entry.
+    private static func callOnce<Entry, Value>(
+        bufferSize: Int, empty: Entry, convert: (Entry) -> Value, call: ReentrantCall<Entry>
+    ) -> (Int32, Value?) {
+        var entry = empty
+        var result: UnsafeMutablePointer<Entry>? = nil
+        var buffer = [CChar](repeating: 0, count: bufferSize)
+        return buffer.withUnsafeMutableBufferPointer { bytes -> (Int32, Value?) in
+            guard let base = bytes.baseAddress else { return (EINVAL, nil) }
+            let code = call(&entry, base, bytes.count, &result)
+            guard code == 0, let found = result else { return (code, nil) }
+            return (0, convert(found.pointee))
+        }
+    }
+
     /// Reads every entry of an enumeration whose cursor is already open, growing the buffer on `ERANGE`.
     private static func enumerate<Entry, Value>(
         _ operation: String, empty: Entry, convert: (Entry) -> Value, call: ReentrantCall<Entry>
@@ -114,15 +121,7 @@ public struct SystemAccountDatabase: AccountDatabase {
         var values: [Value] = []
         var size = 16_384
         while true {
-            var entry = empty
-            var result: UnsafeMutablePointer<Entry>? = nil
-            var buffer = [CChar](repeating: 0, count: size)
-            let (code, value) = buffer.withUnsafeMutableBufferPointer { bytes -> (Int32, Value?) in
-                guard let base = bytes.baseAddress else { return (EINVAL, nil) }
-                let code = call(&entry, base, bytes.count, &result)
-                guard code == 0, let found = result else { return (code, nil) }
-                return (0, convert(found.pointee))
-            }
+            let (code, value) = callOnce(bufferSize: size, empty: empty, convert: convert, call: call)
             if code == ERANGE && size < maximumBufferSize {
                 size *= 2
                 continue
