@@ -2,9 +2,9 @@
 # DONOTSYNC=1 exits 6, a bad configuration line exits 2 naming the line (the file is never executed), and a dry
 # run on a fresh host prints the plan and changes nothing, not even STATE_DIR.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/import_common.sh"
+source "$(dirname "$0")/import_lib.sh"
 
-import_setup
+import_setup ""
 iam_user alice
 before=$(snapshot_files)
 
@@ -12,10 +12,11 @@ write_import_conf "$AWS_ENDPOINT_URL" 'DONOTSYNC=1'
 expect_import 6
 assert_contains "$IMPORT_OUTPUT" "DONOTSYNC=1"
 
-write_import_conf "$AWS_ENDPOINT_URL" 'LOCAL_GROUPS=$(touch /tmp/pwned)'
+# shellcheck disable=SC2016 # the $(...) must reach the file literally
+write_import_conf "$AWS_ENDPOINT_URL" 'LOCAL_GROUPS=$(touch /run/pwned)'
 expect_import 2
 assert_contains "$IMPORT_OUTPUT" "$IMPORT_CONF:6"
-[[ ! -e /tmp/pwned ]] || fail "the configuration file was executed"
+[[ ! -e /run/pwned ]] || fail "the configuration file was executed"
 
 write_import_conf "$AWS_ENDPOINT_URL"
 expect_import 0 --dry-run

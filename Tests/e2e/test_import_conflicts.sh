@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pre-existing accounts (root, ec2-user) whose names IAM users carry are never adopted, given sudo or deleted.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/import_common.sh"
+source "$(dirname "$0")/import_lib.sh"
 
 useradd --create-home ec2-user
 echo 'ec2-user ALL=(ALL) NOPASSWD:ALL' >/etc/sudoers.d/90-cloud-init-users

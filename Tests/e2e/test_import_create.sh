@@ -2,7 +2,7 @@
 # import_users creates accounts for the members of IAM_AUTHORIZED_GROUPS with the marker group, LOCAL_GROUPS,
 # LOCAL_GROUP_MAP groups and sudoers files (real useradd, groupadd, usermod, visudo), and writes state and index.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/import_common.sh"
+source "$(dirname "$0")/import_lib.sh"
 
 groupadd docker
 groupadd developers-local
@@ -34,7 +34,7 @@ assert_contains "$(cat "$sudo_file")" '"alice" ALL=(ALL) NOPASSWD:ALL'
 visudo -c >/dev/null || fail "the sudoers configuration is not valid"
 [[ ! -e /etc/sudoers.d/aws-ec2-ssh-bob ]] || fail "bob got sudo"
 [[ ! -e /etc/sudoers.d/aws-ec2-ssh-carol_2Eplus_2Eops_2Eat_2Eexample_2Ecom ]] || fail "carol got sudo"
-ls /var/lib/aws-ec2-ssh/ | grep -q sudoers-check && fail "a visudo check file was left behind"
+! compgen -G "$STATE_DIR/sudoers-check*" >/dev/null || fail "a visudo check file was left behind"
 
 assert_eq "600 root" "$(stat -c '%a %U' $STATE_DIR/state.json)" "state.json mode"
 assert_eq "644 root" "$(stat -c '%a %U' $STATE_DIR/managed-users.json)" "managed-users.json mode"

@@ -2,7 +2,7 @@
 # Throttling or a 500 on one GetGroup makes the IAM read incomplete: exit 4, no deletion, no sudo change;
 # creations still happen. Once IAM answers again the next run catches up.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/import_common.sh"
+source "$(dirname "$0")/import_lib.sh"
 
 start_moto
 start_fault_proxy
@@ -29,7 +29,6 @@ check_held() {
 }
 
 faults '[{"action": "GetGroup", "params": {"GroupName": "devs"}, "fault": "throttle"}]'
-state_before=$(cat $STATE_DIR/state.json)
 expect_import 4
 assert_contains "$IMPORT_OUTPUT" "GetGroup devs"
 assert_contains "$IMPORT_OUTPUT" "Throttling"

@@ -3,7 +3,7 @@
 # leaves a state the next run repairs: every account converges, nothing is orphaned, a third run is a no-op.
 # The kill is deterministic: USERADD_PROGRAM / USERDEL_PROGRAM wrappers kill their parent (import_users) once.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/import_common.sh"
+source "$(dirname "$0")/import_lib.sh"
 
 for tool in useradd userdel; do
     cat >/usr/local/sbin/$tool-killer <<SH

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # While another process holds the lock, import_users exits 5 at once with a clear message and changes nothing.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/import_common.sh"
+source "$(dirname "$0")/import_lib.sh"
 
-import_setup
+import_setup ""
 iam_user alice
 expect_import 0
 iam_user bob

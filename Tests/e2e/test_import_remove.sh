@@ -2,7 +2,7 @@
 # Removing an IAM user deletes its managed account (processes ended, home and sudoers file removed, state
 # entry dropped); accounts import_users did not create are never deleted, even when in the marker group.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/import_common.sh"
+source "$(dirname "$0")/import_lib.sh"
 
 import_setup 'IAM_AUTHORIZED_GROUPS="ssh-users"
 SUDOERS_GROUPS="ssh-users"'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A second run with nothing to change writes no file (same mtimes and contents) and keeps the state unchanged.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/import_common.sh"
+source "$(dirname "$0")/import_lib.sh"
 
 groupadd docker
 import_setup 'SUDOERS_GROUPS="admins"

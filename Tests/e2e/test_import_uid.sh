@@ -3,7 +3,7 @@
 # own group gets the same number (groupadd --gid N, then useradd --uid N --gid N), and a UID held by an account
 # import_users does not manage is never used: the next free one in the range is.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/import_common.sh"
+source "$(dirname "$0")/import_lib.sh"
 
 import_setup 'IAM_AUTHORIZED_GROUPS="ssh-users"
 UID_SOURCE="iam-user-id"
