@@ -43,7 +43,8 @@ import Testing
     @Test func aFailingGroupMakesTheViewIncompleteAndKeepsTheRest() throws {
         let (result, _) = try read(
             "IAM_AUTHORIZED_GROUPS=\"ssh,devs\"\nSUDOERS_GROUPS=\"admins\"",
-            .init(groups: ["ssh": .success(["alice"]), "devs": .failure(Self.throttled), "admins": .success(["alice"])]))
+            .init(groups: ["ssh": .success(["alice"]), "devs": .failure(Self.throttled), "admins": .success(["alice"])])
+        )
         #expect(result.view.users.map(\.userName) == ["alice"])
         #expect(result.view.authorized == .members(["alice"]))
         #expect(result.view.sudo == .members(["alice"]))
@@ -53,13 +54,16 @@ import Testing
 
     @Test func everyAuthorizedGroupFailingMeansNothingIsKnown() throws {
         #expect(throws: ImportError.self) {
-            _ = try read("IAM_AUTHORIZED_GROUPS=\"ssh,devs\"", .init(groups: ["ssh": .failure(Self.throttled), "devs": .failure(Self.throttled)]))
+            _ = try read(
+                "IAM_AUTHORIZED_GROUPS=\"ssh,devs\"",
+                .init(groups: ["ssh": .failure(Self.throttled), "devs": .failure(Self.throttled)]))
         }
     }
 
     @Test func aFailingSudoersGroupIsAnIncompleteRead() throws {
         let (result, _) = try read(
-            "SUDOERS_GROUPS=\"admins\"", .init(users: .success(["alice"]), groups: ["admins": .failure(Self.throttled)]))
+            "SUDOERS_GROUPS=\"admins\"", .init(users: .success(["alice"]), groups: ["admins": .failure(Self.throttled)])
+        )
         #expect(!result.view.isComplete)
         #expect(result.view.sudo == .members([]))
     }
@@ -82,7 +86,9 @@ import Testing
     @Test func authorizedGroupsComeFromTheInstanceTagInMetadata() throws {
         let (result, aws) = try read(
             "IAM_AUTHORIZED_GROUPS=\"ignored\"\nIAM_AUTHORIZED_GROUPS_TAG=\"ssh-groups\"",
-            .init(groups: ["a": .success(["alice"]), "b": .success(["bob"])], metadataTags: ["ssh-groups": .success("a, b")]))
+            .init(
+                groups: ["a": .success(["alice"]), "b": .success(["bob"])],
+                metadataTags: ["ssh-groups": .success("a, b")]))
         #expect(aws.calls == ["IMDS tag ssh-groups", "GetGroup a", "GetGroup b"])
         #expect(result.view.authorized == .members(["alice", "bob"]))
     }

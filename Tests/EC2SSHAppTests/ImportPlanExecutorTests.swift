@@ -51,7 +51,10 @@ import Testing
         let final = ManagedState(accounts: ["alice": entry("alice")])
         let report = executor(runner: host, host: host).execute(
             plan(
-                [.createUser(localName: "alice", iamUserName: "alice", uid: nil, groups: ["iam-synced-users", "docker"])],
+                [
+                    .createUser(
+                        localName: "alice", iamUserName: "alice", uid: nil, groups: ["iam-synced-users", "docker"])
+                ],
                 intent: intent, final: final),
             from: ManagedState())
         #expect(report.failure == nil)
@@ -99,7 +102,8 @@ import Testing
     @Test func aSudoersFileVisudoRejectsIsNeverInstalledAndStopsTheRun() throws {
         let runner = RecordingProcessRunner()
         let check = Self.stateDir + "/sudoers-check-aws-ec2-ssh-alice"
-        runner.expect(Command("/usr/sbin/visudo", ["-cf", check]), returning: .exited(1, standardError: "syntax error"))
+        runner.expect(
+            Command("/usr/sbin/visudo", ["-cf", check]), returning: .exited(1, standardError: "syntax error"))
         let intent = ManagedState(accounts: ["alice": entry("alice", uid: 2000), "bob": entry("bob", uid: 2001)])
         var final = intent
         final.accounts["alice"]?.sudo = true

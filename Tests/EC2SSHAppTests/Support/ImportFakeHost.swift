@@ -6,8 +6,9 @@ import Testing
     import Glibc
 #endif
 
-/// A simulated Linux host: the account programs change its passwd and group databases as the real ones would,
-/// and processes can be signalled. Any program it does not know is a test failure.
+/// A simulated Linux host whose passwd and group databases the account programs change as the real ones would.
+///
+/// Processes can be signalled; any program it does not know is a test failure.
 final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
     struct Snapshot: Equatable {
         var users: [String: LocalUser] = [:]
@@ -30,7 +31,8 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
     init(users: [(String, UInt32)] = [], groups: [(String, UInt32, [String])] = []) {
         state.withLock { state in
             for (name, uid) in users {
-                state.host.users[name] = LocalUser(name: name, uid: uid, gid: uid, home: "/home/\(name)", shell: "/bin/sh")
+                state.host.users[name] = LocalUser(
+                    name: name, uid: uid, gid: uid, home: "/home/\(name)", shell: "/bin/sh")
             }
             for (name, gid, members) in groups {
                 state.host.groups[name] = LocalGroup(name: name, gid: gid, members: members)
@@ -46,6 +48,8 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
 
     /// Makes the next runs of a command whose description starts with `prefix` exit with `status`.
     func fail(_ prefix: String, status: Int32 = 1) { state.withLock { $0.failing[prefix] = status } }
+    /// Makes every command succeed again.
+    func clearFailures() { state.withLock { $0.failing = [:] } }
     /// Gives `uid` processes; pids in `stubborn` ignore TERM.
     func spawn(uid: UInt32, pids: [Int32], stubborn: Set<Int32> = []) {
         state.withLock { state in
@@ -107,7 +111,8 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
                 state.host.groups[name] = LocalGroup(name: name, gid: uid, members: [])
                 gid = uid
             }
-            state.host.users[name] = LocalUser(name: name, uid: uid, gid: gid, home: "/home/\(name)", shell: "/bin/bash")
+            state.host.users[name] = LocalUser(
+                name: name, uid: uid, gid: gid, home: "/home/\(name)", shell: "/bin/bash")
             for group in groups { state.host.groups[group]?.members.append(name) }
         case "/usr/sbin/usermod":
             guard state.host.users[name] != nil else { return .exited(6, standardError: "no user \(name)") }
