@@ -23,13 +23,16 @@ public struct ImportDependencies: Sendable {
     public var paths: ImportPaths
     /// Seconds between TERM and KILL for processes of a deleted account.
     public var gracePeriod: Double
+    /// Refreshes the key command's cache in cache-first mode (KEY_CACHE_TTL above 0), when available.
+    public var keySnapshot: (any ImportKeySnapshotting)?
 
     /// Creates the dependencies.
     public init(
         fileSystem: any FileSystem, runner: any ProcessRunning, accounts: any AccountDatabase,
         processes: any ProcessControl, time: any TimeSource, aws: any ImportAWSSource,
         lock: @escaping @Sendable (String) throws -> @Sendable () -> Void,
-        output: @escaping @Sendable (String) -> Void, paths: ImportPaths = .standard, gracePeriod: Double = 5
+        output: @escaping @Sendable (String) -> Void, paths: ImportPaths = .standard, gracePeriod: Double = 5,
+        keySnapshot: (any ImportKeySnapshotting)? = nil
     ) {
         self.fileSystem = fileSystem
         self.runner = runner
@@ -41,5 +44,6 @@ public struct ImportDependencies: Sendable {
         self.output = output
         self.paths = paths
         self.gracePeriod = gracePeriod
+        self.keySnapshot = keySnapshot
     }
 }

@@ -120,6 +120,7 @@ public struct ImportRun: Sendable {
             }
         }
         try writeIndex(store: store, state: finalState, iam: iam)
+        if clean { refreshKeyCache(state: finalState, now: now) }
         let summary =
             "\(clean ? "done" : "done with problems (exit 4)"): \(report?.completed.count ?? 0) action(s) applied, "
             + "\(finalState.accounts.count) managed account(s)"
@@ -159,6 +160,20 @@ public struct ImportRun: Sendable {
         }
         if try store.saveIndex(ManagedUsersIndex(state: state, accessExpiries: expiries)) {
             logger.info("wrote \(store.indexPath)")
+        }
+    }
+
+    /// In cache-first mode (KEY_CACHE_TTL above 0), refreshes the key cache of every active managed account.
+    private func refreshKeyCache(state: ManagedState, now: Date) {
+        guard settings.configuration.keyCacheTTL > 0 else { return }
+        guard let snapshot = dependencies.keySnapshot else {
+            logger.debug("KEY_CACHE_TTL is set but this build cannot refresh the key cache; the key command fills it")
+            return
+        }
+        var users: [String: String] = [:]
+        for (name, account) in state.accounts where account.status == .active { users[name] = account.iamUserName }
+        for failure in snapshot.refresh(users: users, now: now) {
+            logger.warning("key cache: \(failure)")
         }
     }
 

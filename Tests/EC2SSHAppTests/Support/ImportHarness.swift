@@ -26,8 +26,13 @@ final class ImportHarness: Sendable {
     let printed = Mutex<String>("")
     let lockHeld = Mutex(false)
     let locks = Mutex<[String]>([])
+    let keySnapshot: (any ImportKeySnapshotting)?
 
-    init(host: ImportFakeHost = ImportFakeHost(), aws: ImportFakeAWS = ImportFakeAWS()) {
+    init(
+        host: ImportFakeHost = ImportFakeHost(), aws: ImportFakeAWS = ImportFakeAWS(),
+        keySnapshot: (any ImportKeySnapshotting)? = nil
+    ) {
+        self.keySnapshot = keySnapshot
         fileSystem = ImportFakeFileSystem(directories: ["/etc", "/etc/sudoers.d", "/var", "/var/lib"])
         self.host = host
         self.aws = aws
@@ -45,7 +50,7 @@ final class ImportHarness: Sendable {
                 self.locks.withLock { $0.append(path) }
                 return {}
             },
-            output: { text in self.printed.withLock { $0 += text } })
+            output: { text in self.printed.withLock { $0 += text } }, keySnapshot: keySnapshot)
     }
 
     func run(_ configText: String = "", _ options: ImportOptions = ImportOptions()) throws -> ImportRun.Outcome {
