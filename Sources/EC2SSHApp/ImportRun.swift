@@ -60,8 +60,9 @@ public struct ImportRun: Sendable {
             if !options.dryRun {
                 try store.ensureDirectory()
                 release = try dependencies.lock(store.lockPath)
-            } else if try store.lockFileExists() {
-                release = try dependencies.lock(store.lockPath)
+            } else {
+                try store.checkDirectory()
+                if try store.lockFileExists() { release = try dependencies.lock(store.lockPath) }
             }
         } catch let error as SystemError where error.kind == .lockHeld {
             throw ImportError.lockHeld(path: store.lockPath)

@@ -34,10 +34,25 @@ public struct StateStore: Sendable {
     /// The path of the lock file.
     public var lockPath: String { path(Self.lockFileName) }
 
-    /// Creates STATE_DIR (root, 0755) when it does not exist; an existing directory is left as it is.
+    /// Creates STATE_DIR (root, 0755) when it does not exist; an existing one must be safe (see `checkDirectory`).
     public func ensureDirectory() throws {
-        guard try fileSystem.status(directory) == nil else { return }
+        guard try fileSystem.status(directory) == nil else {
+            try checkDirectory()
+            return
+        }
         try fileSystem.createDirectory(directory, mode: 0o755, owner: .root)
+    }
+
+    /// Refuses a STATE_DIR that others could change: it must be a real directory owned by root and writable by
+    /// root only, since its state file decides which accounts import_users may delete. A missing one is fine.
+    public func checkDirectory() throws {
+        guard let status = try fileSystem.status(directory) else { return }
+        guard status.type == .directory, status.uid == 0, status.mode & 0o022 == 0 else {
+            let kind = status.type == .directory ? "directory" : "\(status.type)"
+            throw ImportError.unsafeStateDirectory(
+                path: directory,
+                detail: "it is a \(kind) owned by uid \(status.uid) with mode \(String(status.mode, radix: 8))")
+        }
     }
 
     /// Whether the lock file exists already.

@@ -15,6 +15,7 @@ import Testing
     @Test(arguments: [
         (ImportError.doNotSync(path: "/c"), ImportExitCode.doNotSync),
         (.unusableStateFile(path: "/s", detail: "corrupt"), .configuration),
+        (.unsafeStateDirectory(path: "/s", detail: "mode 777"), .configuration),
         (.iamUnreadable(reads: ["ListUsers: AccessDenied"]), .aws),
         (.lockHeld(path: "/l"), .lockHeld),
         (.hostUnreadable(detail: "nss"), .internalError),

@@ -99,6 +99,21 @@ import Testing
         #expect(world.fileSystem.changes.isEmpty && world.host.commands.isEmpty)
     }
 
+    @Test(arguments: [
+        FileStatus(type: .directory, mode: 0o777, uid: 0, gid: 0),
+        FileStatus(type: .directory, mode: 0o755, uid: 1000, gid: 0),
+        FileStatus(type: .symbolicLink, mode: 0o777, uid: 0, gid: 0),
+    ])
+    func anUnsafeStateDirectoryIsRefused(status: FileStatus) throws {
+        for options in [ImportOptions(), ImportOptions(dryRun: true)] {
+            let world = harness()
+            world.fileSystem.setDirectoryStatus(ImportHarness.stateDir, status)
+            #expect(try world.run(Self.config, options).exitCode == .configuration)
+            #expect(world.fileSystem.changes.isEmpty && world.host.commands.isEmpty && world.aws.calls.isEmpty)
+            #expect(world.log.text.contains("is not safe"))
+        }
+    }
+
     @Test func anIncompleteReadCreatesButNeverDeletesOrRevokes() throws {
         let world = harness()
         #expect(try world.run(Self.config).exitCode == .ok)

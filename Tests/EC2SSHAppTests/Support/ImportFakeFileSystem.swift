@@ -21,6 +21,7 @@ final class ImportFakeFileSystem: FileSystem {
         var directories: Set<String> = ["/"]
         var changes: [Change] = []
         var failingWrites: Set<String> = []
+        var directoryStatus: [String: FileStatus] = [:]
     }
 
     private let state = Mutex(State())
@@ -46,6 +47,13 @@ final class ImportFakeFileSystem: FileSystem {
     var paths: [String] { state.withLock { $0.files.keys.sorted() } }
     /// Makes writes to `path` fail.
     func failWrites(to path: String) { state.withLock { _ = $0.failingWrites.insert(path) } }
+    /// Gives directory `path` this status instead of root 0755.
+    func setDirectoryStatus(_ path: String, _ status: FileStatus) {
+        state.withLock { state in
+            state.directories.insert(path)
+            state.directoryStatus[path] = status
+        }
+    }
     /// Forgets the recorded changes.
     func clearChanges() { state.withLock { $0.changes = [] } }
 
@@ -91,7 +99,9 @@ final class ImportFakeFileSystem: FileSystem {
                 return FileStatus(
                     type: .regular, mode: entry.mode, uid: entry.owner?.uid ?? 0, gid: entry.owner?.gid ?? 0)
             }
-            if state.directories.contains(path) { return FileStatus(type: .directory, mode: 0o755, uid: 0, gid: 0) }
+            if state.directories.contains(path) {
+                return state.directoryStatus[path] ?? FileStatus(type: .directory, mode: 0o755, uid: 0, gid: 0)
+            }
             return nil
         }
     }
