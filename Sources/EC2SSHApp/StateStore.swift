@@ -43,8 +43,10 @@ public struct StateStore: Sendable {
         try fileSystem.createDirectory(directory, mode: 0o755, owner: .root)
     }
 
-    /// Refuses a STATE_DIR that others could change: it must be a real directory owned by root and writable by
-    /// root only, since its state file decides which accounts import_users may delete. A missing one is fine.
+    /// Refuses a STATE_DIR that others could change; a missing one is fine.
+    ///
+    /// It must be a real directory owned by root and writable by root only, since its state file decides which
+    /// accounts import_users may delete.
     public func checkDirectory() throws {
         guard let status = try fileSystem.status(directory) else { return }
         guard status.type == .directory, status.uid == 0, status.mode & 0o022 == 0 else {
