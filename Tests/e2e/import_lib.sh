@@ -11,14 +11,15 @@ import_setup() {
     write_import_conf "$AWS_ENDPOINT_URL" "${1:-}"
 }
 
-# write_import_conf ENDPOINT [EXTRA_CONFIG_LINES]: the configuration, with AWS access as lines in the file.
+# write_import_conf ENDPOINT [EXTRA_CONFIG_LINES]: the configuration, with AWS access as lines in the file
+# (IMDS off unless IMPORT_IMDS_DISABLED=false).
 write_import_conf() {
     cat >"$IMPORT_CONF" <<CONF
 AWS_ENDPOINT_URL="$1"
 AWS_ACCESS_KEY_ID="$EC2SSH_TEST_ACCESS_KEY_ID"
 AWS_SECRET_ACCESS_KEY="$EC2SSH_TEST_SECRET_ACCESS_KEY"
 AWS_REGION="us-east-1"
-AWS_EC2_METADATA_DISABLED="true"
+AWS_EC2_METADATA_DISABLED="${IMPORT_IMDS_DISABLED:-true}"
 ${2:-}
 CONF
 }
@@ -100,4 +101,51 @@ fault_hits() {
     python3 -c "
 import json, urllib.request
 print(sum(r['hits'] for r in json.load(urllib.request.urlopen('$EC2SSH_TEST_FAULT_URL/__faults__', timeout=5))))"
+}
+
+# start_imds_stub INSTANCE_ID TAGS_JSON_FILE: an IMDSv2 stub on 127.0.0.1 serving the token, the instance id and
+# the instance tags in TAGS_JSON_FILE (read on every request; a tag not in it is a 404). Exports IMDS_STUB_URL.
+start_imds_stub() {
+    local portfile
+    portfile=$(mktemp /run/imds-port.XXXXXX)
+    rm -f "$portfile"
+    setsid python3 - "$1" "$2" "$portfile" >/dev/null 2>&1 </dev/null <<'PY' &
+import json, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+instance_id, tags_file, port_file = sys.argv[1:4]
+class Handler(BaseHTTPRequestHandler):
+    def answer(self, status, text):
+        body = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def do_PUT(self):
+        self.answer(200, "stub-token") if self.path == "/latest/api/token" else self.answer(404, "")
+    def do_GET(self):
+        if self.headers.get("X-aws-ec2-metadata-token") != "stub-token":
+            return self.answer(401, "")
+        if self.path == "/latest/meta-data/instance-id":
+            return self.answer(200, instance_id)
+        prefix = "/latest/meta-data/tags/instance/"
+        tags = json.load(open(tags_file))
+        if self.path.startswith(prefix) and self.path[len(prefix):] in tags:
+            return self.answer(200, tags[self.path[len(prefix):]])
+        self.answer(404, "")
+    def log_message(self, *args):
+        pass
+server = HTTPServer(("127.0.0.1", 0), Handler)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+import os
+os.rename(port_file + ".tmp", port_file)
+server.serve_forever()
+PY
+    for _ in $(seq 1 100); do
+        [[ -s $portfile ]] && break
+        python3 -c 'import time; time.sleep(0.05)'
+    done
+    [[ -s $portfile ]] || fail "the IMDS stub did not start"
+    IMDS_STUB_URL=http://127.0.0.1:$(cat "$portfile")
+    export IMDS_STUB_URL
 }
