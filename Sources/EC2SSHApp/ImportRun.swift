@@ -120,7 +120,12 @@ public struct ImportRun: Sendable {
                 logger.error("run incomplete: \(failure.message); \(done), the next run repairs the rest")
             }
         }
-        try writeIndex(store: store, state: finalState, iam: iam)
+        do {
+            try writeIndex(store: store, state: finalState, iam: iam)
+        } catch {
+            clean = false
+            logger.error("cannot write \(store.indexPath): \(error); the key command keeps using the previous one")
+        }
         if clean { refreshKeyCache(state: finalState, now: now) }
         let summary =
             "\(clean ? "done" : "done with problems (exit 4)"): \(report?.completed.count ?? 0) action(s) applied, "

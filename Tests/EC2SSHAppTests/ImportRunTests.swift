@@ -140,6 +140,14 @@ import Testing
         #expect(try world.state().accounts.values.allSatisfy { $0.status == .active })
     }
 
+    @Test func anUnwritableIndexIsAPartialRun() throws {
+        let world = harness()
+        world.fileSystem.failWrites(to: ImportHarness.indexPath)
+        #expect(try world.run(Self.config).exitCode == .partial)
+        #expect(try world.state().accounts.count == 2)
+        #expect(world.log.text.contains("cannot write \(ImportHarness.indexPath)"))
+    }
+
     @Test func preExistingAccountsAreConflictsAndNeverTouched() throws {
         let world = harness(users: ["root", "ec2-user", "alice"], admins: ["root", "ec2-user"])
         #expect(try world.run(Self.config).exitCode == .ok)
