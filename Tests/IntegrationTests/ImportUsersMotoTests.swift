@@ -33,7 +33,8 @@ struct ImportUsersMotoTests {
         _ = try admin.call(
             "TagUser", [("UserName", user), ("Tags.member.1.Key", "expires"), ("Tags.member.1.Value", "2030-01-01")])
         let missing = MotoEnvironment.uniqueName("imp-missing")
-        let config = "IAM_AUTHORIZED_GROUPS=\"\(group),\(missing)\"\nSUDOERS_GROUPS=\"\(group)\"\n"
+        let config =
+            "IAM_AUTHORIZED_GROUPS=\"\(group),\(missing)\"\nSUDOERS_GROUPS=\"\(group)\"\n"
             + "ACCESS_EXPIRY_TAG=\"expires\"\n"
         let request = IAMReader.Request(configuration: try Configuration.parse(config, path: "/c").0)
         var environment = moto.awsEnvironment()
