@@ -1,17 +1,78 @@
 import ArgumentParser
+import EC2SSH
+import EC2SSHApp
+import EC2SSHSystem
+import Logging
 
-/// Synchronises IAM users into local UNIX accounts.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Synchronises IAM users into local UNIX accounts; all behaviour lives in EC2SSHApp.ImportRun.
 struct ImportUsers: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import_users",
-        abstract: "Create, update and remove local accounts for IAM users (run from cron)."
-    )
+        abstract: "Create, update and remove local accounts for IAM users (run from cron).",
+        discussion: """
+            Reads the configuration file (parsed, never executed), reads IAM, and makes the local accounts match: \
+            creates accounts (in LOCAL_MARKER_GROUP and LOCAL_GROUPS), grants and revokes sudo with one file per \
+            user in /etc/sudoers.d, and deletes only accounts it created itself. Logs to syslog (facility auth, \
+            tag aws-ec2-ssh) and, from a terminal or with --verbose, to standard error.
+
+            EXIT STATUS
+            \(ImportExitCode.helpText)
+
+            FILES
+            /etc/aws-ec2-ssh.conf         configuration (--config PATH)
+            STATE_DIR/state.json          accounts import_users created
+                                          (STATE_DIR: /var/lib/aws-ec2-ssh)
+            STATE_DIR/managed-users.json  managed accounts, for the key command
+            STATE_DIR/import_users.lock   held while a run is in progress
+            /etc/sudoers.d/aws-ec2-ssh-*  sudo rules of managed accounts
+            """)
 
     @Option(help: "Path of the configuration file.")
-    var config: String = "/etc/aws-ec2-ssh.conf"
+    var config: String = Configuration.defaultPath
+
+    @Flag(help: "Print the plan and change nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print the plan as JSON on standard output.")
+    var json = false
+
+    @Flag(help: "Delete accounts even when more than MAX_DELETE_PERCENT of them would go in one run.")
+    var force = false
+
+    @Flag(help: "Also log to standard error, with debug messages.")
+    var verbose = false
+
+    @Flag(help: "Take over accounts made by the bash aws-ec2-ssh (in the marker group, named like IAM users); once.")
+    var adoptLegacyAccounts = false
 
     func run() throws {
-        throw CleanExit.message("import_users: not implemented yet")
+        signal(SIGPIPE, SIG_IGN)
+        let toStderr = verbose || Terminal.isInteractive
+        let level: Logger.Level = verbose ? .debug : .info
+        LoggingSystem.bootstrap { label in
+            SystemLogging.handler(label: label, facility: .auth, standardError: toStderr, level: level)
+        }
+        let logger = Logger(label: "import_users")
+        let environment = ProcessEnvironment.current()
+        let settings: ToolSettings
+        do {
+            settings = try ToolSettings.load(path: config, fileSystem: PosixFileSystem(), environment: environment)
+        } catch {
+            logger.error("cannot use the configuration: \(error)")
+            if !toStderr { ImportDependencies.writeAll(2, "import_users: cannot use the configuration: \(error)\n") }
+            throw ExitCode(ImportExitCode.configuration.rawValue)
+        }
+        let options = ImportOptions(
+            dryRun: dryRun, json: json, force: force, adoptLegacyAccounts: adoptLegacyAccounts)
+        let outcome = ImportRun(
+            settings: settings, options: options, dependencies: .live(settings: settings, logger: logger),
+            logger: logger
+        ).run()
+        if outcome.exitCode != .ok { throw ExitCode(outcome.exitCode.rawValue) }
     }
 }
 

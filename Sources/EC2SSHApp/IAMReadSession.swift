@@ -1,0 +1,98 @@
+import AWSCore
+import Logging
+
+/// The reads of one `IAMReader.read()`: each group is fetched once, and every failure is recorded and logged.
+struct IAMReadSession {
+    /// Why a read gave nothing, as one line for the log and the plan.
+    struct Failure: Error, Equatable {
+        var text: String
+    }
+
+    let source: any ImportAWSSource
+    let logger: Logger
+    private(set) var failedReads: [String] = []
+    private var groups: [String: IAMGroupMembers?] = [:]
+
+    init(source: any ImportAWSSource, logger: Logger) {
+        self.source = source
+        self.logger = logger
+    }
+
+    /// The group `name` with its members, or `nil` (recorded once) when it cannot be read.
+    mutating func group(_ name: String) -> IAMGroupMembers? {
+        if let cached = groups[name] { return cached }
+        do {
+            let members = try source.getGroup(name)
+            groups[name] = members
+            return members
+        } catch {
+            groups[name] = .some(nil)
+            record("GetGroup \(name): \(error)")
+            return nil
+        }
+    }
+
+    /// The tags of IAM user `name`, or `nil` (recorded) when they cannot be read.
+    mutating func userTags(_ name: String) -> [IAMTag]? {
+        do {
+            return try source.listUserTags(userName: name)
+        } catch {
+            record("ListUserTags \(name): \(error)")
+            return nil
+        }
+    }
+
+    /// The IAM group names in instance tag `key`: from instance metadata, else from `ec2:DescribeTags`.
+    ///
+    /// A missing or empty tag is a failure (recorded), never an empty list.
+    mutating func instanceTagList(_ key: String) -> Result<[String], Failure> {
+        let value: String
+        switch instanceTag(key) {
+        case .success(let text): value = text
+        case .failure(let failure):
+            record(failure.text)
+            return .failure(failure)
+        }
+        let groups = value.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" || $0.isNewline })
+            .map(String.init)
+        guard !groups.isEmpty else {
+            let failure = Failure(
+                text: "instance tag \(key) is empty; set it to a comma-separated list of IAM group names")
+            record(failure.text)
+            return .failure(failure)
+        }
+        var unique: [String] = []
+        for group in groups where !unique.contains(group) { unique.append(group) }
+        return .success(unique)
+    }
+
+    private func instanceTag(_ key: String) -> Result<String, Failure> {
+        do {
+            if let value = try source.instanceTagFromMetadata(key) { return .success(value) }
+        } catch {
+            logger.debug("instance tag \(key) is not readable from instance metadata (\(error)); trying DescribeTags")
+        }
+        let instanceID: String
+        do {
+            instanceID = try source.instanceID()
+        } catch {
+            return .failure(Failure(text: "instance tag \(key): the instance id is unknown: \(error)"))
+        }
+        do {
+            guard let value = try source.describeInstanceTag(instanceID: instanceID, key: key) else {
+                return .failure(
+                    Failure(
+                        text: "instance \(instanceID) has no tag \(key); add the tag or remove the setting that "
+                            + "names it"))
+            }
+            return .success(value)
+        } catch {
+            return .failure(Failure(text: "DescribeTags \(key) of \(instanceID): \(error)"))
+        }
+    }
+
+    private mutating func record(_ text: String) {
+        failedReads.append(text)
+        logger.error("IAM read failed: \(text)")
+    }
+}

@@ -1,0 +1,31 @@
+/// The exit statuses of import_users, documented in its `--help`.
+public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
+    /// Everything was read and applied.
+    case ok = 0
+    /// An unexpected internal error.
+    case internalError = 1
+    /// The configuration file (or the state file) cannot be used; nothing was changed.
+    case configuration = 2
+    /// IAM could not be read at all; nothing was changed.
+    case aws = 3
+    /// A partial run: an IAM read was incomplete so the guards held, an action failed, or the plan has errors.
+    case partial = 4
+    /// Another import_users run holds the lock.
+    case lockHeld = 5
+    /// DONOTSYNC=1 is set in the configuration.
+    case doNotSync = 6
+
+    /// One line per exit status for the `--help` text.
+    public static var helpText: String {
+        """
+        0  success
+        1  unexpected internal error
+        2  configuration error (bad config or state file); nothing changed
+        3  AWS error: IAM could not be read; nothing changed
+        4  partial run: an IAM read was incomplete (deletions and sudo
+           changes held back), an action failed, or the plan has errors
+        5  another import_users run holds the lock
+        6  DONOTSYNC=1 is set; nothing was done
+        """
+    }
+}

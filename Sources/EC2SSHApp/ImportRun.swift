@@ -1,0 +1,197 @@
+import AWSCore
+import EC2SSH
+import EC2SSHSystem
+import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// One import_users run: lock, read the state, the host and IAM, plan, apply (or print), write the index.
+public struct ImportRun: Sendable {
+    /// What a run ended with.
+    public struct Outcome: Sendable, Equatable {
+        /// The exit status.
+        public var exitCode: ImportExitCode
+        /// The plan, when the run got that far.
+        public var plan: SyncPlan?
+        /// What the executor did, when it ran.
+        public var report: PlanExecutor.Report?
+    }
+
+    private let settings: ToolSettings
+    private let options: ImportOptions
+    private let dependencies: ImportDependencies
+    private let logger: Logger
+
+    /// Creates a run of `settings` with `options`.
+    public init(settings: ToolSettings, options: ImportOptions, dependencies: ImportDependencies, logger: Logger) {
+        self.settings = settings
+        self.options = options
+        self.dependencies = dependencies
+        self.logger = logger
+    }
+
+    /// Runs and returns the outcome; every failure is logged and mapped to an exit status here.
+    public func run() -> Outcome {
+        for warning in settings.warnings { logger.warning("\(warning)") }
+        do {
+            return try runLocked()
+        } catch let error as ImportError {
+            switch error.exitCode {
+            case .doNotSync, .lockHeld: logger.warning("\(error)")
+            default: logger.error("\(error)")
+            }
+            return Outcome(exitCode: error.exitCode)
+        } catch {
+            logger.error("import_users failed unexpectedly: \(error); nothing more was changed")
+            return Outcome(exitCode: .internalError)
+        }
+    }
+
+    private func runLocked() throws -> Outcome {
+        let configuration = settings.configuration
+        guard !configuration.doNotSync else { throw ImportError.doNotSync(path: settings.path) }
+        let store = StateStore(directory: configuration.stateDir, fileSystem: dependencies.fileSystem)
+        var release: (@Sendable () -> Void)?
+        do {
+            if !options.dryRun {
+                try store.ensureDirectory()
+                release = try dependencies.lock(store.lockPath)
+            } else {
+                try store.checkDirectory()
+                if try store.lockFileExists() { release = try dependencies.lock(store.lockPath) }
+            }
+        } catch let error as SystemError where error.kind == .lockHeld {
+            throw ImportError.lockHeld(path: store.lockPath)
+        }
+        defer { release?() }
+        let state = try store.loadState()
+        let sudoers = try SudoersFile()
+        let host = try LocalSnapshotReader(
+            accounts: dependencies.accounts, fileSystem: dependencies.fileSystem, paths: dependencies.paths,
+            sudoers: sudoers, readsLegacyFiles: options.adoptLegacyAccounts
+        ).read()
+        let iam = try IAMReader(
+            source: dependencies.aws, request: IAMReader.Request(configuration: configuration), logger: logger
+        ).read()
+        let now = dependencies.time.now()
+        var policy = ImportPolicy.policy(configuration: configuration, options: options, loginDefs: host.loginDefs)
+        var desired = DesiredStateBuilder.build(view: iam.view, policy: policy, now: now)
+        var uidFailures = 0
+        if configuration.uidSource == .iamUserID {
+            let choice = DeterministicUIDs.choose(
+                desired: desired, state: state, local: host.snapshot, groupIDs: host.groupIDs,
+                range: configuration.uidRange)
+            policy.preassignedUIDs = choice.uids
+            for (name, error) in choice.failures.sorted(by: { $0.key < $1.key }) {
+                logger.error("\(error); \(name) is not created this run")
+            }
+            uidFailures = choice.failures.count
+            desired.accounts.removeAll { choice.failures[$0.localName] != nil }
+        }
+        let plan = try SyncPlanner.plan(
+            desired: desired, local: host.snapshot, state: state, policy: policy, complete: iam.view.isComplete,
+            failedReads: iam.view.failedReads, now: now)
+        log(plan)
+        var clean = plan.complete && !plan.hasErrors && uidFailures == 0
+        if options.json {
+            dependencies.output(String(decoding: try plan.jsonData(), as: UTF8.self) + "\n")
+        } else if options.dryRun {
+            dependencies.output(plan.renderText())
+        }
+        if options.dryRun {
+            return Outcome(exitCode: clean ? .ok : .partial, plan: plan)
+        }
+        var report: PlanExecutor.Report?
+        var finalState = state
+        if plan.isNoOp(from: state) {
+            logger.info("nothing to change")
+        } else {
+            logger.notice("applying a plan of \(plan.actions.count) action(s)")
+            let executed = executor(store: store).execute(plan, from: state)
+            report = executed
+            finalState = executed.state
+            if let failure = executed.failure {
+                clean = false
+                let done = "\(executed.completed.count) of \(plan.actions.count) action(s) done"
+                logger.error("run incomplete: \(failure.message); \(done), the next run repairs the rest")
+            }
+        }
+        do {
+            try writeIndex(store: store, state: finalState, iam: iam)
+        } catch {
+            clean = false
+            logger.error("cannot write \(store.indexPath): \(error); the key command keeps using the previous one")
+        }
+        if clean { refreshKeyCache(state: finalState, now: now) }
+        let summary =
+            "\(clean ? "done" : "done with problems (exit 4)"): \(report?.completed.count ?? 0) action(s) applied, "
+            + "\(finalState.accounts.count) managed account(s)"
+        logger.notice("\(summary)")
+        return Outcome(exitCode: clean ? .ok : .partial, plan: plan, report: report)
+    }
+
+    private func executor(store: StateStore) -> PlanExecutor {
+        let commands = AccountCommands(configuration: settings.configuration, paths: dependencies.paths)
+        return PlanExecutor(
+            host: .init(
+                runner: dependencies.runner, accounts: dependencies.accounts, processes: dependencies.processes,
+                time: dependencies.time),
+            commands: commands,
+            sudoers: SudoersInstaller(
+                fileSystem: dependencies.fileSystem, runner: dependencies.runner, commands: commands,
+                checkDirectory: store.directory),
+            store: store, gracePeriod: dependencies.gracePeriod, logger: logger)
+    }
+
+    /// Writes managed-users.json from the state on disk when its content changes (or it is missing).
+    ///
+    /// Expiries come from this run's tag reads; for users whose tags could not be read the previous index's
+    /// expiry is kept, so a failed read never lifts an expiry.
+    private func writeIndex(store: StateStore, state: ManagedState, iam: IAMReader.Result) throws {
+        var expiries: [String: Date] = [:]
+        let previous = store.loadIndex()
+        let tagConfigured = !settings.configuration.accessExpiryTag.isEmpty
+        for (localName, account) in state.accounts where account.status == .active && tagConfigured {
+            if iam.tagsRead.contains(account.iamUserName) {
+                if let date = iam.accessExpiries[account.iamUserName] { expiries[account.iamUserName] = date }
+            } else if let entry = previous?.users[localName], entry.iamUserID == account.iamUserID,
+                let date = entry.accessExpiresAt
+            {
+                expiries[account.iamUserName] = date
+            }
+        }
+        if try store.saveIndex(ManagedUsersIndex(state: state, accessExpiries: expiries)) {
+            logger.info("wrote \(store.indexPath)")
+        }
+    }
+
+    /// In cache-first mode (KEY_CACHE_TTL above 0), refreshes the key cache of every active managed account.
+    private func refreshKeyCache(state: ManagedState, now: Date) {
+        guard settings.configuration.keyCacheTTL > 0 else { return }
+        guard let snapshot = dependencies.keySnapshot else {
+            logger.debug("KEY_CACHE_TTL is set but this build cannot refresh the key cache; the key command fills it")
+            return
+        }
+        var users: [String: String] = [:]
+        for (name, account) in state.accounts where account.status == .active { users[name] = account.iamUserName }
+        for failure in snapshot.refresh(users: users, now: now) {
+            logger.warning("key cache: \(failure)")
+        }
+    }
+
+    private func log(_ plan: SyncPlan) {
+        for conflict in plan.conflicts { logger.warning("conflict: \(conflict.message)") }
+        for skipped in plan.skipped { logger.warning("skipped: \(skipped.message)") }
+        for notice in plan.notices {
+            switch notice.severity {
+            case .info: logger.info("\(notice.message)")
+            case .warning: logger.warning("\(notice.message)")
+            case .error: logger.error("\(notice.message)")
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import AWSCore
+import EC2SSHSystem
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension ImportDependencies {
+    /// The real host and AWS for `settings`: libcurl with retries (each retry logged), the passwd database,
+    /// posix_spawn, /proc, flock and standard output.
+    public static func live(settings: ToolSettings, logger: Logger) -> ImportDependencies {
+        let time = SystemTimeSource()
+        let retry = Retrier(time: time, random: SystemRandomSource()) { event in
+            logger.warning(
+                "\(event.operation) failed (attempt \(event.attempt)): \(event.error); retrying in \(event.delay) s")
+        }
+        let clients = AWSClients(
+            environment: settings.environment, transport: CurlTransport(environment: settings.environment),
+            files: SystemFileReader(), time: time, retry: retry,
+            assumeRoleARN: settings.configuration.assumeRole, sessionHost: hostName())
+        return ImportDependencies(
+            fileSystem: PosixFileSystem(), runner: PosixProcessRunner(), accounts: SystemAccountDatabase(),
+            processes: ProcProcessControl(), time: time, aws: AWSImportSource(clients: clients),
+            lock: { path in
+                let lock = try FileLock.acquire(path: path)
+                return { lock.release() }
+            },
+            output: { text in writeAll(1, text) })
+    }
+
+    /// Writes all of `text` to descriptor `fd`, retrying short writes and EINTR; gives up on other errors.
+    public static func writeAll(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
+    /// This host's name, for the AssumeRole session name when instance metadata has no instance id.
+    private static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,195 @@
+import AWSCore
+import EC2SSH
+import EC2SSHSystem
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Applies a `SyncPlan` to the host, following the plan's contract.
+///
+/// The intent state is written (when it differs from the state read) before the first action; the actions run
+/// in order and the run stops at the first failure, leaving the intent state on disk for the next run to
+/// repair; the final state, with the UIDs useradd chose, is written only when every action succeeded.
+public struct PlanExecutor: Sendable {
+    /// What an execution did.
+    public struct Report: Sendable, Equatable {
+        /// One failed step.
+        public struct Failure: Sendable, Equatable {
+            /// The action that failed, or `nil` when writing the state failed.
+            public var action: SyncPlan.Action?
+            /// What went wrong.
+            public var message: String
+        }
+
+        /// The actions that completed, in order.
+        public var completed: [SyncPlan.Action]
+        /// The failed step, if any; later actions did not run.
+        public var failure: Failure?
+        /// The state on disk after the run.
+        public var state: ManagedState
+    }
+
+    /// The host side effects the executor uses.
+    public struct Host: Sendable {
+        /// Runs useradd, usermod, gpasswd, groupadd, userdel and visudo.
+        public var runner: any ProcessRunning
+        /// Reads back accounts after useradd and before userdel.
+        public var accounts: any AccountDatabase
+        /// Finds and signals the processes of an account being deleted.
+        public var processes: any ProcessControl
+        /// Waits during the termination grace period.
+        public var time: any TimeSource
+
+        /// Creates the host.
+        public init(
+            runner: any ProcessRunning, accounts: any AccountDatabase, processes: any ProcessControl,
+            time: any TimeSource
+        ) {
+            self.runner = runner
+            self.accounts = accounts
+            self.processes = processes
+            self.time = time
+        }
+    }
+
+    private let host: Host
+    private let commands: AccountCommands
+    private let sudoers: SudoersInstaller
+    private let store: StateStore
+    private let gracePeriod: Double
+    private let logger: Logger
+
+    /// Creates an executor; processes of a deleted account get `gracePeriod` seconds between TERM and KILL.
+    public init(
+        host: Host, commands: AccountCommands, sudoers: SudoersInstaller, store: StateStore,
+        gracePeriod: Double = 5, logger: Logger
+    ) {
+        self.host = host
+        self.commands = commands
+        self.sudoers = sudoers
+        self.store = store
+        self.gracePeriod = gracePeriod
+        self.logger = logger
+    }
+
+    /// Runs `plan` on a host whose persisted state is `state`.
+    public func execute(_ plan: SyncPlan, from state: ManagedState) -> Report {
+        var report = Report(completed: [], failure: nil, state: state)
+        do {
+            try store.saveState(plan.intentState)
+            report.state = plan.intentState
+        } catch {
+            report.failure = .init(action: nil, message: "cannot write \(store.statePath): \(error)")
+            return report
+        }
+        var final = plan.finalState
+        for action in plan.actions {
+            logger.notice("applying: \(action.summary)")
+            do {
+                if let uid = try perform(action, recorded: state) {
+                    final = final.recordingUID(uid, for: action.subject)
+                }
+                report.completed.append(action)
+            } catch {
+                logger.error("failed: \(action.summary): \(error); the remaining actions wait for the next run")
+                report.failure = .init(action: action, message: "\(error)")
+                return report
+            }
+        }
+        do {
+            try store.saveState(final)
+            report.state = final
+        } catch {
+            report.failure = .init(action: nil, message: "cannot write \(store.statePath): \(error)")
+        }
+        return report
+    }
+
+    /// Performs one action; returns the UID of a created account.
+    private func perform(_ action: SyncPlan.Action, recorded state: ManagedState) throws -> UInt32? {
+        switch action {
+        case .createGroup(let name):
+            try run(commands.groupadd(name))
+        case .createUser(let name, _, let uid, let groups):
+            return try createUser(name, uid: uid, groups: groups)
+        case .addToGroups(let name, let groups):
+            try run(commands.addToGroups(name, groups: groups))
+        case .removeFromGroups(let name, let groups):
+            for group in groups { try run(commands.removeFromGroup(name, group: group)) }
+        case .writeSudoers(_, let file, let content):
+            try sudoers.install(name: file, content: content)
+        case .removeSudoers(_, let file), .removeLegacySudoers(_, let file):
+            try sudoers.remove(name: file)
+        case .deleteUser(let name, _, let file):
+            try deleteUser(name, expectedUID: state.accounts[name]?.uid)
+            try sudoers.remove(name: file)
+        }
+        return nil
+    }
+
+    private func createUser(_ name: String, uid: UInt32?, groups: [String]) throws -> UInt32 {
+        for command in commands.createUser(name, uid: uid, groups: groups) {
+            if command.executable == commands.paths.groupadd, let uid,
+                try host.accounts.group(named: name)?.gid == uid
+            {
+                logger.info("group \(name) with gid \(uid) exists already (an earlier run was interrupted); reusing it")
+                continue
+            }
+            try run(command)
+        }
+        guard let user = try host.accounts.user(named: name) else {
+            throw ExecutionError.unexpectedHostState(
+                "\(commands.useraddProgram) succeeded but account \(name) does not exist; check USERADD_PROGRAM")
+        }
+        if let uid, user.uid != uid {
+            throw ExecutionError.unexpectedHostState(
+                "account \(name) was created with uid \(user.uid) instead of \(uid); check USERADD_ARGS")
+        }
+        return user.uid
+    }
+
+    private func deleteUser(_ name: String, expectedUID: UInt32?) throws {
+        guard let user = try host.accounts.user(named: name) else {
+            logger.info("account \(name) is already gone")
+            return
+        }
+        guard user.uid != 0, expectedUID.map({ $0 == user.uid }) ?? true else {
+            throw ExecutionError.unexpectedHostState(
+                "refusing to delete \(name): it has uid \(user.uid), import_users recorded "
+                    + "\(expectedUID.map(String.init) ?? "none")")
+        }
+        try run(commands.lock(name))
+        try endProcesses(of: name, uid: user.uid)
+        let command = commands.deleteUser(name)
+        let result = try host.runner.run(command)
+        if !result.succeeded {
+            guard try host.accounts.user(named: name) == nil else {
+                throw ExecutionError.commandFailed(command: command, result: result)
+            }
+            logger.warning("\(ExecutionError.commandFailed(command: command, result: result)); the account is gone")
+        }
+    }
+
+    /// Sends TERM to every process of `uid`, waits up to the grace period for them to end, then sends KILL.
+    private func endProcesses(of name: String, uid: UInt32) throws {
+        var pids = try host.processes.processes(ofUID: uid)
+        guard !pids.isEmpty else { return }
+        logger.notice("ending \(pids.count) process(es) of \(name) (uid \(uid)) with TERM")
+        for pid in pids { try host.processes.signal(pid, SIGTERM) }
+        let deadline = host.time.monotonicSeconds() + gracePeriod
+        while !pids.isEmpty, host.time.monotonicSeconds() < deadline {
+            host.time.sleep(seconds: min(0.1, max(0, deadline - host.time.monotonicSeconds())))
+            pids = try host.processes.processes(ofUID: uid)
+        }
+        guard !pids.isEmpty else { return }
+        logger.warning("\(pids.count) process(es) of \(name) outlived the grace period; sending KILL")
+        for pid in pids { try host.processes.signal(pid, SIGKILL) }
+    }
+
+    private func run(_ command: Command) throws {
+        let result = try host.runner.run(command)
+        guard result.succeeded else { throw ExecutionError.commandFailed(command: command, result: result) }
+    }
+}

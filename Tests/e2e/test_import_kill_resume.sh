@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# import_users killed with SIGKILL mid-run (right after the first useradd, and right after the first userdel)
+# leaves a state the next run repairs: every account converges, nothing is orphaned, a third run is a no-op.
+# The kill is deterministic: USERADD_PROGRAM / USERDEL_PROGRAM wrappers kill their parent (import_users) once.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/import_lib.sh"
+
+for tool in useradd userdel; do
+    cat >/usr/local/sbin/$tool-killer <<SH
+#!/bin/bash
+/usr/sbin/$tool "\$@" || exit \$?
+if [[ ! -e /run/$tool-killed ]]; then
+    touch /run/$tool-killed
+    kill -KILL \$PPID
+fi
+SH
+    chmod 0755 /usr/local/sbin/$tool-killer
+done
+
+import_setup 'IAM_AUTHORIZED_GROUPS="ssh-users"
+SUDOERS_GROUPS="ssh-users"
+USERADD_PROGRAM="/usr/local/sbin/useradd-killer"
+USERDEL_PROGRAM="/usr/local/sbin/userdel-killer"'
+iam_user alice ssh-users
+iam_user bob ssh-users
+iam_user carol ssh-users
+
+expect_import 137
+[[ -e /run/useradd-killed ]] || fail "the useradd wrapper did not run"
+getent passwd alice >/dev/null || fail "alice (the first account) was not created before the kill"
+! getent passwd bob >/dev/null || fail "bob was created although the run was killed before"
+assert_contains "$(cat $STATE_DIR/state.json)" '"creating"' "the intent state on disk"
+
+expect_import 0
+for user in alice bob carol; do
+    getent passwd $user >/dev/null || fail "$user missing after the repairing run"
+    assert_contains "$(groups_of $user)" "iam-synced-users" "$user's groups"
+    [[ -f /etc/sudoers.d/aws-ec2-ssh-$user ]] || fail "$user has no sudoers file after the repairing run"
+done
+assert_not_contains "$(cat $STATE_DIR/state.json)" '"creating"' "the state after the repairing run"
+expect_import 0
+assert_contains "$IMPORT_OUTPUT" "nothing to change"
+
+# Now kill right after the first userdel.
+iam "
+for name in ('alice', 'bob'):
+    iam.remove_user_from_group(GroupName='ssh-users', UserName=name)"
+expect_import 4 --dry-run
+assert_contains "$IMPORT_OUTPUT" "REFUSING to delete 2 of 3"
+expect_import 137 --force
+[[ -e /run/userdel-killed ]] || fail "the userdel wrapper did not run"
+! getent passwd alice >/dev/null || fail "alice was not deleted before the kill"
+assert_contains "$(cat $STATE_DIR/state.json)" '"deleting"' "the intent state on disk"
+
+expect_import 0 --force
+! getent passwd alice >/dev/null || fail "alice came back"
+! getent passwd bob >/dev/null || fail "bob was not deleted by the repairing run"
+[[ ! -e /etc/sudoers.d/aws-ec2-ssh-alice ]] || fail "alice's sudoers file is left behind"
+[[ ! -e /etc/sudoers.d/aws-ec2-ssh-bob ]] || fail "bob's sudoers file is left behind"
+getent passwd carol >/dev/null || fail "carol was deleted"
+python3 -c "
+import json
+state = json.load(open('$STATE_DIR/state.json'))
+assert set(state['accounts']) == {'carol'}, state
+assert state['accounts']['carol']['status'] == 'active', state
+" || fail "the state did not converge"
+expect_import 0
+assert_contains "$IMPORT_OUTPUT" "nothing to change"
+echo "kill and resume ok"
