@@ -897,18 +897,32 @@ preview_first_import() {
     "$SOURCE_BIN_DIR/import_users" --help 2>&1 | grep -q -- '--dry-run' || return 0
     info "what the first import would do (import_users --dry-run with the new configuration):"
     local status=0
-    "$SOURCE_BIN_DIR/import_users" --dry-run --config "$(staged "$CONFIG_FILE")" || status=$?
+    # shellcheck disable=SC2046 # import_adoption_flag prints nothing or one word
+    "$SOURCE_BIN_DIR/import_users" --dry-run --config "$(staged "$CONFIG_FILE")" $(import_adoption_flag) || status=$?
     ((status == 0)) || warn "import_users --dry-run exited with $status: the first import would fail the same way"
 }
 
+# import_adoption_flag: --adopt-legacy-accounts when this run migrates the bash tool, so that the first import
+# takes over the accounts that tool created (members of the marker group named like IAM users) instead of
+# treating them as foreign; never otherwise.
+import_adoption_flag() {
+    ((${#OLD_TOOL_FOUND[@]} == 0)) || echo --adopt-legacy-accounts
+}
+
 run_first_import() {
+    local adopt
+    adopt=$(import_adoption_flag)
     if ((!FIRST_IMPORT)); then
         info "not running the first import (--no-first-import): it runs at the next scheduled time"
+        if [[ -n $adopt ]]; then
+            warn "this host was migrated from the bash tool: run '$IMPORT_BIN --adopt-legacy-accounts' once before the next scheduled import, or its users will be left alone as foreign accounts (and lose IAM logins)"
+        fi
         return 0
     fi
-    info "running the first import: $IMPORT_BIN"
+    info "running the first import: $IMPORT_BIN $adopt"
     local status=0
-    "$IMPORT_BIN" || status=$?
+    # shellcheck disable=SC2086 # $adopt is empty or one word
+    "$IMPORT_BIN" $adopt || status=$?
     if ((status != 0)); then
         printf '%s: error: aws-ec2-ssh is installed, but the first import failed (%s exited with %d; its messages are above). Fix the cause (IAM permissions, credentials, %s), then run %s by hand.\n' \
             "$PROGRAM" "$IMPORT_BIN" "$status" "$CONFIG_FILE" "$IMPORT_BIN" >&2
