@@ -19,7 +19,8 @@ import Testing
             "alice",
             [
                 .init(id: "K1", body: KeyTestKeys.ed25519), .init(id: "K2", body: KeyTestKeys.ecdsa, status: .inactive),
-                .init(id: "K3", body: KeyTestKeys.second), .init(id: "K4", body: KeyTestKeys.second, status: .other("X")),
+                .init(id: "K3", body: KeyTestKeys.second),
+                .init(id: "K4", body: KeyTestKeys.second, status: .other("X")),
             ])
         let outcome = try KeyCommandFetcher(iam: iam, authorizedGroups: []).fetch(iamUserName: "alice")
         #expect(keys(outcome) == [KeyTestKeys.ed25519, KeyTestKeys.second])
@@ -137,7 +138,10 @@ import Testing
         let iam = KeyFakeIAM()
         iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519), .init(id: "K2", body: KeyTestKeys.ecdsa)])
         iam.failGet("K1", KeyFakeIAM.noSuchEntity("K1"))
-        #expect(keys(try KeyCommandFetcher(iam: iam, authorizedGroups: []).fetch(iamUserName: "alice")) == [KeyTestKeys.ecdsa])
+        #expect(
+            keys(try KeyCommandFetcher(iam: iam, authorizedGroups: []).fetch(iamUserName: "alice")) == [
+                KeyTestKeys.ecdsa
+            ])
     }
 
     @Test func aFailedGetFailsTheWholeFetch() {

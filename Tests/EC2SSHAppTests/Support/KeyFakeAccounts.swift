@@ -7,7 +7,9 @@ struct KeyFakeAccounts: AccountDatabase {
     var failure: SystemError?
 
     init(_ users: [(String, UInt32)] = [], failure: SystemError? = nil) {
-        self.users = users.map { LocalUser(name: $0.0, uid: $0.1, gid: $0.1, home: "/home/\($0.0)", shell: "/bin/bash") }
+        self.users = users.map {
+            LocalUser(name: $0.0, uid: $0.1, gid: $0.1, home: "/home/\($0.0)", shell: "/bin/bash")
+        }
         self.failure = failure
     }
 

@@ -37,12 +37,17 @@ final class KeyFakeIAM: KeyCommandIAM, Sendable {
     private let state = Mutex(State())
     /// When set, each GetSSHPublicKey waits (at most 5 s) until this many are in flight at once.
     let barrier: Int?
-    /// Called at the start of every request (for example to move a fake clock).
-    let onCall: @Sendable (String) -> Void
+    private let clockStep = Mutex<(KeyFakeClock, Double)?>(nil)
 
-    init(barrier: Int? = nil, onCall: @escaping @Sendable (String) -> Void = { _ in }) {
+    init(barrier: Int? = nil) {
         self.barrier = barrier
-        self.onCall = onCall
+    }
+
+    /// Makes every request move `clock` forward by `seconds`.
+    func onCallAdvances(_ clock: KeyFakeClock, by seconds: Double) { clockStep.withLock { $0 = (clock, seconds) } }
+
+    private func onCall(_ operation: String) {
+        if let (clock, seconds) = clockStep.withLock({ $0 }) { clock.advance(seconds) }
     }
 
     func setKeys(_ user: String, _ keys: [Key]) { state.withLock { $0.keys[user] = keys } }
@@ -54,7 +59,8 @@ final class KeyFakeIAM: KeyCommandIAM, Sendable {
     var maxInFlight: Int { state.withLock { $0.maxInFlight } }
 
     static func noSuchEntity(_ name: String) -> AWSError {
-        .service(code: "NoSuchEntity", message: "The user with name \(name) cannot be found.", requestID: "r", status: 404)
+        .service(
+            code: "NoSuchEntity", message: "The user with name \(name) cannot be found.", requestID: "r", status: 404)
     }
 
     func listSSHPublicKeys(userName: String) throws -> [SSHPublicKeyMetadata] {
@@ -109,7 +115,8 @@ final class KeyFakeIAM: KeyCommandIAM, Sendable {
         let start = clock.now
         while state.withLock({ $0.arrived }) < count {
             if clock.now - start > .seconds(5) {
-                Issue.record("only \(state.withLock { $0.arrived }) GetSSHPublicKey calls overlapped, expected \(count)")
+                Issue.record(
+                    "only \(state.withLock { $0.arrived }) GetSSHPublicKey calls overlapped, expected \(count)")
                 return
             }
             sched_yield()
