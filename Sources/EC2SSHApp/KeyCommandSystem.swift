@@ -42,23 +42,41 @@ public enum KeyCommandSystem {
                 metadata: ["user": .string(request.user), "error": .string("\(error)")])
             return []
         }
-        let configuration = settings.configuration
-        alarm(UInt32(configuration.keyCommandTimeout))
+        alarm(UInt32(settings.configuration.keyCommandTimeout))
         for warning in settings.warnings {
             logger.debug("\(warning)")
         }
+        let command = makeCommand(
+            settings: settings, accounts: SystemAccountDatabase(), fileSystem: fileSystem, uid: uid, time: time,
+            sessionHost: hostName(), logger: logger, start: start)
+        return command.run(request).output
+    }
+
+    /// The key command for `settings` over the given host parts, with libcurl, retries and the deadline wired in.
+    ///
+    /// - Parameters:
+    ///   - uid: the running user, who must own KEY_CACHE_DIR.
+    ///   - sessionHost: names the host in the assume-role session when IMDS has no instance id.
+    ///   - start: when the run started on `time`'s monotonic clock (default: now).
+    public static func makeCommand(
+        settings: ToolSettings, accounts: any AccountDatabase, fileSystem: any FileSystem, uid: UInt32,
+        time: any TimeSource, sessionHost: String, logger: Logger = Logger(label: "authorized_keys_command"),
+        start: Double? = nil
+    ) -> KeyCommand {
+        let configuration = settings.configuration
         let deadline = KeyCommandDeadline(
             time: time, budget: KeyCommandDeadline.budget(forTimeout: configuration.keyCommandTimeout), start: start)
-        let cache = openCache(configuration, fileSystem: fileSystem, uid: uid, user: request.user, logger: logger)
-        let command = KeyCommand(
+        let cache = openCache(configuration, fileSystem: fileSystem, uid: uid, logger: logger)
+        return KeyCommand(
             access: KeyCommandAccess(
-                accounts: SystemAccountDatabase(), fileSystem: fileSystem, loginDefs: loginDefs(fileSystem),
+                accounts: accounts, fileSystem: fileSystem, loginDefs: loginDefs(fileSystem),
                 stateDirectory: configuration.stateDir),
             cache: cache,
             policy: KeyCachePolicy(
                 ttl: Double(configuration.keyCacheTTL), staleMax: Double(configuration.keyCacheStaleMax)),
             makeFetcher: {
-                try fetcher(settings: settings, deadline: deadline, cache: cache, logger: logger)
+                try fetcher(
+                    settings: settings, deadline: deadline, cache: cache, sessionHost: sessionHost, logger: logger)
             },
             chain: configuration.chainedAuthorizedKeysCommand.map {
                 KeyCommandChain(
@@ -66,7 +84,6 @@ public enum KeyCommandSystem {
                     runner: PosixProcessRunner(terminationGracePeriod: 0.2))
             },
             deadline: deadline, hardTimeout: Double(configuration.keyCommandTimeout), logger: logger)
-        return command.run(request).output
     }
 
     /// Writes all of `bytes` to standard output; a closed pipe (sshd gave up) is ignored.
@@ -83,7 +100,7 @@ public enum KeyCommandSystem {
     }
 
     private static func openCache(
-        _ configuration: Configuration, fileSystem: any FileSystem, uid: UInt32, user: String, logger: Logger
+        _ configuration: Configuration, fileSystem: any FileSystem, uid: UInt32, logger: Logger
     ) -> KeyCache? {
         let policy = KeyCachePolicy(
             ttl: Double(configuration.keyCacheTTL), staleMax: Double(configuration.keyCacheStaleMax))
@@ -91,8 +108,7 @@ public enum KeyCommandSystem {
         do {
             return try KeyCache.open(directory: configuration.keyCacheDir, fileSystem: fileSystem, uid: uid)
         } catch {
-            logger.warning(
-                "key cache not used", metadata: ["user": .string(user), "error": .string("\(error)")])
+            logger.warning("key cache not used", metadata: ["error": .string("\(error)")])
             return nil
         }
     }
@@ -103,7 +119,7 @@ public enum KeyCommandSystem {
     }
 
     private static func fetcher(
-        settings: ToolSettings, deadline: KeyCommandDeadline, cache: KeyCache?, logger: Logger
+        settings: ToolSettings, deadline: KeyCommandDeadline, cache: KeyCache?, sessionHost: String, logger: Logger
     ) throws -> KeyCommandFetcher {
         let role = settings.configuration.assumeRole
         let store =
@@ -126,7 +142,7 @@ public enum KeyCommandSystem {
                 inner: CurlTransport(environment: settings.environment), deadline: deadline),
             files: SystemFileReader(), time: deadline.time, retry: retry,
             timeouts: HTTPTimeouts(connect: 2, total: deadline.budget), assumeRoleARN: role,
-            sessionHost: hostName(), credentialsStore: store)
+            sessionHost: sessionHost, credentialsStore: store)
         return KeyCommandFetcher(iam: try clients.iam(), authorizedGroups: settings.configuration.iamAuthorizedGroups)
     }
 
