@@ -13,9 +13,11 @@ import Testing
     import Glibc
 #endif
 
-/// authorized_keys_command against moto with real signatures over libcurl, wired exactly as in production
-/// (`KeyCommandSystem.makeCommand`); only the passwd database is faked and the managed users index is seen as
-/// root-owned. Fault tests go through scripts/fault-proxy.py when `EC2SSH_TEST_FAULT_URL` is set.
+/// authorized_keys_command against moto with real signatures over libcurl.
+///
+/// The command is wired exactly as in production (`KeyCommandSystem.makeCommand`); only the passwd database is
+/// faked and the managed users index is seen as root-owned. Fault tests go through scripts/fault-proxy.py when
+/// `EC2SSH_TEST_FAULT_URL` is set (scripts/fault-proxy-up).
 @Suite(.enabled(if: MotoEnvironment.isAvailable, "needs the moto server started by scripts/test"))
 struct KeyCommandMotoTests {
     let moto: MotoEnvironment
