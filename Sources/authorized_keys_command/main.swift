@@ -28,10 +28,13 @@ struct AuthorizedKeysCommand: ParsableCommand {
 
             No keys are printed for root, UID 0, system accounts (UID below UID_MIN of /etc/login.defs), accounts \
             that import_users does not manage (STATE_DIR/managed-users.json, root-owned), expired temporary access, \
-            users outside IAM_AUTHORIZED_GROUPS (checked live in IAM) or users gone from IAM.
+            users outside IAM_AUTHORIZED_GROUPS or users gone from IAM. With IAM_AUTHORIZED_GROUPS set, membership \
+            is checked live at every login (one ListGroupsForUser call); with only IAM_AUTHORIZED_GROUPS_TAG the \
+            index written by the last import_users run is trusted.
 
             Keys come fresh from IAM (ListSSHPublicKeys, then GetSSHPublicKey per active key, concurrently). With \
-            KEY_CACHE_TTL > 0 cached keys younger than the TTL are printed without asking IAM. When IAM is \
+            KEY_CACHE_TTL > 0 cached keys younger than the TTL are printed without asking IAM (so a key or group \
+            removal takes effect after at most the TTL; a key not in the cache still asks IAM). When IAM is \
             unreachable, throttled or too slow, cached keys younger than KEY_CACHE_STALE_MAX are printed (0 \
             disables). The whole run is limited to KEY_COMMAND_TIMEOUT seconds (default 5). With \
             CHAINED_AUTHORIZED_KEYS_COMMAND set, that command's valid keys are printed after ours.
