@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # authorized_keys_command when IAM does not answer: a real sshd keeps letting alice in from the stale cache
 # (KEY_CACHE_STALE_MAX) while the key command still ends within KEY_COMMAND_TIMEOUT; with the stale cache
-# disabled the login is refused. A group-writable configuration file or key cache directory is not trusted.
+# disabled the login is refused. A group-writable configuration file or key cache directory is not trusted;
+# running as nobody works.
 source "$(dirname "$0")/lib.sh"
 start_moto
 
@@ -110,4 +111,13 @@ chmod 0640 /etc/aws-ec2-ssh.conf
 chmod 0755 /var/cache/aws-ec2-ssh
 assert_eq "$pubkey" "$(key_command)" "keys with an untrusted cache directory (served live from IAM)"
 assert_contains "$(cat "$work/cmd.err")" "key cache not used" "log"
+# `nobody` works too, with a cache directory of its own (and a configuration file it can read).
+install -d -o nobody -g nogroup -m 0700 /var/cache/aws-ec2-ssh-nobody
+echo 'KEY_CACHE_DIR="/var/cache/aws-ec2-ssh-nobody"' >>/etc/aws-ec2-ssh.conf
+chmod 0644 /etc/aws-ec2-ssh.conf
+out=$(setpriv --reuid nobody --regid nogroup --clear-groups env -i \
+    /usr/local/sbin/authorized_keys_command --verbose alice 2>"$work/cmd.err")
+assert_eq "$pubkey" "$out" "keys served to sshd running the command as nobody"
+assert_not_contains "$(cat "$work/cmd.err")" "key cache not used" "log"
+assert_eq "nobody 600" "$(stat -c '%U %a' /var/cache/aws-ec2-ssh-nobody/user-alice.json)" "cache file of nobody"
 echo "keys stale ok"
