@@ -40,7 +40,7 @@ struct AuthorizedKeysCommand: ParsableCommand {
             CHAINED_AUTHORIZED_KEYS_COMMAND set, that command's valid keys are printed after ours.
 
             Files: the configuration file (--config; its AWS_* and proxy lines are applied as environment; it must \
-            be owned by root and not group- or world-writable), STATE_DIR/managed-users.json (read), \
+            be owned by root or the running user and not group- or world-writable), STATE_DIR/managed-users.json (read), \
             KEY_CACHE_DIR (default /var/cache/aws-ec2-ssh, owned by the running user, mode 0700: user-NAME.json \
             key caches and assume-role-*.json credentials, mode 0600), /etc/login.defs (UID_MIN).
 
