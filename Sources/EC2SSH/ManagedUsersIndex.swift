@@ -21,13 +21,16 @@ public struct ManagedUsersIndex: Sendable, Equatable, Codable {
         public var iamUserName: String
         /// The IAM UserId recorded when the account was created.
         public var iamUserID: String
+        /// The IAM user's ARN, for the key command's audit line; `nil` in indexes written without it.
+        public var iamUserARN: String?
         /// When temporary access ends, if the IAM user carries the expiry tag.
         public var accessExpiresAt: Date?
 
         /// Creates an entry.
-        public init(iamUserName: String, iamUserID: String, accessExpiresAt: Date? = nil) {
+        public init(iamUserName: String, iamUserID: String, accessExpiresAt: Date? = nil, iamUserARN: String? = nil) {
             self.iamUserName = iamUserName
             self.iamUserID = iamUserID
+            self.iamUserARN = iamUserARN
             self.accessExpiresAt = accessExpiresAt
         }
     }

@@ -1,0 +1,154 @@
+import AWSCore
+import EC2SSH
+import EC2SSHSystem
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Builds `KeyCommand` from the real host (configuration file, passwd, /etc/login.defs, libcurl, syslog) and
+/// runs it; the executable only parses arguments, sets up logging and writes the result.
+public enum KeyCommandSystem {
+    /// Where UID_MIN is read from.
+    public static let loginDefsPath = "/etc/login.defs"
+
+    /// Runs the key command for `request` and returns the bytes to print; never throws.
+    ///
+    /// The configuration file must be owned by root (or the running user) and not group- or world-writable,
+    /// because its AWS_* lines choose where keys come from. After reading it the process alarm is re-armed to
+    /// KEY_COMMAND_TIMEOUT.
+    public static func run(
+        _ request: KeyCommand.Request, configPath: String, environment: [String: String], logger: Logger
+    ) -> [UInt8] {
+        let time = SystemTimeSource()
+        let start = time.monotonicSeconds()
+        let fileSystem = PosixFileSystem()
+        let uid = geteuid()
+        let settings: ToolSettings
+        do {
+            if let status = try fileSystem.status(configPath),
+                let problem = KeyCommandFileTrust.problem(with: status, type: .regular, allowedOwners: [0, uid])
+            {
+                logger.error(
+                    "configuration file not trusted; no keys served",
+                    metadata: ["user": .string(request.user), "path": .string(configPath), "problem": .string(problem)])
+                return []
+            }
+            settings = try ToolSettings.load(path: configPath, fileSystem: fileSystem, environment: environment)
+        } catch {
+            logger.error(
+                "configuration unusable; no keys served",
+                metadata: ["user": .string(request.user), "error": .string("\(error)")])
+            return []
+        }
+        alarm(UInt32(settings.configuration.keyCommandTimeout))
+        for warning in settings.warnings {
+            logger.debug("\(warning)")
+        }
+        let command = makeCommand(
+            settings: settings, accounts: SystemAccountDatabase(), fileSystem: fileSystem, uid: uid, time: time,
+            sessionHost: hostName(), logger: logger, start: start)
+        return command.run(request).output
+    }
+
+    /// The key command for `settings` over the given host parts, with libcurl, retries and the deadline wired in.
+    ///
+    /// - Parameters:
+    ///   - uid: the running user, who must own KEY_CACHE_DIR.
+    ///   - sessionHost: names the host in the assume-role session when IMDS has no instance id.
+    ///   - start: when the run started on `time`'s monotonic clock (default: now).
+    public static func makeCommand(
+        settings: ToolSettings, accounts: any AccountDatabase, fileSystem: any FileSystem, uid: UInt32,
+        time: any TimeSource, sessionHost: String, logger: Logger = Logger(label: "authorized_keys_command"),
+        start: Double? = nil
+    ) -> KeyCommand {
+        let configuration = settings.configuration
+        let deadline = KeyCommandDeadline(
+            time: time, budget: KeyCommandDeadline.budget(forTimeout: configuration.keyCommandTimeout), start: start)
+        let cache = openCache(configuration, fileSystem: fileSystem, uid: uid, logger: logger)
+        return KeyCommand(
+            access: KeyCommandAccess(
+                accounts: accounts, fileSystem: fileSystem, loginDefs: loginDefs(fileSystem),
+                stateDirectory: configuration.stateDir),
+            cache: cache,
+            policy: KeyCachePolicy(
+                ttl: Double(configuration.keyCacheTTL), staleMax: Double(configuration.keyCacheStaleMax)),
+            makeFetcher: {
+                try fetcher(
+                    settings: settings, deadline: deadline, cache: cache, sessionHost: sessionHost, logger: logger)
+            },
+            chain: configuration.chainedAuthorizedKeysCommand.map {
+                KeyCommandChain(
+                    program: $0, arguments: configuration.chainedAuthorizedKeysCommandArgs,
+                    runner: PosixProcessRunner(terminationGracePeriod: 0.2))
+            },
+            deadline: deadline, hardTimeout: Double(configuration.keyCommandTimeout), logger: logger)
+    }
+
+    /// Writes all of `bytes` to standard output; a closed pipe (sshd gave up) is ignored.
+    public static func writeStandardOutput(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+    }
+
+    private static func openCache(
+        _ configuration: Configuration, fileSystem: any FileSystem, uid: UInt32, logger: Logger
+    ) -> KeyCache? {
+        let policy = KeyCachePolicy(
+            ttl: Double(configuration.keyCacheTTL), staleMax: Double(configuration.keyCacheStaleMax))
+        guard policy.usesCache || !configuration.assumeRole.isEmpty else { return nil }
+        do {
+            return try KeyCache.open(directory: configuration.keyCacheDir, fileSystem: fileSystem, uid: uid)
+        } catch {
+            logger.warning("key cache not used", metadata: ["error": .string("\(error)")])
+            return nil
+        }
+    }
+
+    private static func loginDefs(_ fileSystem: any FileSystem) -> LoginDefs {
+        guard let bytes = try? fileSystem.readFile(loginDefsPath) else { return .defaults }
+        return LoginDefs.parse(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private static func fetcher(
+        settings: ToolSettings, deadline: KeyCommandDeadline, cache: KeyCache?, sessionHost: String, logger: Logger
+    ) throws -> KeyCommandFetcher {
+        let role = settings.configuration.assumeRole
+        let store =
+            role.isEmpty
+            ? nil
+            : cache.map { cache in
+                FileCredentialsStore(roleARN: role, cache: cache) { problem in logger.warning("\(problem)") }
+            }
+        let retry = KeyCommandRetrier(deadline: deadline, random: SystemRandomSource()) { event in
+            logger.debug(
+                "retrying IAM call",
+                metadata: [
+                    "operation": .string(event.operation), "attempt": .string(String(event.attempt)),
+                    "error_code": .string(KeyCommandAudit.code(of: event.error)),
+                ])
+        }
+        let clients = AWSClients(
+            environment: settings.environment,
+            transport: KeyCommandDeadlineTransport(
+                inner: CurlTransport(environment: settings.environment), deadline: deadline),
+            files: SystemFileReader(), time: deadline.time, retry: retry,
+            timeouts: HTTPTimeouts(connect: 2, total: deadline.budget), assumeRoleARN: role,
+            sessionHost: sessionHost, credentialsStore: store)
+        return KeyCommandFetcher(iam: try clients.iam(), authorizedGroups: settings.configuration.iamAuthorizedGroups)
+    }
+
+    private static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

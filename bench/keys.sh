@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Benchmark of authorized_keys_command (release build, static Swift stdlib) against moto on 127.0.0.1.
+#
+# Usage: bench/keys.sh [--no-build] [KEYS]     (KEYS: active SSH keys of the benchmark user, default 2)
+#
+# Runs itself inside scripts/sandbox (private mount/net/PID namespaces: the benchmark account, /etc and
+# /var changes never reach the machine). Measures, for one managed user:
+#   - wall time of a whole process: live IAM (KEY_CACHE_TTL=0) and cache hit (KEY_CACHE_TTL=300),
+#     with hyperfine when installed (apt-get install hyperfine), else a date +%s%N loop;
+#   - AWS requests per run, counted by scripts/fault-proxy.py rules (live, cache hit, assume-role first/second run);
+#   - peak RSS with /usr/bin/time -v (apt-get install time).
+# Needs root, moto_server, python3 with boto3. Talks to 127.0.0.1 only.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=1
+if [[ ${1:-} == --no-build ]]; then
+    build=0
+    shift
+fi
+keys=${1:-2}
+
+if [[ ${EC2SSH_IN_SANDBOX:-} != 1 ]]; then
+    if ((build)); then
+        cd "$repo"
+        if ! swift build -c release --static-swift-stdlib --product authorized_keys_command >&2; then
+            # Swift 6.3.1 crashes in SIL verification on EC2SSH/ConfigFile.swift at -O; skip the verifier.
+            echo "bench: release build failed; retrying with -sil-verify-none (compiler crash workaround)" >&2
+            swift build -c release --static-swift-stdlib --product authorized_keys_command \
+                -Xswiftc -Xfrontend -Xswiftc -sil-verify-none >&2
+        fi
+    fi
+    exec "$repo/scripts/sandbox" "$0" --no-build "$keys"
+fi
+
+export AWS_EC2_METADATA_DISABLED=true
+bin=$repo/.build/release/authorized_keys_command
+[[ -x $bin ]] || { echo "bench: build first: swift build -c release --static-swift-stdlib" >&2; exit 1; }
+work=$(mktemp -d /tmp/bench-keys.XXXXXX)
+envfile=$work/env
+MOTO_LOG=$work/moto.log "$repo/scripts/moto-up" "$envfile" 2>/dev/null
+# shellcheck disable=SC1090
+. "$envfile"
+"$repo/scripts/fault-proxy-up" "$EC2SSH_TEST_MOTO_URL" "$envfile"
+# shellcheck disable=SC1090
+. "$envfile"
+export AWS_ACCESS_KEY_ID=$EC2SSH_TEST_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$EC2SSH_TEST_SECRET_ACCESS_KEY
+
+# The benchmark user: in IAM with KEYS active keys, a local account, listed in the managed users index.
+for i in $(seq 1 "$keys"); do ssh-keygen -q -t ed25519 -N '' -C "bench-$i" -f "$work/key$i"; done
+python3 - "$EC2SSH_TEST_MOTO_URL" "$work"/key*.pub <<'PY'
+import sys, boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1")
+iam.create_user(UserName="bench")
+for path in sys.argv[2:]:
+    iam.upload_ssh_public_key(UserName="bench", SSHPublicKeyBody=open(path).read().strip())
+PY
+useradd --no-create-home bench
+install -d -m 0755 /var/lib/aws-ec2-ssh
+printf '{"version": 1, "users": {"bench": {"iamUserName": "bench", "iamUserID": "AIDABENCH"}}}\n' \
+    >/var/lib/aws-ec2-ssh/managed-users.json
+install -d -m 0700 /var/cache/aws-ec2-ssh
+
+config() { # config NAME EXTRA-LINES
+    {
+        echo "AWS_ACCESS_KEY_ID=\"$AWS_ACCESS_KEY_ID\""
+        echo "AWS_SECRET_ACCESS_KEY=\"$AWS_SECRET_ACCESS_KEY\""
+        echo "AWS_ENDPOINT_URL=\"$EC2SSH_TEST_FAULT_URL\""
+        echo "AWS_REGION=\"us-east-1\""
+        echo "AWS_EC2_METADATA_DISABLED=\"true\""
+        printf '%b' "$2"
+    } >"$work/$1.conf"
+    chmod 0600 "$work/$1.conf"
+}
+config live 'KEY_CACHE_TTL="0"\n'
+config cached 'KEY_CACHE_TTL="300"\n'
+config role "ASSUMEROLE=\"$EC2SSH_TEST_ROLE_ARN\"\n"
+run() { env -i "$bin" --config "$work/$1.conf" bench; }
+
+[[ $(run live | wc -l) == "$keys" ]] || { echo "bench: live run did not print $keys keys" >&2; exit 1; }
+run cached >/dev/null
+
+faults() { curl -s -X "$1" "$EC2SSH_TEST_FAULT_URL/__faults__" ${2:+-d "$2"}; }
+count_requests() { # count_requests CONFIG: AWS requests of one run, by action
+    faults DELETE >/dev/null
+    faults POST '[{"action":"ListSSHPublicKeys","fault":"count"},{"action":"GetSSHPublicKey","fault":"count"},
+        {"action":"AssumeRole","fault":"count"},{"action":"ListGroupsForUser","fault":"count"},
+        {"action":"*","fault":"count"}]' >/dev/null
+    run "$1" >/dev/null
+    faults GET | python3 -c '
+import json, sys
+rules = json.load(sys.stdin)
+hits = {r["action"]: r["hits"] for r in rules if r["hits"]}
+total = sum(hits.values())
+print(f"{total} request(s)" + (": " + ", ".join(f"{a} {n}" for a, n in hits.items()) if hits else ""))'
+}
+
+measure() { # measure CONFIG: mean and spread of a whole process run, in ms
+    if command -v hyperfine >/dev/null; then
+        hyperfine -N --warmup 5 --runs 100 --export-json "$work/$1.json" "env -i $bin --config $work/$1.conf bench" \
+            >/dev/null 2>&1
+        python3 -c '
+import json, sys
+r = {k: v * 1000 for k, v in json.load(open(sys.argv[1]))["results"][0].items() if isinstance(v, float)}
+print("mean %.1f ms, median %.1f ms, min %.1f ms, max %.1f ms (hyperfine, 100 runs)"
+      % (r["mean"], r["median"], r["min"], r["max"]))' "$work/$1.json"
+    else
+        local start end n=100
+        start=$(date +%s%N)
+        for _ in $(seq 1 $n); do run "$1" >/dev/null; done
+        end=$(date +%s%N)
+        echo "mean $(((end - start) / n / 1000)) us (loop of $n runs, date +%s%N)"
+    fi
+}
+
+peak_rss() { # peak_rss CONFIG: maximum resident set size in MB
+    if [[ -x /usr/bin/time ]]; then
+        env -i /usr/bin/time -v "$bin" --config "$work/$1.conf" bench 2>&1 >/dev/null |
+            awk -F': ' '/Maximum resident set size/ {printf "%.1f MB\n", $2 / 1024}'
+    else
+        echo "n/a (apt-get install time)"
+    fi
+}
+
+echo "authorized_keys_command benchmark: $keys active key(s), moto on 127.0.0.1, $(nproc) CPU(s)"
+echo "binary: $(stat -c %s "$bin" | awk '{printf "%.1f MB", $1/1048576}') release, static Swift stdlib"
+echo
+echo "live IAM (KEY_CACHE_TTL=0):"
+echo "  time:     $(measure live)"
+echo "  requests: $(count_requests live)"
+echo "  peak RSS: $(peak_rss live)"
+echo "cache hit (KEY_CACHE_TTL=300):"
+echo "  time:     $(measure cached)"
+echo "  requests: $(count_requests cached)"
+echo "  peak RSS: $(peak_rss cached)"
+echo "ASSUMEROLE, live IAM:"
+rm -f /var/cache/aws-ec2-ssh/assume-role-*.json
+echo "  first run requests:  $(count_requests role)"
+echo "  second run requests: $(count_requests role)"
+kill "$FAULT_PROXY_PID" "$MOTO_PID" 2>/dev/null || true
