@@ -22,12 +22,7 @@ keys=${1:-2}
 if [[ ${EC2SSH_IN_SANDBOX:-} != 1 ]]; then
     if ((build)); then
         cd "$repo"
-        if ! swift build -c release --static-swift-stdlib --product authorized_keys_command >&2; then
-            # Swift 6.3.1 crashes in SIL verification on EC2SSH/ConfigFile.swift at -O; skip the verifier.
-            echo "bench: release build failed; retrying with -sil-verify-none (compiler crash workaround)" >&2
-            swift build -c release --static-swift-stdlib --product authorized_keys_command \
-                -Xswiftc -Xfrontend -Xswiftc -sil-verify-none >&2
-        fi
+        swift build -c release --static-swift-stdlib --product authorized_keys_command >&2
     fi
     exec "$repo/scripts/sandbox" "$0" --no-build "$keys"
 fi
