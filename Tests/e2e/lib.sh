@@ -54,7 +54,7 @@ aws_py() {
 start_syslog() {
     export SYSLOG_FILE=/run/sandbox-syslog.log
     : >"$SYSLOG_FILE"
-    python3 - <<'PY' &
+    python3 - >/dev/null 2>&1 <<'PY' &
 import os, socket
 path = "/run/sandbox-syslog.sock"
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
