@@ -18,7 +18,7 @@ import Logging
 /// owned by the directory's owner (the key command's user), because the key command ignores anything else.
 /// Entries of local users that are no longer managed are removed.
 public struct KeyCacheSnapshot: ImportKeySnapshotting {
-    /// KEY_CACHE_DIR.
+    /// KEY_CACHE_DIR, without a trailing slash.
     public let directory: String
     /// The filesystem.
     public let fileSystem: any FileSystem
@@ -38,7 +38,7 @@ public struct KeyCacheSnapshot: ImportKeySnapshotting {
         directory: String, fileSystem: any FileSystem, loginDefsPath: String, managedUIDRange: ClosedRange<UInt32>?,
         makeIAM: @escaping @Sendable () throws -> any KeyCommandIAM, maxConcurrentUsers: Int = 4, logger: Logger
     ) {
-        self.directory = directory
+        self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         self.fileSystem = fileSystem
         self.loginDefsPath = loginDefsPath
         self.managedUIDRange = managedUIDRange
@@ -124,7 +124,24 @@ public struct KeyCacheSnapshot: ImportKeySnapshotting {
                 message: "KEY_CACHE_DIR is not safe to write as root: \(problem); make it a directory owned by the "
                     + "key command's user (aws-ec2-ssh) with mode 0700")
         }
-        return (KeyCache(directory: directory, fileSystem: fileSystem, uid: status.uid), status.owner)
+        let cache = KeyCache(directory: directory, fileSystem: fileSystem, uid: status.uid)
+        try checkParent(of: cache.directory)
+        return (cache, status.owner)
+    }
+
+    /// Refuses a KEY_CACHE_DIR whose parent someone other than root could change (swapping the directory for a
+    /// link between the check and the writes).
+    private func checkParent(of path: String) throws {
+        let slash = path.lastIndex(of: "/") ?? path.startIndex
+        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
+        let status = try? fileSystem.status(parent)
+        guard let status, status.uid == 0, status.type == .symbolicLink || status.mode & 0o022 == 0 else {
+            let detail = status.map { "owned by UID \($0.uid) with mode \(KeyCommandFileTrust.octal($0.mode))" }
+            throw KeyCacheError(
+                path: directory,
+                message: "KEY_CACHE_DIR is not safe to write as root: its parent \(parent) is "
+                    + "\(detail ?? "unreadable"), not a directory only root can change")
+        }
     }
 
     private func loginDefs() -> LoginDefs {

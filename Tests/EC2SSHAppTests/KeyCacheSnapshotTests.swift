@@ -27,9 +27,11 @@ import Testing
         fs.addDirectory("/etc")
     }
 
-    func snapshot(managedUIDRange: ClosedRange<UInt32>? = nil, iamFails: Bool = false) -> KeyCacheSnapshot {
+    func snapshot(
+        managedUIDRange: ClosedRange<UInt32>? = nil, iamFails: Bool = false, directory: String = Self.directory
+    ) -> KeyCacheSnapshot {
         KeyCacheSnapshot(
-            directory: Self.directory, fileSystem: fs, loginDefsPath: "/etc/login.defs",
+            directory: directory, fileSystem: fs, loginDefsPath: "/etc/login.defs",
             managedUIDRange: managedUIDRange,
             makeIAM: { [iam] in
                 if iamFails { throw AWSError.noCredentials(tried: ["environment"]) }
@@ -47,7 +49,8 @@ import Testing
         iam.setKeys(
             "alice", [.init(id: "K1", body: KeyTestKeys.ed25519), .init(id: "K2", body: "ssh-rsa bogus")])
         iam.setKeys("bob+x", [.init(id: "K3", body: KeyTestKeys.second, status: .inactive)])
-        let failures = snapshot().refresh(users: ["alice": "alice", "bob.plus.x": "bob+x"], now: Self.now)
+        let failures = snapshot(directory: Self.directory + "/").refresh(
+            users: ["alice": "alice", "bob.plus.x": "bob+x"], now: Self.now)
         #expect(failures.isEmpty)
         let alice = try #require(try entry("alice"))
         #expect(alice.keys == [KeyCacheEntry.Key(id: "K1", line: KeyTestKeys.ed25519)])
@@ -148,6 +151,15 @@ import Testing
         iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519)])
         let failures = snapshot(managedUIDRange: 70_000...70_999).refresh(users: ["alice": "alice"], now: Self.now)
         #expect(failures.count == 1 && failures.first?.contains(problem) == true)
+        #expect(fs.writes.isEmpty && fs.removals.isEmpty && iam.calls.isEmpty)
+    }
+
+    @Test(arguments: [(UInt32(0o777), UInt32(0)), (0o755, 990)])
+    func aParentOthersCouldChangeIsRefused(mode: UInt32, uid: UInt32) {
+        fs.addDirectory("/var/cache", mode: mode, uid: uid)
+        fs.addDirectory(Self.directory, mode: 0o700, uid: 990)
+        let failures = snapshot().refresh(users: ["alice": "alice"], now: Self.now)
+        #expect(failures.count == 1 && failures.first?.contains("its parent /var/cache is owned by UID \(uid)") == true)
         #expect(fs.writes.isEmpty && fs.removals.isEmpty && iam.calls.isEmpty)
     }
 
