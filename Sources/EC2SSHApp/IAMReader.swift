@@ -23,6 +23,8 @@ public struct IAMReader: Sendable {
         public var accessExpiries: [String: Date]
         /// The IAM users whose tags were read (so their expiry, or its absence, is known).
         public var tagsRead: Set<String>
+        /// The ARN of every IAM user this run listed (`ListUsers` or `GetGroup` of an authorized group), by name.
+        public var arns: [String: String] = [:]
     }
 
     /// The IAM groups and tags to read, taken from the configuration.
@@ -73,12 +75,14 @@ public struct IAMReader: Sendable {
             }
         }
         var users: [String: IAMView.User] = [:]
+        var arns: [String: String] = [:]
         var authorizedNames: Set<String> = []
         var authorizesEveryone = authorizedGroups.isEmpty
         if authorizesEveryone {
             do {
                 for user in try source.listUsers() where users[user.userName] == nil {
                     users[user.userName] = IAMView.User(userName: user.userName, userID: user.userID)
+                    if !user.arn.isEmpty { arns[user.userName] = user.arn }
                 }
             } catch {
                 throw ImportError.iamUnreadable(reads: ["ListUsers: \(error)"])
@@ -90,6 +94,7 @@ public struct IAMReader: Sendable {
                 anyRead = true
                 for user in members.users where users[user.userName] == nil {
                     users[user.userName] = IAMView.User(userName: user.userName, userID: user.userID)
+                    if !user.arn.isEmpty { arns[user.userName] = user.arn }
                 }
                 authorizedNames.formUnion(members.users.map(\.userName))
             }
@@ -126,7 +131,7 @@ public struct IAMReader: Sendable {
             users: users.values.sorted { $0.userName < $1.userName },
             authorized: authorizesEveryone ? .all : .members(authorizedNames), sudo: sudo,
             groupMembers: groupMembers, complete: session.failedReads.isEmpty, failedReads: session.failedReads)
-        return Result(view: view, accessExpiries: expiries, tagsRead: tagsRead)
+        return Result(view: view, accessExpiries: expiries, tagsRead: tagsRead, arns: arns)
     }
 
     private func readSudo(_ session: inout IAMReadSession) -> IAMView.Selection {

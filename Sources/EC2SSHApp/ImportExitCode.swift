@@ -8,7 +8,8 @@ public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
     case configuration = 2
     /// IAM could not be read at all; nothing was changed.
     case aws = 3
-    /// A partial run: an IAM read was incomplete so the guards held, an action failed, or the plan has errors.
+    /// A partial run: an IAM read was incomplete so the guards held, an action failed, the plan has errors, or
+    /// the key cache could not be refreshed (KEY_CACHE_TTL above 0).
     case partial = 4
     /// Another import_users run holds the lock.
     case lockHeld = 5
@@ -23,7 +24,8 @@ public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
         2  configuration error (bad config or state file); nothing changed
         3  AWS error: IAM could not be read; nothing changed
         4  partial run: an IAM read was incomplete (deletions and sudo
-           changes held back), an action failed, or the plan has errors
+           changes held back), an action failed, the plan has errors,
+           or the key cache (KEY_CACHE_TTL) could not be refreshed
         5  another import_users run holds the lock
         6  DONOTSYNC=1 is set; nothing was done
         """

@@ -11,6 +11,7 @@
 public protocol ImportKeySnapshotting: Sendable {
     /// Refreshes the cache entries of `users` (IAM user name by local name) and drops entries of other users.
     ///
-    /// Returns one line per user whose keys could not be refreshed, for the log; an empty list means success.
+    /// Returns one line per problem (a user whose keys could not be refreshed, an unsafe directory), for the log;
+    /// an empty list means success, anything else makes the run exit 4.
     func refresh(users: [String: String], now: Date) -> [String]
 }

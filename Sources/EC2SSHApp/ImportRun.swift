@@ -126,7 +126,7 @@ public struct ImportRun: Sendable {
             clean = false
             logger.error("cannot write \(store.indexPath): \(error); the key command keeps using the previous one")
         }
-        if clean { refreshKeyCache(state: finalState, now: now) }
+        if clean && !refreshKeyCache(state: finalState, view: iam.view, now: now) { clean = false }
         let summary =
             "\(clean ? "done" : "done with problems (exit 4)"): \(report?.completed.count ?? 0) action(s) applied, "
             + "\(finalState.accounts.count) managed account(s)"
@@ -150,37 +150,51 @@ public struct ImportRun: Sendable {
     /// Writes managed-users.json from the state on disk when its content changes (or it is missing).
     ///
     /// Expiries come from this run's tag reads; for users whose tags could not be read the previous index's
-    /// expiry is kept, so a failed read never lifts an expiry.
+    /// expiry is kept, so a failed read never lifts an expiry. ARNs come from this run's listings; for users this
+    /// run did not see (an incomplete read) the previous index's ARN of the same IAM UserId is kept.
     private func writeIndex(store: StateStore, state: ManagedState, iam: IAMReader.Result) throws {
         var expiries: [String: Date] = [:]
+        var arns: [String: String] = [:]
         let previous = store.loadIndex()
         let tagConfigured = !settings.configuration.accessExpiryTag.isEmpty
-        for (localName, account) in state.accounts where account.status == .active && tagConfigured {
+        for (localName, account) in state.accounts where account.status == .active {
+            let entry = previous?.users[localName].flatMap { $0.iamUserID == account.iamUserID ? $0 : nil }
+            if let arn = iam.arns[account.iamUserName] {
+                arns[account.iamUserName] = arn
+            } else if let arn = entry?.iamUserARN {
+                arns[account.iamUserName] = arn
+            }
+            guard tagConfigured else { continue }
             if iam.tagsRead.contains(account.iamUserName) {
                 if let date = iam.accessExpiries[account.iamUserName] { expiries[account.iamUserName] = date }
-            } else if let entry = previous?.users[localName], entry.iamUserID == account.iamUserID,
-                let date = entry.accessExpiresAt
-            {
+            } else if let date = entry?.accessExpiresAt {
                 expiries[account.iamUserName] = date
             }
         }
-        if try store.saveIndex(ManagedUsersIndex(state: state, accessExpiries: expiries)) {
+        if try store.saveIndex(ManagedUsersIndex(state: state, accessExpiries: expiries, arns: arns)) {
             logger.info("wrote \(store.indexPath)")
         }
     }
 
-    /// In cache-first mode (KEY_CACHE_TTL above 0), refreshes the key cache of every active managed account.
-    private func refreshKeyCache(state: ManagedState, now: Date) {
-        guard settings.configuration.keyCacheTTL > 0 else { return }
+    /// In cache-first mode (KEY_CACHE_TTL above 0), refreshes the key cache of every active managed account this
+    /// run's IAM view authorizes; returns false when some entry could not be refreshed (each problem is logged).
+    private func refreshKeyCache(state: ManagedState, view: IAMView, now: Date) -> Bool {
+        guard settings.configuration.keyCacheTTL > 0 else { return true }
         guard let snapshot = dependencies.keySnapshot else {
             logger.debug("KEY_CACHE_TTL is set but this build cannot refresh the key cache; the key command fills it")
-            return
+            return true
         }
         var users: [String: String] = [:]
-        for (name, account) in state.accounts where account.status == .active { users[name] = account.iamUserName }
-        for failure in snapshot.refresh(users: users, now: now) {
-            logger.warning("key cache: \(failure)")
+        for (name, account) in state.accounts
+        where account.status == .active && view.authorized.contains(account.iamUserName) {
+            users[name] = account.iamUserName
         }
+        let failures = snapshot.refresh(users: users, now: now)
+        for failure in failures {
+            logger.error("key cache: \(failure)")
+        }
+        if failures.isEmpty { logger.info("key cache refreshed for \(users.count) user(s)") }
+        return failures.isEmpty
     }
 
     private func log(_ plan: SyncPlan) {

@@ -77,11 +77,13 @@ public struct KeyCache: Sendable {
     }
 
     /// Replaces the entry of `entry.localUserName` atomically (temporary file and rename, mode 0600).
-    public func save(_ entry: KeyCacheEntry) throws {
+    ///
+    /// `owner` is for a writer running as root (import_users): the file then belongs to the key command's user.
+    public func save(_ entry: KeyCacheEntry, owner: FileOwner? = nil) throws {
         guard NameMapping.isValidLocalName(entry.localUserName) else {
             throw KeyCacheError(path: directory, message: "'\(entry.localUserName)' is not a valid local user name")
         }
-        try writePrivateFile(path(for: entry.localUserName), contents: entry.encoded())
+        try writePrivateFile(path(for: entry.localUserName), contents: entry.encoded(), owner: owner)
     }
 
     /// Deletes the entry of `localName`; a missing entry is fine.
@@ -99,8 +101,8 @@ public struct KeyCache: Sendable {
         return try fileSystem.readFile(path)
     }
 
-    /// Writes the private file at `path` atomically with mode 0600, owned by the running user.
-    public func writePrivateFile(_ path: String, contents: [UInt8]) throws {
-        try fileSystem.writeFileAtomically(path, contents: contents, mode: Self.fileMode, owner: nil)
+    /// Writes the private file at `path` atomically with mode 0600, owned by `owner` (default: the running user).
+    public func writePrivateFile(_ path: String, contents: [UInt8], owner: FileOwner? = nil) throws {
+        try fileSystem.writeFileAtomically(path, contents: contents, mode: Self.fileMode, owner: owner)
     }
 }

@@ -8,7 +8,7 @@ import Logging
 
 extension ImportDependencies {
     /// The real host and AWS for `settings`: libcurl with retries (each retry logged), the passwd database,
-    /// posix_spawn, /proc, flock and standard output.
+    /// posix_spawn, /proc, flock, standard output and the key snapshot into KEY_CACHE_DIR.
     public static func live(settings: ToolSettings, logger: Logger) -> ImportDependencies {
         let time = SystemTimeSource()
         let retry = Retrier(time: time, random: SystemRandomSource()) { event in
@@ -19,14 +19,20 @@ extension ImportDependencies {
             environment: settings.environment, transport: CurlTransport(environment: settings.environment),
             files: SystemFileReader(), time: time, retry: retry,
             assumeRoleARN: settings.configuration.assumeRole, sessionHost: hostName())
+        let configuration = settings.configuration
+        let fileSystem = PosixFileSystem()
+        let snapshot = KeyCacheSnapshot(
+            directory: configuration.keyCacheDir, fileSystem: fileSystem, loginDefsPath: ImportPaths.standard.loginDefs,
+            managedUIDRange: configuration.uidSource == .iamUserID ? configuration.uidRange : nil,
+            makeIAM: { try clients.iam() }, logger: logger)
         return ImportDependencies(
-            fileSystem: PosixFileSystem(), runner: PosixProcessRunner(), accounts: SystemAccountDatabase(),
+            fileSystem: fileSystem, runner: PosixProcessRunner(), accounts: SystemAccountDatabase(),
             processes: ProcProcessControl(), time: time, aws: AWSImportSource(clients: clients),
             lock: { path in
                 let lock = try FileLock.acquire(path: path)
                 return { lock.release() }
             },
-            output: { text in writeAll(1, text) })
+            output: { text in writeAll(1, text) }, keySnapshot: snapshot)
     }
 
     /// Writes all of `text` to descriptor `fd`, retrying short writes and EINTR; gives up on other errors.

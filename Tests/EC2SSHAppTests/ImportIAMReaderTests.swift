@@ -34,6 +34,15 @@ import Testing
         #expect(aws.calls == ["ListUsers"])
     }
 
+    @Test func theARNsOfListedUsersAreKept() throws {
+        let (all, _) = try read("", .init(users: .success(["alice", "bob"])))
+        #expect(all.arns == ["alice": "arn:aws:iam::1:user/alice", "bob": "arn:aws:iam::1:user/bob"])
+        let (grouped, _) = try read(
+            "IAM_AUTHORIZED_GROUPS=\"ssh,devs\"",
+            .init(groups: ["ssh": .success(["alice"]), "devs": .failure(Self.throttled)]))
+        #expect(grouped.arns == ["alice": "arn:aws:iam::1:user/alice"])
+    }
+
     @Test func listUsersFailingMeansNothingIsKnown() throws {
         #expect(throws: ImportError.iamUnreadable(reads: ["ListUsers: \(Self.throttled)"])) {
             _ = try read("", .init(users: .failure(Self.throttled)))

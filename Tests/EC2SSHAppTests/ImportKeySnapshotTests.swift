@@ -14,10 +14,15 @@ import Testing
 /// Records what import_users asks the key cache to refresh.
 final class ImportRecordingSnapshot: ImportKeySnapshotting {
     let calls = Mutex<[[String: String]]>([])
+    let failures: [String]
+
+    init(failures: [String] = []) {
+        self.failures = failures
+    }
 
     func refresh(users: [String: String], now: Date) -> [String] {
         calls.withLock { $0.append(users) }
-        return users.keys.contains("alice") ? ["alice: AccessDenied"] : []
+        return failures
     }
 }
 
@@ -34,7 +39,32 @@ final class ImportRecordingSnapshot: ImportKeySnapshotting {
         let harness = world(snapshot)
         #expect(try harness.run("KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n").exitCode == .ok)
         #expect(snapshot.calls.withLock { $0 } == [["alice": "alice", "bob.plus.x": "bob+x"]])
-        #expect(harness.log.all.contains("warning: key cache: alice: AccessDenied"))
+        #expect(harness.log.all.contains("info: key cache refreshed for 2 user(s)"))
+    }
+
+    @Test func aFailedRefreshIsAPartialRunThatStillAppliesTheAccounts() throws {
+        let snapshot = ImportRecordingSnapshot(failures: ["alice: AccessDenied", "bob.plus.x: Throttling"])
+        let harness = world(snapshot)
+        #expect(try harness.run("KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n").exitCode == .partial)
+        #expect(harness.log.all.contains("error: key cache: alice: AccessDenied"))
+        #expect(harness.log.all.contains("error: key cache: bob.plus.x: Throttling"))
+        #expect(try harness.state().accounts.keys.sorted() == ["alice", "bob.plus.x"])
+        #expect(harness.fileSystem.entry(ImportHarness.indexPath) != nil)
+    }
+
+    @Test func aRunHoldingBackDeletionsRefreshesNothingUntilTheyAreDone() throws {
+        let snapshot = ImportRecordingSnapshot()
+        let harness = ImportHarness(
+            aws: ImportFakeAWS(.init(users: .success(["alice", "bob", "carol"]), groups: ["admins": .success([])])),
+            keySnapshot: snapshot)
+        let config = "KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n"
+        #expect(try harness.run(config).exitCode == .ok)
+        harness.aws.update { $0.users = .success(["carol"]) }
+        // The deletion cap keeps alice and bob active; their keys must not be refreshed.
+        #expect(try harness.run(config).exitCode == .partial)
+        #expect(snapshot.calls.withLock { $0 }.count == 1)
+        #expect(try harness.run(config, ImportOptions(force: true)).exitCode == .ok)
+        #expect(snapshot.calls.withLock { $0 }.last == ["carol": "carol"])
     }
 
     @Test(arguments: [

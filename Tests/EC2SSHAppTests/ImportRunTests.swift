@@ -185,6 +185,43 @@ import Testing
         #expect(try world.state().accounts["alice"]?.uid == uid)
     }
 
+    @Test func theIndexCarriesARNsAndKeepsThemForUsersAnIncompleteReadMissed() throws {
+        let config = "IAM_AUTHORIZED_GROUPS=\"ssh,devs\"\n"
+        let world = ImportHarness(
+            aws: ImportFakeAWS(.init(groups: ["ssh": .success(["alice"]), "devs": .success(["bob"])])))
+        func arns() throws -> [String: String?] {
+            let bytes = try #require(try world.fileSystem.readFile(ImportHarness.indexPath))
+            return try ManagedUsersIndex.decoded(from: Data(bytes), path: "i").users.mapValues(\.iamUserARN)
+        }
+        #expect(try world.run(config).exitCode == .ok)
+        #expect(try arns() == ["alice": "arn:aws:iam::1:user/alice", "bob": "arn:aws:iam::1:user/bob"])
+        world.aws.update { $0.groups["devs"] = .failure(Self.denied) }
+        #expect(try world.run(config).exitCode == .partial)
+        #expect(try arns() == ["alice": "arn:aws:iam::1:user/alice", "bob": "arn:aws:iam::1:user/bob"])
+        // A previous entry of another IAM UserId is not trusted for the ARN.
+        let bytes = try #require(try world.fileSystem.readFile(ImportHarness.indexPath))
+        var index = try ManagedUsersIndex.decoded(from: Data(bytes), path: "i")
+        index.users["bob"] = .init(iamUserName: "bob", iamUserID: "AIDAOTHER", iamUserARN: "arn:aws:iam::1:user/x")
+        try world.fileSystem.writeFileAtomically(
+            ImportHarness.indexPath, contents: Array(try index.encoded()), mode: 0o644, owner: .root)
+        #expect(try world.run(config).exitCode == .partial)
+        #expect(try arns() == ["alice": "arn:aws:iam::1:user/alice", "bob": nil])
+    }
+
+    @Test func anIndexWrittenWithoutARNsGetsThemOnTheNextRun() throws {
+        let world = harness(users: ["alice"], admins: [])
+        #expect(try world.run(Self.config).exitCode == .ok)
+        let bytes = try #require(try world.fileSystem.readFile(ImportHarness.indexPath))
+        var index = try ManagedUsersIndex.decoded(from: Data(bytes), path: "i")
+        index.users["alice"]?.iamUserARN = nil
+        try world.fileSystem.writeFileAtomically(
+            ImportHarness.indexPath, contents: Array(try index.encoded()), mode: 0o644, owner: .root)
+        #expect(try world.run(Self.config).exitCode == .ok)
+        let again = try ManagedUsersIndex.decoded(
+            from: Data(try #require(try world.fileSystem.readFile(ImportHarness.indexPath))), path: "i")
+        #expect(again.users["alice"]?.iamUserARN == "arn:aws:iam::1:user/alice")
+    }
+
     @Test func theIndexCarriesExpiriesAndKeepsThemWhenTagsCannotBeRead() throws {
         let world = harness(users: ["alice"], admins: [])
         world.aws.update { $0.tags["alice"] = .success(["expires": "2030-01-01"]) }

@@ -25,6 +25,22 @@ import Testing
         #expect(index.users["alice"]?.accessExpiresAt == nil)
     }
 
+    @Test func carriesTheARNsKnownForActiveAccounts() throws {
+        let state = ManagedState(accounts: [
+            "alice": .init(iamUserName: "alice", iamUserID: "AIDA1", uid: 70001, createdAt: created),
+            "bob": .init(iamUserName: "bob", iamUserID: "AIDA2", uid: 70002, createdAt: created),
+            "carol": .init(iamUserName: "carol", iamUserID: "AIDA3", uid: 70003, createdAt: created, status: .deleting),
+        ])
+        let arns = ["alice": "arn:aws:iam::1:user/alice", "carol": "arn:aws:iam::1:user/carol"]
+        let index = ManagedUsersIndex(state: state, arns: arns)
+        #expect(index.users["alice"]?.iamUserARN == "arn:aws:iam::1:user/alice")
+        #expect(index.users["bob"] != nil && index.users["bob"]?.iamUserARN == nil)
+        #expect(index.users["carol"] == nil)
+        let json = String(decoding: try index.encoded(), as: UTF8.self)
+        #expect(json.contains("\"iamUserARN\" : \"arn:aws:iam::1:user"))
+        #expect(try ManagedUsersIndex.decoded(from: try index.encoded(), path: "/x") == index)
+    }
+
     @Test func roundTripsThroughJSON() throws {
         let index = ManagedUsersIndex(users: [
             "alice": .init(iamUserName: "alice", iamUserID: "AIDA1", accessExpiresAt: created)

@@ -49,6 +49,9 @@ assert all(a["status"] == "active" and a["uid"] for a in state["accounts"].value
 assert state["accounts"]["alice"]["sudo"] is True
 assert state["accounts"]["bob"]["grantedGroups"] == ["developers-local", "docker"], state
 assert index["users"]["carol.plus.ops.at.example.com"]["iamUserName"] == "carol+ops@example.com"
+arn = index["users"]["alice"]["iamUserARN"]
+assert arn.startswith("arn:aws:iam::") and arn.endswith(":user/alice"), index
+assert index["users"]["carol.plus.ops.at.example.com"]["iamUserARN"].endswith(":user/carol+ops@example.com"), index
 PY
 
 # Dry run of a converged host: nothing to change.
