@@ -28,7 +28,7 @@ private struct NoFiles: FileReading {
         ])
         let request = IAMReader.Request(
             configuration: try Configuration.parse("IAM_AUTHORIZED_GROUPS=\"ssh,devs\"", path: "/c").0)
-        let result = try IAMReader(source: source(transport), request: request, logger: ImportLogCapture().logger)
+        let result = try IAMReader(source: source(transport), request: request, logger: LogCapture().logger)
             .read()
         #expect(transport.keys == ["GetGroup:ssh", "GetGroup:devs", "GetGroup:devs@m2"])
         #expect(!result.view.isComplete)

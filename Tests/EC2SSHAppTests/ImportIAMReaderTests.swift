@@ -19,7 +19,7 @@ import Testing
 
     func read(_ configText: String, _ script: ImportFakeAWS.Script) throws -> (IAMReader.Result, ImportFakeAWS) {
         let aws = ImportFakeAWS(script)
-        let result = try IAMReader(source: aws, request: try request(configText), logger: ImportLogCapture().logger)
+        let result = try IAMReader(source: aws, request: try request(configText), logger: LogCapture().logger)
             .read()
         return (result, aws)
     }

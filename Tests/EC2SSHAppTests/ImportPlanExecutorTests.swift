@@ -27,7 +27,7 @@ import Testing
             sudoers: SudoersInstaller(
                 fileSystem: fileSystem, runner: runner, commands: commands, checkDirectory: Self.stateDir),
             store: StateStore(directory: Self.stateDir, fileSystem: fileSystem), gracePeriod: 2,
-            logger: ImportLogCapture().logger)
+            logger: LogCapture().logger)
     }
 
     func entry(_ name: String, uid: UInt32? = nil, status: ManagedState.Status = .active) -> ManagedState.Account {

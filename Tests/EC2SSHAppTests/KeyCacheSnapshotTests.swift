@@ -19,7 +19,7 @@ import Testing
 
     let fs = KeyFakeFileSystem(runningUID: 0)
     let iam = KeyFakeIAM()
-    let log = ImportLogCapture()
+    let log = LogCapture()
 
     init() {
         fs.addDirectory("/var")

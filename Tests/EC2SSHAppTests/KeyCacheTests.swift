@@ -156,7 +156,7 @@ import Testing
 
     @Test func aFileOfAnotherRoleOrOwnerIsIgnoredWithoutQuotingIt() throws {
         let (cache, fs) = cache()
-        let problems = KeyLogCapture()
+        let problems = LogCapture()
         let store = FileCredentialsStore(roleARN: role, cache: cache) { problems.append($0) }
         store.save(credentials)
         let bytes = try #require(fs.node(store.path)?.bytes)
@@ -171,7 +171,7 @@ import Testing
     @Test func aFailedSaveIsReportedNotThrown() {
         let (cache, fs) = cache()
         fs.failWrites(true)
-        let problems = KeyLogCapture()
+        let problems = LogCapture()
         FileCredentialsStore(roleARN: role, cache: cache) { problems.append($0) }.save(credentials)
         #expect(problems.all.count == 1)
         #expect(problems.all.allSatisfy { !$0.contains("s3cr3t") })

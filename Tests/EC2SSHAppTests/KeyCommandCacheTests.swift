@@ -154,7 +154,7 @@ import Testing
         try harness.seedCache(
             age: 1, keys: [("EVIL", "command=\"/bin/sh\" " + KeyTestKeys.ed25519), ("OK", KeyTestKeys.second)])
         #expect(harness.run().lines == [KeyTestKeys.second])
-        #expect(harness.log.all.contains { $0.hasPrefix("warning cached key dropped") && $0.contains("key_id=EVIL") })
+        #expect(harness.log.all.contains { $0.hasPrefix("warning: cached key dropped") && $0.contains("key_id=EVIL") })
     }
 
     @Test func anUntrustedCacheFileIsIgnored() throws {
@@ -165,7 +165,7 @@ import Testing
         let bytes = try #require(harness.fs.node(path)?.bytes)
         harness.fs.addFile(path, bytes, mode: 0o644, uid: KeyHarness.runningUID)
         #expect(harness.run().lines == [KeyTestKeys.ed25519])
-        #expect(harness.log.all.contains { $0.hasPrefix("warning key cache entry ignored") })
+        #expect(harness.log.all.contains { $0.hasPrefix("warning: key cache entry ignored") })
     }
 
     @Test func noCacheMeansIAMOnlyAndNoFallback() {
@@ -181,7 +181,7 @@ import Testing
         let harness = KeyHarness()
         harness.fs.failWrites(true)
         #expect(harness.run().lines == [KeyTestKeys.ed25519])
-        #expect(harness.log.all.contains { $0.hasPrefix("warning could not update the key cache") })
+        #expect(harness.log.all.contains { $0.hasPrefix("warning: could not update the key cache") })
     }
 
     @Test func userWithoutKeysGetsNothingAndAnEmptyEntry() throws {

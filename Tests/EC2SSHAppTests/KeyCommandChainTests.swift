@@ -37,7 +37,7 @@ import Testing
         let outcome = harness.run(fingerprint: "SHA256:x")
         #expect(outcome.lines == [KeyTestKeys.ed25519, KeyTestKeys.ecdsa])
         #expect(outcome.audit.chainedKeys == 1)
-        #expect(harness.log.all.filter { $0.hasPrefix("warning chained command key line dropped") }.count == 2)
+        #expect(harness.log.all.filter { $0.hasPrefix("warning: chained command key line dropped") }.count == 2)
         #expect(runner.commands.first?.timeout ?? 0 > 0)
     }
 

@@ -66,7 +66,7 @@ import Testing
             ])
         let outcome = harness.run()
         #expect(outcome.output.isEmpty)
-        let warnings = harness.log.all.filter { $0.hasPrefix("warning IAM SSH key dropped") }
+        let warnings = harness.log.all.filter { $0.hasPrefix("warning: IAM SSH key dropped") }
         #expect(warnings.count == 2)
         #expect(warnings.allSatisfy { !$0.contains("AAAA") })
     }

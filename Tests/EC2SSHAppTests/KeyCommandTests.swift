@@ -47,7 +47,7 @@ import Testing
         _ = harness.run(fingerprint: KeyTestKeys.ecdsaFingerprint)
         #expect(harness.log.all.count == 1)
         let line = try #require(harness.log.all.first)
-        #expect(line.hasPrefix("info authorized keys served "))
+        #expect(line.hasPrefix("info: authorized keys served "))
         for field in [
             "user=alice", "iam_user=alice", "iam_user_id=AIDAALICE", "iam_arn=\(KeyHarness.aliceARN)", "key_ids=K2",
             "source=iam", "fingerprint=\(KeyTestKeys.ecdsaFingerprint)",
@@ -62,7 +62,7 @@ import Testing
         harness.iam.failList(.service(code: "AccessDenied", message: "not allowed", requestID: "req-1", status: 403))
         _ = harness.run()
         let line = try #require(harness.log.all.first)
-        #expect(line.hasPrefix("error authorized keys lookup failed "))
+        #expect(line.hasPrefix("error: authorized keys lookup failed "))
         #expect(line.contains("error_code=AccessDenied"))
         #expect(line.contains("source=none"))
     }

@@ -22,7 +22,7 @@ final class ImportHarness: Sendable {
     let host: ImportFakeHost
     let aws: ImportFakeAWS
     let time = ImportFakeTime()
-    let log = ImportLogCapture()
+    let log = LogCapture()
     let printed = Mutex<String>("")
     let lockHeld = Mutex(false)
     let locks = Mutex<[String]>([])

@@ -32,7 +32,7 @@ final class KeyHarness: @unchecked Sendable {
 
     let fs = KeyFakeFileSystem(runningUID: KeyHarness.runningUID)
     let clock = KeyFakeClock()
-    let log = KeyLogCapture()
+    let log = LogCapture()
     let iam: KeyFakeIAM
     var accounts = KeyFakeAccounts([
         ("alice", 1500), ("bob.plus.admin", 1501), ("root", 0), ("toor", 0), ("daemon", 1), ("ubuntu", 1000),

@@ -1,21 +1,25 @@
+import EC2SSHSystem
 import Logging
 import Synchronization
 
-/// Collects log lines (`level: message`) so tests can assert on them.
-final class ImportLogCapture: Sendable {
+/// Collects log lines as `level: message key=value ...` (metadata formatted as in the real handlers).
+final class LogCapture: Sendable {
     private let lines = Mutex<[String]>([])
 
+    /// Every line so far, in order.
     var all: [String] { lines.withLock { $0 } }
+    /// Every line so far, joined by newlines.
     var text: String { all.joined(separator: "\n") }
 
     func append(_ line: String) { lines.withLock { $0.append(line) } }
 
+    /// A logger writing into this capture at every level.
     var logger: Logger {
         Logger(label: "test") { _ in Handler(capture: self) }
     }
 
     private struct Handler: LogHandler {
-        let capture: ImportLogCapture
+        let capture: LogCapture
         var logLevel: Logger.Level = .trace
         var metadata: Logger.Metadata = [:]
 
@@ -25,7 +29,9 @@ final class ImportLogCapture: Sendable {
         }
 
         func log(event: LogEvent) {
-            capture.append("\(event.level): \(event.message)")
+            capture.append(
+                LogLineFormatter.eventLine(
+                    label: "", showingLevel: true, handler: metadata, provider: nil, event: event))
         }
     }
 }
