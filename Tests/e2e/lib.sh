@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for end-to-end tests. Sourced by Tests/e2e/test_*.sh, which scripts/e2e-run runs inside
 # scripts/sandbox (private mount, network and PID namespaces: nothing here reaches the machine or the network).
 set -euo pipefail
@@ -72,4 +73,40 @@ PY
         python3 -c 'import time; time.sleep(0.05)'
     done
     fail "syslog receiver did not start"
+}
+
+# start_test_sshd [EXTRA_CONFIG_LINES]: run sshd on a free 127.0.0.1 port with our key command as the only source
+# of keys (AuthorizedKeysCommand /usr/local/sbin/authorized_keys_command %u %f, as aws-ec2-ssh). Sets SSHD_PORT and
+# SSHD_LOG; returns once the port accepts connections.
+start_test_sshd() {
+    ssh-keygen -A >/dev/null
+    SSHD_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+    SSHD_LOG=/run/sshd-e2e.log
+    cat >/etc/ssh/sshd_e2e_config <<CONF
+HostKey /etc/ssh/ssh_host_ed25519_key
+PidFile /run/sshd-e2e.pid
+AuthorizedKeysFile none
+AuthorizedKeysCommand /usr/local/sbin/authorized_keys_command %u %f
+AuthorizedKeysCommandUser aws-ec2-ssh
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+${1:-}
+CONF
+    /usr/sbin/sshd -D -e -f /etc/ssh/sshd_e2e_config -p "$SSHD_PORT" -o ListenAddress=127.0.0.1 2>"$SSHD_LOG" &
+    local _
+    for _ in $(seq 1 100); do
+        python3 -c "import socket; socket.create_connection(('127.0.0.1', $SSHD_PORT), timeout=0.2)" 2>/dev/null && return 0
+        python3 -c 'import time; time.sleep(0.1)'
+    done
+    fail "sshd did not start: $(cat "$SSHD_LOG")"
+}
+
+# ssh_login KEY USER COMMAND: run COMMAND over ssh as USER@127.0.0.1:$SSHD_PORT with the private KEY and an empty
+# environment; prints its output (nothing when the login is refused). ssh's messages go to /run/ssh-e2e.log.
+ssh_login() {
+    env -i PATH=/usr/bin:/bin ssh -F /dev/null -i "$1" -p "$SSHD_PORT" -o BatchMode=yes -o IdentitiesOnly=yes \
+        -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 -o LogLevel=ERROR \
+        "$2@127.0.0.1" "$3" 2>>/run/ssh-e2e.log || true
 }

@@ -48,37 +48,16 @@ chown root:aws-ec2-ssh /etc/aws-ec2-ssh.conf
 chmod 0640 /etc/aws-ec2-ssh.conf
 
 # sshd with our AuthorizedKeysCommand, no other source of keys.
-ssh-keygen -A >/dev/null
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-cat >/etc/ssh/sshd_e2e_config <<CONF
-HostKey /etc/ssh/ssh_host_ed25519_key
-PidFile /run/sshd-e2e.pid
-AuthorizedKeysFile none
-AuthorizedKeysCommand /usr/local/sbin/authorized_keys_command %u %f
-AuthorizedKeysCommandUser aws-ec2-ssh
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PermitRootLogin prohibit-password
-LogLevel VERBOSE
-CONF
-/usr/sbin/sshd -D -e -f /etc/ssh/sshd_e2e_config -p "$port" -o ListenAddress=127.0.0.1 2>"$work/sshd.log" &
-sshd_pid=$!
-for _ in $(seq 1 100); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), timeout=0.2)" 2>/dev/null && break
-    sleep 0.1
-done
+start_test_sshd "PermitRootLogin prohibit-password
+LogLevel VERBOSE"
 
 # try_login USER: runs `echo logged-in-as-$(id -un)` over ssh with alice's private key; prints its output.
 try_login() {
-    env -i PATH=/usr/bin:/bin ssh -F /dev/null -i "$work/alice" -p "$port" -o BatchMode=yes -o IdentitiesOnly=yes \
-        -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 -o LogLevel=ERROR \
-        "$1@127.0.0.1" 'echo logged-in-as-$(id -un)' 2>>"$work/ssh.log" || true
+    ssh_login "$work/alice" "$1" 'echo logged-in-as-$(id -un)'
 }
 
 show_logs() {
-    echo "--- sshd log"; cat "$work/sshd.log"; echo "--- ssh log"; cat "$work/ssh.log"
+    echo "--- sshd log"; cat "$SSHD_LOG"; echo "--- ssh log"; cat /run/ssh-e2e.log
 }
 trap show_logs ERR
 
@@ -106,6 +85,6 @@ assert_eq "{\"fetchedAt\"" "$(head -c 12 "$cache_file")" "cache rewritten"
 python3 -c "import json,sys; d=json.load(open('$cache_file')); sys.exit(0 if d['keys']==[] else 1)" ||
     fail "the cache still holds the inactive key"
 
-grep -q "Accepted publickey for alice" "$work/sshd.log" || fail "sshd did not log alice's accepted login"
-kill "$sshd_pid"
+grep -q "Accepted publickey for alice" "$SSHD_LOG" || fail "sshd did not log alice's accepted login"
+kill "$(cat /run/sshd-e2e.pid)"
 echo "keys login ok"

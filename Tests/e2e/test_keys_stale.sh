@@ -51,28 +51,10 @@ CONF
     chmod 0640 /etc/aws-ec2-ssh.conf
 }
 
-ssh-keygen -A >/dev/null
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-cat >/etc/ssh/sshd_e2e_config <<CONF
-HostKey /etc/ssh/ssh_host_ed25519_key
-PidFile /run/sshd-e2e.pid
-AuthorizedKeysFile none
-AuthorizedKeysCommand /usr/local/sbin/authorized_keys_command %u %f
-AuthorizedKeysCommandUser aws-ec2-ssh
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-CONF
-/usr/sbin/sshd -D -e -f /etc/ssh/sshd_e2e_config -p "$port" -o ListenAddress=127.0.0.1 2>"$work/sshd.log" &
-for _ in $(seq 1 100); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), timeout=0.2)" 2>/dev/null && break
-    sleep 0.1
-done
+start_test_sshd
 
 try_login() {
-    env -i PATH=/usr/bin:/bin ssh -F /dev/null -i "$work/alice" -p "$port" -o BatchMode=yes -o IdentitiesOnly=yes \
-        -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 -o LogLevel=ERROR \
-        alice@127.0.0.1 'echo logged-in' 2>>"$work/ssh.log" || true
+    ssh_login "$work/alice" alice 'echo logged-in'
 }
 # key_command: the command as sshd runs it; its audit line goes to $work/cmd.err.
 key_command() {
