@@ -9,6 +9,8 @@
 #     with hyperfine when installed (apt-get install hyperfine), else a date +%s%N loop;
 #   - AWS requests per run, counted by scripts/fault-proxy.py rules (live, cache hit, assume-role first/second run);
 #   - peak RSS with /usr/bin/time -v (apt-get install time).
+# The binary measured is a copy of the build without its unused libcurl dependency, as scripts/build-release ships it
+# (scripts/lazy-libcurl; apt-get install patchelf).
 # Needs root, moto_server, python3 with boto3. Talks to 127.0.0.1 only.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,9 +30,14 @@ if [[ ${EC2SSH_IN_SANDBOX:-} != 1 ]]; then
 fi
 
 export AWS_EC2_METADATA_DISABLED=true
-bin=$repo/.build/release/authorized_keys_command
-[[ -x $bin ]] || { echo "bench: build first: swift build -c release --static-swift-stdlib" >&2; exit 1; }
+built=$repo/.build/release/authorized_keys_command
+[[ -x $built ]] || { echo "bench: build first: swift build -c release --static-swift-stdlib" >&2; exit 1; }
 work=$(mktemp -d /tmp/bench-keys.XXXXXX)
+# As shipped (scripts/build-release): without the unused NEEDED libcurl.so.4 entry, libcurl is loaded on the first
+# HTTP request only.
+bin=$work/authorized_keys_command
+cp "$built" "$bin"
+"$repo/scripts/lazy-libcurl" "$bin"
 envfile=$work/env
 MOTO_LOG=$work/moto.log "$repo/scripts/moto-up" "$envfile" 2>/dev/null
 # shellcheck disable=SC1090
