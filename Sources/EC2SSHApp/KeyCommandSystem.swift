@@ -120,22 +120,34 @@ public enum KeyCommandSystem {
     /// same `LoginDefs`.
     static func loginDefs(_ fileSystem: any FileSystem) -> LoginDefs {
         guard let bytes = try? fileSystem.readFile(loginDefsPath) else { return .defaults }
-        let lines = bytes.split(separator: UInt8(ascii: "\n")).filter(containsIDMarker)
-        return LoginDefs.parse(lines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n"))
+        return LoginDefs.parse(String(decoding: linesContainingID(bytes), as: UTF8.self))
     }
 
-    /// Whether `line` contains the bytes "ID_" (a plain loop: the generic `firstRange(of:)` costs far more).
-    private static func containsIDMarker(_ line: ArraySlice<UInt8>) -> Bool {
-        var index = line.startIndex
-        while index + 2 < line.endIndex {
-            if line[index] == UInt8(ascii: "I") && line[index + 1] == UInt8(ascii: "D")
-                && line[index + 2] == UInt8(ascii: "_")
-            {
-                return true
+    /// The lines of `text` (with their line feeds) that contain the bytes "ID_", in order, in one pass.
+    static func linesContainingID(_ text: [UInt8]) -> [UInt8] {
+        text.withUnsafeBufferPointer { bytes in
+            var kept: [UInt8] = []
+            var lineStart = 0
+            var keep = false
+            for index in bytes.indices {
+                switch bytes[index] {
+                case UInt8(ascii: "\n"):
+                    if keep {
+                        kept.append(contentsOf: bytes[lineStart...index])
+                    }
+                    lineStart = index + 1
+                    keep = false
+                case UInt8(ascii: "_") where index - 2 >= lineStart:
+                    keep = keep || (bytes[index - 2] == UInt8(ascii: "I") && bytes[index - 1] == UInt8(ascii: "D"))
+                default:
+                    break
+                }
             }
-            index += 1
+            if keep {
+                kept.append(contentsOf: bytes[lineStart...])
+            }
+            return kept
         }
-        return false
     }
 
     private static func fetcher(

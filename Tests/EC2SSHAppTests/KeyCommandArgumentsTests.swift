@@ -60,6 +60,14 @@ import Testing
         #expect(limits.isSystemUID(1999))
     }
 
+    @Test(arguments: [
+        ("", ""), ("ID_", "ID_"), ("I\nD_\n", ""), ("a\nUID_MIN 1\nb\n", "UID_MIN 1\n"),
+        ("#ID_x ID_y\n\nGID_MAX 2", "#ID_x ID_y\nGID_MAX 2"), ("xID\n_ID_\r\n", "_ID_\r\n"),
+    ])
+    func linesContainingIDKeepsWholeLinesInOrder(text: String, expected: String) {
+        #expect(KeyCommandSystem.linesContainingID(Array(text.utf8)) == Array(expected.utf8))
+    }
+
     @Test func missingLoginDefsGivesTheDefaults() {
         #expect(KeyCommandSystem.loginDefs(MemoryFileSystem()) == LoginDefs.defaults)
     }
