@@ -265,6 +265,10 @@ find_binaries() {
             die "$dir/$name does not run on this host: $output. It needs glibc, libcurl, libcrypto (OpenSSL 3) and libexpat: install them (for example: dnf install libcurl openssl-libs expat, or apt-get install libcurl4 libssl3 libexpat1)."
         fi
     done
+    # libcurl.so.4 is loaded at run time, on the first AWS request (dlopen), so --help runs without it: check it apart.
+    if command -v ldconfig >/dev/null && ! ldconfig -p 2>/dev/null | awk '$1 == "libcurl.so.4" { found = 1 } END { exit !found }'; then
+        die "libcurl.so.4 is not installed: both programs load it for every AWS request. Install it (for example: dnf install libcurl, or apt-get install libcurl4)."
+    fi
     SOURCE_BIN_DIR=$(cd "$dir" && pwd)
     local file
     for file in etc/aws-ec2-ssh.conf "etc/sshd_config.d/$SSHD_DROPIN_NAME" cron/import_users "etc/systemd/$SERVICE_UNIT" \

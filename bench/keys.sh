@@ -9,6 +9,8 @@
 #     with hyperfine when installed (apt-get install hyperfine), else a date +%s%N loop;
 #   - AWS requests per run, counted by scripts/fault-proxy.py rules (live, cache hit, assume-role first/second run);
 #   - peak RSS with /usr/bin/time -v (apt-get install time).
+# The binary measured is a copy of the build without its unused libcurl dependency, as scripts/build-release ships it
+# (scripts/lazy-libcurl; apt-get install patchelf).
 # Needs root, moto_server, python3 with boto3. Talks to 127.0.0.1 only.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,9 +30,14 @@ if [[ ${EC2SSH_IN_SANDBOX:-} != 1 ]]; then
 fi
 
 export AWS_EC2_METADATA_DISABLED=true
-bin=$repo/.build/release/authorized_keys_command
-[[ -x $bin ]] || { echo "bench: build first: swift build -c release --static-swift-stdlib" >&2; exit 1; }
+built=$repo/.build/release/authorized_keys_command
+[[ -x $built ]] || { echo "bench: build first: swift build -c release --static-swift-stdlib" >&2; exit 1; }
 work=$(mktemp -d /tmp/bench-keys.XXXXXX)
+# As shipped (scripts/build-release): without the unused NEEDED libcurl.so.4 entry, libcurl is loaded on the first
+# HTTP request only.
+bin=$work/authorized_keys_command
+cp "$built" "$bin"
+"$repo/scripts/lazy-libcurl" "$bin"
 envfile=$work/env
 MOTO_LOG=$work/moto.log "$repo/scripts/moto-up" "$envfile" 2>/dev/null
 # shellcheck disable=SC1090
@@ -69,7 +76,9 @@ config() { # config NAME EXTRA-LINES
 config live 'KEY_CACHE_TTL="0"\n'
 config cached 'KEY_CACHE_TTL="300"\n'
 config role "ASSUMEROLE=\"$EC2SSH_TEST_ROLE_ARN\"\n"
-run() { env -i "$bin" --config "$work/$1.conf" bench; }
+run() { env -i "$bin" --config "$work/$1.conf" bench ${2:+"$2"}; } # run CONFIG [FINGERPRINT]
+# The fingerprint of the first key, as sshd passes it (%f): a cache hit then also computes SHA-256 fingerprints.
+fingerprint=$(ssh-keygen -lf "$work/key1.pub" | awk '{ print $2 }')
 
 [[ $(run live | wc -l) == "$keys" ]] || { echo "bench: live run did not print $keys keys" >&2; exit 1; }
 run cached >/dev/null
@@ -89,9 +98,9 @@ total = sum(hits.values())
 print(f"{total} request(s)" + (": " + ", ".join(f"{a} {n}" for a, n in hits.items()) if hits else ""))'
 }
 
-measure() { # measure CONFIG: mean and spread of a whole process run, in ms
+measure() { # measure CONFIG [FINGERPRINT]: mean and spread of a whole process run, in ms
     if command -v hyperfine >/dev/null; then
-        hyperfine -N --warmup 5 --runs 100 --export-json "$work/$1.json" "env -i $bin --config $work/$1.conf bench" \
+        hyperfine -N --warmup 5 --runs 100 --export-json "$work/$1.json" "env -i $bin --config $work/$1.conf bench ${2:-}" \
             >/dev/null 2>&1
         python3 -c '
 import json, sys
@@ -101,15 +110,15 @@ print("mean %.1f ms, median %.1f ms, min %.1f ms, max %.1f ms (hyperfine, 100 ru
     else
         local start end n=100
         start=$(date +%s%N)
-        for _ in $(seq 1 $n); do run "$1" >/dev/null; done
+        for _ in $(seq 1 $n); do run "$@" >/dev/null; done
         end=$(date +%s%N)
         echo "mean $(((end - start) / n / 1000)) us (loop of $n runs, date +%s%N)"
     fi
 }
 
-peak_rss() { # peak_rss CONFIG: maximum resident set size in MB
+peak_rss() { # peak_rss CONFIG [FINGERPRINT]: maximum resident set size in MB
     if [[ -x /usr/bin/time ]]; then
-        env -i /usr/bin/time -v "$bin" --config "$work/$1.conf" bench 2>&1 >/dev/null |
+        env -i /usr/bin/time -v "$bin" --config "$work/$1.conf" bench ${2:+"$2"} 2>&1 >/dev/null |
             awk -F': ' '/Maximum resident set size/ {printf "%.1f MB\n", $2 / 1024}'
     else
         echo "n/a (apt-get install time)"
@@ -127,6 +136,11 @@ echo "cache hit (KEY_CACHE_TTL=300):"
 echo "  time:     $(measure cached)"
 echo "  requests: $(count_requests cached)"
 echo "  peak RSS: $(peak_rss cached)"
+echo "cache hit with the key's fingerprint (sshd's %u %f):"
+[[ $(run cached "$fingerprint") == "$(cut -d' ' -f1-2 "$work/key1.pub")"* && $(run cached "$fingerprint" | wc -l) == 1 ]] ||
+    { echo "bench: the fingerprint run did not print the first key alone" >&2; exit 1; }
+echo "  time:     $(measure cached "$fingerprint")"
+echo "  peak RSS: $(peak_rss cached "$fingerprint")"
 echo "ASSUMEROLE, live IAM:"
 rm -f /var/cache/aws-ec2-ssh/assume-role-*.json
 echo "  first run requests:  $(count_requests role)"

@@ -2,6 +2,9 @@ import CCurl
 
 /// The real `HTTPTransport`: one HTTP exchange over the system libcurl per `send`.
 ///
+/// libcurl.so.4 is loaded at run time, on the first `send` (see `CurlLibrary`), not when the process starts; when
+/// it cannot be loaded every `send` throws `AWSError.transport` saying which package to install.
+///
 /// Proxy settings come only from the `environment` given to `init` (`https_proxy`/`HTTPS_PROXY` for https
 /// URLs, `http_proxy`/`HTTP_PROXY` for http URLs, `no_proxy`/`NO_PROXY`, lowercase first), never from the
 /// process environment. Only http and https are spoken, redirects are not followed, TLS peer and host
@@ -45,7 +48,8 @@ public struct CurlTransport: HTTPTransport {
         let curlDetail = String(cString: errorBuffer)
         guard code == CURLE_OK else {
             throw failure(
-                code, curlDetail, options, collector, connected: (handle.info(size: CURLINFO_CONNECT_TIME_T) ?? 0) > 0)
+                code, curlDetail, options, collector, handle,
+                connected: (handle.info(size: CURLINFO_CONNECT_TIME_T) ?? 0) > 0)
         }
         guard let status = handle.info(CURLINFO_RESPONSE_CODE), status > 0 else {
             throw AWSError.transport(
@@ -105,10 +109,10 @@ public struct CurlTransport: HTTPTransport {
 
     private func failure(
         _ code: CURLcode, _ curlDetail: String, _ options: CurlRequestOptions, _ collector: CurlResponseCollector,
-        connected: Bool
+        _ handle: CurlHandle, connected: Bool
     ) -> AWSError {
         let target = "\(options.method) to \(options.host)\(options.proxyForMessages)"
-        let cause = CurlHandle.describe(code) + (curlDetail.isEmpty ? "" : ": \(curlDetail)")
+        let cause = handle.describe(code) + (curlDetail.isEmpty ? "" : ": \(curlDetail)")
         if code == CURLE_OPERATION_TIMEDOUT {
             let connectLimitRanOut =
                 !connected && options.connectTimeoutMilliseconds < options.totalTimeoutMilliseconds

@@ -2,12 +2,15 @@ import CCrypto
 
 /// SHA-256 and HMAC-SHA256 from the system's OpenSSL libcrypto, plus lowercase hex encoding.
 public enum Digest {
-    /// The SHA-256 digest of `data` (OpenSSL `SHA256`).
+    /// The SHA-256 digest of `data` (OpenSSL's low-level `SHA256_Init`, `SHA256_Update`, `SHA256_Final`).
+    ///
+    /// Not the one-shot `SHA256`, whose first call in OpenSSL 3 initialises the EVP provider machinery: a key command
+    /// answered from its cache computes fingerprints and should not pay for that (see Sources/CCrypto/shim.h).
     public static func sha256(_ data: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
         data.withUnsafeBufferPointer { input in
             digest.withUnsafeMutableBufferPointer { output in
-                _ = SHA256(input.baseAddress, input.count, output.baseAddress)
+                _ = ccrypto_sha256(input.baseAddress, input.count, output.baseAddress)
             }
         }
         return digest

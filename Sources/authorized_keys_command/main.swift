@@ -54,7 +54,7 @@ struct AuthorizedKeysCommand: ParsableCommand {
     )
 
     @Option(help: "Path of the configuration file.")
-    var config: String = "/etc/aws-ec2-ssh.conf"
+    var config: String = KeyCommandArguments.defaultConfig
 
     @Flag(help: "Also log to standard error.")
     var verbose = false
@@ -66,17 +66,29 @@ struct AuthorizedKeysCommand: ParsableCommand {
     var fingerprint: String?
 
     func run() throws {
+        Self.serve(KeyCommandArguments(config: config, user: user, fingerprint: fingerprint), verbose: verbose)
+    }
+
+    /// Runs the key command for `arguments` and prints the keys.
+    static func serve(_ arguments: KeyCommandArguments, verbose: Bool) {
         let toStandardError = verbose || isatty(STDERR_FILENO) == 1
         LoggingSystem.bootstrap { label in
             SystemLogging.handler(label: label, facility: .authpriv, standardError: toStandardError)
         }
         let logger = Logger(label: "authorized_keys_command")
         let output = KeyCommandSystem.run(
-            KeyCommand.Request(user: user, fingerprint: fingerprint), configPath: config,
+            KeyCommand.Request(user: arguments.user, fingerprint: arguments.fingerprint), configPath: arguments.config,
             environment: ProcessEnvironment.current(), logger: logger)
         alarm(0)
         KeyCommandSystem.writeStandardOutput(output)
     }
 }
 
-AuthorizedKeysCommand.main()
+// sshd's plain `USER FINGERPRINT` (optionally after `--config PATH`) skips ArgumentParser, whose reflection-based
+// parsing is a third of a cache hit's CPU time; it would parse these forms to the same values. Anything else
+// (flags, --help, usage errors) goes through ArgumentParser.
+if let arguments = KeyCommandArguments.plain(Array(CommandLine.arguments.dropFirst())) {
+    AuthorizedKeysCommand.serve(arguments, verbose: false)
+} else {
+    AuthorizedKeysCommand.main()
+}
