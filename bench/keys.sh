@@ -9,8 +9,8 @@
 #     with hyperfine when installed (apt-get install hyperfine), else a date +%s%N loop;
 #   - AWS requests per run, counted by scripts/fault-proxy.py rules (live, cache hit, assume-role first/second run);
 #   - peak RSS with /usr/bin/time -v (apt-get install time).
-# The binary measured is a copy of the build without its unused libcurl dependency, as scripts/build-release ships it
-# (scripts/lazy-libcurl; apt-get install patchelf).
+# The binary measured is the release build as scripts/build-release ships it: it does not link libcurl, which it
+# loads with dlopen on the first HTTP request (scripts/lazy-libcurl checks that).
 # Needs root, moto_server, python3 with boto3. Talks to 127.0.0.1 only.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)

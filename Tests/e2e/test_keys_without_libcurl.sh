@@ -21,7 +21,7 @@ install -d -o root -g root -m 0755 /var/lib/aws-ec2-ssh
 printf '{"version": 1, "users": {"carol": {"iamUserName": "carol", "iamUserID": "%s"}}}\n' "$carol_id" \
     >/var/lib/aws-ec2-ssh/managed-users.json
 install -d -m 0700 /var/cache/aws-ec2-ssh
-# As shipped: without the NEEDED libcurl.so.4 entry (scripts/build-release runs scripts/lazy-libcurl too).
+# The binary as built: no NEEDED libcurl.so.4 entry and no direct libcurl call (scripts/lazy-libcurl checks it).
 bin=/usr/local/sbin/authorized_keys_command
 install -m 0755 "$EC2SSH_BIN_DIR/authorized_keys_command" "$bin"
 "$EC2SSH_REPO/scripts/lazy-libcurl" "$bin"
