@@ -13,19 +13,6 @@ import Testing
 
     private static func date(_ text: String) -> Date? { ISO8601.date(from: text) }
 
-    /// The detail of the `malformedResponse` that `body` throws, or a recorded issue.
-    private func malformedDetail(_ body: () throws -> Void) -> String {
-        do {
-            try body()
-            Issue.record("expected AWSError.malformedResponse, got success")
-        } catch AWSError.malformedResponse(let detail) {
-            return detail
-        } catch {
-            Issue.record("expected AWSError.malformedResponse, got \(error)")
-        }
-        return ""
-    }
-
     @Test func listUsersDecodesMoto() throws {
         let transport = ScriptedTransport([.fixture("ListUsers", "iam-ListUsers", expect: Self.firstPage)])
         let users = try TestClients.iam(transport).listUsers()

@@ -234,15 +234,7 @@ import Testing
     /// The detail of the `malformedResponse` that `call` throws for `step`, or a recorded issue.
     private func malformedDetail(_ step: ScriptedTransport.Step) -> String {
         let client = TestClients.query("iam", version: "2010-05-08", transport: ScriptedTransport([step]))
-        do {
-            _ = try client.call(step.action, [])
-            Issue.record("expected AWSError.malformedResponse, got success")
-        } catch AWSError.malformedResponse(let detail) {
-            return detail
-        } catch {
-            Issue.record("expected AWSError.malformedResponse, got \(error)")
-        }
-        return ""
+        return AWSCoreTests.malformedDetail { _ = try client.call(step.action, []) }
     }
 
     @Test(arguments: [

@@ -7,19 +7,6 @@ import Testing
         try XMLReader.parse(Array(text.utf8))
     }
 
-    /// The detail of the `malformedResponse` that `body` throws, or a recorded issue.
-    private func malformedDetail(_ body: () throws -> Void) -> String {
-        do {
-            try body()
-            Issue.record("expected AWSError.malformedResponse, got success")
-        } catch AWSError.malformedResponse(let detail) {
-            return detail
-        } catch {
-            Issue.record("expected AWSError.malformedResponse, got \(error)")
-        }
-        return ""
-    }
-
     @Test func buildsTreeWithLocalNamesAttributesAndText() throws {
         let root = try parse(
             """
