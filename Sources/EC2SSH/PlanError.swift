@@ -4,7 +4,7 @@ public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
     case corruptState(detail: String)
     /// The state file was written by a newer version of import_users.
     case unsupportedStateVersion(found: Int, supported: Int)
-    /// SUDOERS_RULE is empty or holds a line break or NUL.
+    /// SUDOERS_RULE is empty, holds a line break or NUL, or ends with a backslash (a sudoers line continuation).
     case invalidSudoersRule(String)
     /// The sudoers file prefix holds characters other than letters, digits, `-` and `_`.
     case invalidSudoersPrefix(String)
@@ -19,8 +19,8 @@ public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the import_users state file has schema version \(found), this import_users understands up to "
                 + "\(supported); install the newer import_users that wrote it"
         case .invalidSudoersRule(let rule):
-            return "SUDOERS_RULE \(String(reflecting: rule)) is empty or contains a line break or NUL; set a single "
-                + "sudoers rule such as \"ALL=(ALL) NOPASSWD:ALL\""
+            return "SUDOERS_RULE \(String(reflecting: rule)) is empty, contains a line break or NUL, or ends with a "
+                + "backslash; set a single sudoers rule such as \"ALL=(ALL) NOPASSWD:ALL\""
         case .invalidSudoersPrefix(let prefix):
             return "the sudoers file prefix \(String(reflecting: prefix)) must be non-empty and use only letters, "
                 + "digits, '-' and '_' (sudo skips file names containing '.')"

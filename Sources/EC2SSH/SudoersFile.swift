@@ -67,10 +67,10 @@ public struct SudoersFile: Sendable, Equatable {
         return "\(header)\n\"\(localName)\" \(rule)\n"
     }
 
-    /// Checks that `rule` is a single non-empty line.
+    /// Checks that `rule` is a single non-empty line, not continued onto the next by a trailing backslash.
     public static func validate(rule: String) throws(PlanError) {
         let trimmed = rule.filter { $0 != " " && $0 != "\t" }
-        guard !trimmed.isEmpty, !rule.contains(where: { $0.isNewline || $0 == "\0" }) else {
+        guard !trimmed.isEmpty, !rule.contains(where: { $0.isNewline || $0 == "\0" }), !rule.hasSuffix("\\") else {
             throw PlanError.invalidSudoersRule(rule)
         }
     }

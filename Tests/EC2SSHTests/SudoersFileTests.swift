@@ -76,4 +76,18 @@ import Testing
             try SudoersFile.content(forLocalName: "alice", rule: rule)
         }
     }
+
+    // Found by the sudoers-file fuzzer (scripts/fuzz): a trailing backslash continues the rule's line onto the next,
+    // which the configuration parser already refused but the sudoers renderer accepted.
+    @Test(arguments: ["\\", "ALL=(ALL) NOPASSWD:ALL\\", "ALL \\"])
+    func rejectsRulesEndingWithABackslash(rule: String) {
+        #expect(throws: PlanError.invalidSudoersRule(rule)) {
+            try SudoersFile.content(forLocalName: "alice", rule: rule)
+        }
+    }
+
+    @Test func acceptsABackslashInsideTheRule() throws {
+        let content = try SudoersFile.content(forLocalName: "alice", rule: "ALL=(ALL) /usr/bin/printf a\\n")
+        #expect(content.hasSuffix("\"alice\" ALL=(ALL) /usr/bin/printf a\\n\n"))
+    }
 }
