@@ -117,6 +117,11 @@ enum ConfigValue {
         guard !value.unicodeScalars.contains(where: { isControl($0) && $0 != "\t" }) else {
             throw Invalid(message: "the rule must be a single line without control characters")
         }
+        // Character.isNewline also covers U+0085, U+2028 and U+2029, which SudoersFile.validate(rule:) refuses.
+        guard !value.contains(where: \.isNewline) else {
+            throw Invalid(
+                message: "the rule must be a single line; remove the Unicode line separator (U+0085, U+2028 or U+2029)")
+        }
         guard !value.hasSuffix("\\") else {
             throw Invalid(message: "a trailing backslash would continue the sudoers rule onto the next line; remove it")
         }

@@ -162,6 +162,10 @@ import Testing
         ("DONOTSYNC=2", "expected 0 or 1"),
         ("SUDOERS_RULE='ALL=(ALL) ALL\\'", "trailing backslash"),
         ("SUDOERS_RULE='  '", "the rule is blank"),
+        // Found by the config fuzzer (scripts/fuzz): accepted here, then refused by SudoersFile.validate(rule:).
+        ("SUDOERS_RULE=\"ALL=(ALL\u{85}\\\"NOPASSWD\\\":ALL\"", "Unicode line separator"),
+        ("SUDOERS_RULE=\"ALL=(ALL) \u{2028}ALL\"", "Unicode line separator"),
+        ("SUDOERS_RULE=\"ALL=(ALL) ALL\u{2029}\"", "Unicode line separator"),
         ("DELETE_AFTER_MISSING_RUNS=0", "from 1 to 1000"),
         ("DELETE_AFTER_MISSING_RUNS=-1", "from 1 to 1000"),
         ("DELETE_AFTER_MISSING_RUNS=two", "from 1 to 1000"),
