@@ -120,7 +120,13 @@ private final class TreeBuilder {
                 index += 2
             }
         }
-        let local = TreeBuilder.localName(String(cString: name))
+        let qualified = String(cString: name)
+        let local = TreeBuilder.localName(qualified)
+        guard !local.isEmpty else {
+            // `<a:/>` is well-formed XML but not a qualified name: no lookup could ever find it.
+            abort("element <\(qualified.prefix(64))> has an empty local name")
+            return
+        }
         let path = stack.last.map { "\($0.path)/\(local)" } ?? local
         stack.append(Frame(name: local, attributes: attributeMap, path: path))
     }

@@ -97,6 +97,13 @@ import Testing
         #expect(detail.contains("DOCTYPE"))
     }
 
+    // Found by the xml fuzzer (scripts/fuzz): `<b:/>` became an element with an empty name, which `child("")`, meaning
+    // the element itself, could never find.
+    @Test(arguments: ["<a><tagSetbeTa:/></a>", "<a:/>", "<r><:/></r>"])
+    func rejectsElementsWithAnEmptyLocalName(input: String) {
+        #expect(malformedDetail { _ = try parse(input) }.contains("empty local name"))
+    }
+
     @Test func capsNestingDepth() throws {
         let deep = String(repeating: "<x>", count: 10) + String(repeating: "</x>", count: 10)
         #expect(try XMLReader.parse(Array(deep.utf8), maxDepth: 10).name == "x")
