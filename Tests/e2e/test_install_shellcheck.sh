@@ -9,6 +9,6 @@ if ! command -v shellcheck >/dev/null; then
 fi
 cd "$EC2SSH_REPO"
 shellcheck -x -P Tests/e2e install.sh scripts/build-release scripts/sandbox scripts/e2e-run Tests/e2e/install_lib.sh \
-    Tests/e2e/test_install_*.sh Tests/e2e/host_test_*.sh Tests/e2e/sandbox_destroy_inside.sh ||
+    scripts/fuzz Tests/e2e/test_install_*.sh Tests/e2e/host_test_*.sh Tests/e2e/sandbox_destroy_inside.sh ||
     fail "shellcheck reports the problems above"
 echo "shellcheck ok"
