@@ -28,8 +28,10 @@ struct SyncPlanning {
     var reportedGroups: Set<String> = []
     var deletions: [Action] = []
     var revokes: [Action] = []
+    var locks: [Action] = []
     var removals: [Action] = []
     var creations: [Action] = []
+    var unlocks: [Action] = []
     var additions: [Action] = []
     var grants: [Action] = []
     var conflicts: [SyncPlan.Conflict] = []
@@ -77,7 +79,7 @@ struct SyncPlanning {
         }
         sweepOrphanSudoersFiles()
         var actions: [Action] = markerExists ? [] : [.createGroup(name: policy.markerGroup)]
-        for group in [deletions, revokes, removals, creations, additions, grants] {
+        for group in [deletions, revokes, locks, removals, creations, unlocks, additions, grants] {
             actions += group.sorted { $0.subject < $1.subject }
         }
         return SyncPlan(
@@ -181,6 +183,12 @@ struct SyncPlanning {
         }
         updated.sudo = planSudo(name: name, wanted: wanted.sudo)
         var claimed = updated
+        if entry.lock != nil {
+            unlocks.append(.unlockUser(localName: name))
+            note(.info, .accessRestored, name, "IAM user \(wanted.iamUserName) is authorized again: unlocking \(name)")
+            claimed.lock = .unlocking
+            updated.lock = nil
+        }
         claimed.grantedGroups = stillGranted.union(toAdd).sorted()
         updated.grantedGroups = stillGranted.union(toAdd).subtracting(toRemove).sorted()
         intent[name] = claimed
@@ -202,6 +210,17 @@ struct SyncPlanning {
                 "IAM user \(wanted.iamUserName) was re-created (UserId \(entry.iamUserID) -> \(wanted.iamUserID)); "
                     + "the old account \(name) is deleted first and the new one created on a later run")
         }
+        updated.sudo = revokeSudo(name: name)
+        updated.lock = .locked
+        var claimed = updated
+        if entry.lock != .locked {
+            locks.append(.lockUser(localName: name))
+            claimed.lock = .locking
+            note(
+                .info, .accessRevoked, name,
+                "IAM user \(entry.iamUserName) is no longer authorized: \(name) is locked, loses sudo and leaves "
+                    + "the key command's index now; it is unlocked if the user is authorized again")
+        }
         let needed = max(1, policy.deleteAfterMissingRuns)
         if updated.missingRuns >= needed {
             candidates.append((name, updated))
@@ -209,9 +228,9 @@ struct SyncPlanning {
             note(
                 .info, .pendingDeletion, name,
                 "IAM user \(entry.iamUserName) of \(name) is missing in \(updated.missingRuns) of \(needed) "
-                    + "complete runs needed before deletion")
+                    + "complete runs needed before deletion (the account stays locked until then)")
         }
-        intent[name] = updated
+        intent[name] = claimed
         final[name] = updated
     }
 
@@ -245,6 +264,9 @@ struct SyncPlanning {
         deleting.status = .deleting
         intent[name] = deleting
         final[name] = nil
+        // The deletion locks the account and removes its sudoers file itself.
+        locks.removeAll { $0 == .lockUser(localName: name) }
+        revokes.removeAll { $0 == .removeSudoers(localName: name, fileName: sudoers.fileName(forLocalName: name)) }
         deletions.append(
             .deleteUser(
                 localName: name, iamUserName: entry.iamUserName,
@@ -332,7 +354,13 @@ struct SyncPlanning {
             }
             return true
         }
-        if current != nil {
+        return revokeSudo(name: name)
+    }
+
+    /// Plans the removal of the sudoers file of `name`, if there is one; returns false (no sudo afterwards).
+    private mutating func revokeSudo(name: String) -> Bool {
+        let file = sudoers.fileName(forLocalName: name)
+        if local.sudoersFiles[file] != nil {
             revokes.append(.removeSudoers(localName: name, fileName: file))
         }
         return false

@@ -186,7 +186,7 @@ public struct ImportRun: Sendable {
         }
         var users: [String: String] = [:]
         for (name, account) in state.accounts
-        where account.status == .active && view.authorized.contains(account.iamUserName) {
+        where account.grantsAccess && view.authorized.contains(account.iamUserName) {
             users[name] = account.iamUserName
         }
         let failures = snapshot.refresh(users: users, now: now)

@@ -16,8 +16,10 @@ struct ImportUsers: ParsableCommand {
         discussion: """
             Reads the configuration file (parsed, never executed), reads IAM, and makes the local accounts match: \
             creates accounts (in LOCAL_MARKER_GROUP and LOCAL_GROUPS), grants and revokes sudo with one file per \
-            user in /etc/sudoers.d, and deletes only accounts it created itself. Logs to syslog (facility auth, \
-            tag aws-ec2-ssh) and, from a terminal or with --verbose, to standard error.
+            user in /etc/sudoers.d, and deletes only accounts it created itself. An account whose IAM user lost \
+            access is locked, loses sudo and leaves the key command's index at once, and is unlocked if the user \
+            comes back; only its deletion waits for DELETE_AFTER_MISSING_RUNS and MAX_DELETE_PERCENT. Logs to \
+            syslog (facility auth, tag aws-ec2-ssh) and, from a terminal or with --verbose, to standard error.
 
             EXIT STATUS
             \(ImportExitCode.helpText)

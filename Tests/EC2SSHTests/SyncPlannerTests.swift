@@ -80,11 +80,12 @@ import Testing
         let without = IAMView(users: [F.user("alice"), F.user("carol@example.com")], sudo: .members(["alice"]))
         for run in 1...2 {
             let plan = try harness.run(without)
-            #expect(plan.actions.isEmpty)
+            // Locked at once (revocation), deleted only after the third run (destruction).
+            #expect(plan.actions == (run == 1 ? [.lockUser(localName: "bob")] : []))
             #expect(plan.notices(.pendingDeletion).count == 1)
             #expect(harness.state.accounts["bob"]?.missingRuns == run)
         }
-        try harness.run(Self.team)
+        #expect(try harness.run(Self.team).actions == [.unlockUser(localName: "bob")])
         #expect(harness.state.accounts["bob"]?.missingRuns == 0)
         for _ in 1...2 { try harness.run(without) }
         #expect(try harness.run(without).deletedNames == ["bob"])
@@ -108,8 +109,9 @@ import Testing
             #expect(message.contains("\(removed) of \(managed)"))
             #expect(message.contains("50%"))
             #expect(message.contains("--force"))
-            #expect(plan.actions.isEmpty)
+            #expect(plan.actions == names.prefix(removed).map { .lockUser(localName: $0) })
             #expect(harness.state.accounts["user0"]?.missingRuns == 1)
+            #expect(harness.state.accounts["user0"]?.lock == .locked)
         } else {
             #expect(refused.isEmpty)
         }

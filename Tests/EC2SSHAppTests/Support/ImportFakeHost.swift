@@ -119,6 +119,9 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
             if flags.contains("--lock") {
                 state.host.locked.insert(name)
             }
+            if flags.contains("--unlock") {
+                state.host.locked.remove(name)
+            }
             for group in options["--groups"].map({ $0.split(separator: ",").map(String.init) }) ?? [] {
                 guard state.host.groups[group] != nil else { return .exited(6, standardError: "no group \(group)") }
                 if state.host.groups[group]?.members.contains(name) == false {
