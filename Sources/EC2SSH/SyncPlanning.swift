@@ -14,6 +14,8 @@ struct SyncPlanning {
     let state: ManagedState
     let policy: SyncPolicy
     let complete: Bool
+    /// What the IAM read left unknown; only the changes it could affect are held back.
+    let uncertainty: ReadUncertainty
     let sudoers: SudoersFile
     let now: Date
     let desiredByName: [String: DesiredState.Account]
@@ -46,6 +48,7 @@ struct SyncPlanning {
         self.state = state
         self.policy = policy
         self.complete = complete
+        uncertainty = desired.uncertainty ?? (complete ? .none : .total)
         self.sudoers = sudoers
         self.now = now
         var byName: [String: DesiredState.Account] = [:]
@@ -63,8 +66,8 @@ struct SyncPlanning {
             let reads = failedReads.isEmpty ? "a read was partial" : failedReads.joined(separator: "; ")
             note(
                 .error, .incompleteRead, nil,
-                "the IAM read was incomplete (\(reads)): no deletions, no sudo changes and no group removals this "
-                    + "run, missing-run counters kept; fix IAM access and the next complete run catches up")
+                "the IAM read was incomplete (\(reads)): \(uncertainty.heldChanges); fix IAM access and the next "
+                    + "complete run catches up")
         }
         if !ruleIsValid {
             note(.error, .invalidSudoersRule, nil, PlanError.invalidSudoersRule(policy.sudoersRule).description)
@@ -153,8 +156,11 @@ struct SyncPlanning {
     }
 
     private mutating func continueDeletion(name: String, entry: ManagedState.Account) {
-        guard complete else {
-            note(.warning, .held, name, "the interrupted deletion of \(name) waits for a complete IAM read")
+        guard !uncertainty.authorization.contains(entry.iamUserName) else {
+            note(
+                .warning, .held, name,
+                "the interrupted deletion of \(name) waits for an IAM read that can tell whether IAM user "
+                    + "\(entry.iamUserName) is authorized")
             return
         }
         note(.info, .repaired, name, "finishing the interrupted deletion of \(name)")
@@ -174,14 +180,15 @@ struct SyncPlanning {
         let required = existingGroups(wanted.groups)
         let stillGranted = Set(entry.grantedGroups).intersection(account.groups)
         let toAdd = required.subtracting(account.groups)
-        let toRemove = complete ? stillGranted.subtracting(required).subtracting([policy.markerGroup]) : []
+        let toRemove = stillGranted.subtracting(required).subtracting([policy.markerGroup])
+            .subtracting(heldLocalGroups())
         if !toAdd.isEmpty {
             additions.append(.addToGroups(localName: name, groups: toAdd.sorted()))
         }
         if !toRemove.isEmpty {
             removals.append(.removeFromGroups(localName: name, groups: toRemove.sorted()))
         }
-        updated.sudo = planSudo(name: name, wanted: wanted.sudo)
+        updated.sudo = planSudo(name: name, iamUserName: wanted.iamUserName, wanted: wanted.sudo)
         var claimed = updated
         if entry.lock != nil {
             unlocks.append(.unlockUser(localName: name))
@@ -199,7 +206,13 @@ struct SyncPlanning {
         name: String, entry: ManagedState.Account, account: LocalSnapshot.Account,
         recreatedAs wanted: DesiredState.Account?
     ) {
-        guard complete else { return }
+        guard !uncertainty.authorization.contains(entry.iamUserName) else {
+            note(
+                .warning, .held, name,
+                "IAM user \(entry.iamUserName) of \(name) is not listed, but a read that failed could list it: "
+                    + "\(name) is kept as it is (not locked, not deleted, sudo kept, missing-run counter kept)")
+            return
+        }
         var updated = entry
         updated.status = .active
         updated.missingRuns += 1
@@ -333,7 +346,7 @@ struct SyncPlanning {
         var entry = ManagedState.Account(
             iamUserName: wanted.iamUserName, iamUserID: wanted.iamUserID, uid: uid, createdAt: now,
             grantedGroups: groups, status: .creating)
-        entry.sudo = planSudo(name: name, wanted: wanted.sudo)
+        entry.sudo = planSudo(name: name, iamUserName: wanted.iamUserName, wanted: wanted.sudo)
         intent[name] = entry
         entry.status = .active
         final[name] = entry
@@ -342,10 +355,13 @@ struct SyncPlanning {
     // MARK: - Helpers
 
     /// Plans the sudoers file of `name` and returns whether it grants sudo afterwards.
-    private mutating func planSudo(name: String, wanted: Bool) -> Bool {
+    ///
+    /// A user a sudoers group that was read lists gets sudo; one that no such group lists loses it, unless a
+    /// sudoers read that failed could list the user: then the file stays as it is.
+    private mutating func planSudo(name: String, iamUserName: String, wanted: Bool) -> Bool {
         let file = sudoers.fileName(forLocalName: name)
         let current = local.sudoersFiles[file]
-        guard complete else { return current != nil }
+        guard wanted || !uncertainty.sudo.contains(iamUserName) else { return current != nil }
         if wanted {
             guard ruleIsValid, let content = try? SudoersFile.content(forLocalName: name, rule: policy.sudoersRule)
             else { return current != nil }
@@ -366,6 +382,11 @@ struct SyncPlanning {
         return false
     }
 
+    /// The local groups of LOCAL_GROUP_MAP whose IAM group could not be read: memberships in them are not removed.
+    private func heldLocalGroups() -> Set<String> {
+        Set(policy.groupMap.filter { uncertainty.groups.contains($0.iamGroup) }.map(\.localGroup))
+    }
+
     /// The groups of `groups` that exist locally; each missing one is reported once.
     private mutating func existingGroups(_ groups: [String]) -> Set<String> {
         var existing: Set<String> = []
@@ -382,8 +403,8 @@ struct SyncPlanning {
         return existing
     }
 
+    /// Removes our sudoers files that no managed account holds; no IAM read decides this, so it always runs.
     private mutating func sweepOrphanSudoersFiles() {
-        guard complete else { return }
         let planned = Set(
             revokes.compactMap { action -> String? in
                 if case .removeSudoers(_, let file) = action { return file }

@@ -23,9 +23,10 @@ public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
         1  unexpected internal error
         2  configuration error (bad config or state file); nothing changed
         3  AWS error: IAM could not be read; nothing changed
-        4  partial run: an IAM read was incomplete (deletions and sudo
-           changes held back), an action failed, the plan has errors,
-           or the key cache (KEY_CACHE_TTL) could not be refreshed
+        4  partial run: an IAM read failed (the locks, deletions and
+           sudo or group changes it could affect held back), an
+           action failed, the plan has errors, or the key cache
+           (KEY_CACHE_TTL) could not be refreshed
         5  another import_users run holds the lock
         6  DONOTSYNC=1 is set; nothing was done
         """

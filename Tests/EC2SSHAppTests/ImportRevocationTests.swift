@@ -67,3 +67,47 @@ import Testing
         #expect(try world.state().accounts["bob"]?.lock == .locked)
     }
 }
+
+/// A deleted IAM group is an answer; a failed read holds back only what it could affect.
+@Suite struct ImportReadScopeTests {
+    static let noSuchEntity = AWSError.service(
+        code: "NoSuchEntity", message: "The group with name gone cannot be found.", requestID: nil, status: 404)
+    static let throttled = AWSError.service(code: "Throttling", message: "Rate exceeded", requestID: nil, status: 400)
+
+    @Test func aGroupDeletedInIAMRevokesItsMembersAndTheRunSucceeds() throws {
+        let config = "IAM_AUTHORIZED_GROUPS=\"ssh,gone\"\nSUDOERS_GROUPS=\"gone\"\n"
+        let world = ImportHarness(
+            host: ImportFakeHost(users: [("root", 0)]),
+            aws: ImportFakeAWS(.init(groups: ["ssh": .success(["alice"]), "gone": .success(["bob"])])))
+        #expect(try world.run(config).exitCode == .ok)
+        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
+        world.aws.update { $0.groups["gone"] = .failure(Self.noSuchEntity) }
+        #expect(try world.run(config).exitCode == .ok)
+        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") == nil)
+        #expect(world.host.host.users["bob"] == nil)
+        #expect(world.host.host.users["alice"] != nil)
+        #expect(world.log.text.contains("warning: IAM group gone does not exist"))
+        #expect(!world.log.text.contains("incomplete"))
+    }
+
+    @Test func aFailedSudoersGroupDoesNotStopAccessChanges() throws {
+        let config = "SUDOERS_GROUPS=\"admins,ops\"\n"
+        let world = ImportHarness(
+            host: ImportFakeHost(users: [("root", 0)]),
+            aws: ImportFakeAWS(
+                .init(
+                    users: .success(["alice", "bob", "erin"]),
+                    groups: ["admins": .success(["alice"]), "ops": .success(["bob"])])))
+        #expect(try world.run(config).exitCode == .ok)
+        world.aws.update {
+            $0.users = .success(["alice", "bob", "dave"])
+            $0.groups["ops"] = .failure(Self.throttled)
+        }
+        #expect(try world.run(config).exitCode == .partial)
+        #expect(world.host.host.users["erin"] == nil)
+        #expect(world.host.host.users["dave"] != nil)
+        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
+        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") != nil)
+        #expect(world.log.text.contains("GetGroup ops"))
+    }
+}

@@ -141,13 +141,4 @@ extension SyncPlan {
             return nil
         }
     }
-
-    var hasGuardedChange: Bool {
-        actions.contains { action in
-            switch action {
-            case .removeSudoers, .removeFromGroups, .writeSudoers, .deleteUser: return true
-            default: return false
-            }
-        }
-    }
 }

@@ -117,7 +117,7 @@ import Testing
         }
     }
 
-    @Test func incompleteReadOnlyCreatesAndAdds() throws {
+    @Test func incompleteReadOnlyCreatesAddsAndGrantsWhatTheReadsThatSucceededShow() throws {
         var harness = PlanHarness(
             policy: SyncPolicy(
                 localGroups: ["docker"], groupMap: [.init(iamGroup: "devs", localGroup: "audio")]))
@@ -129,12 +129,14 @@ import Testing
             users: [F.user("alice"), F.user("dave")], sudo: .members(["dave"]), groupMembers: ["devs": ["dave"]],
             complete: false, failedReads: ["GetGroup admins: Throttling"])
         let plan = try harness.plan(partial)
-        #expect(!plan.hasGuardedChange)
-        #expect(plan.createdNames == ["dave"])
+        // dave is listed by a sudoers read that succeeded: he gets sudo; nobody loses anything.
         #expect(
-            plan.actions.first
-                == .createUser(localName: "dave", iamUserName: "dave", uid: nil, groups: [F.marker, "audio", "docker"]))
-        #expect(plan.finalState.accounts["dave"]?.sudo == false)
+            plan.actions == [
+                .createUser(localName: "dave", iamUserName: "dave", uid: nil, groups: [F.marker, "audio", "docker"]),
+                .writeSudoers(
+                    localName: "dave", fileName: F.sudoersFileName("dave"), content: F.sudoersContent("dave")),
+            ])
+        #expect(plan.finalState.accounts["dave"]?.sudo == true)
         #expect(plan.finalState.accounts["bob"] == before.accounts["bob"])
         #expect(plan.finalState.accounts["alice"] == before.accounts["alice"])
         let notice = try #require(plan.notices(.incompleteRead).first)
