@@ -297,7 +297,18 @@ struct SyncPlanning {
         if policy.adoptLegacyAccounts, complete, account.groups.contains(policy.markerGroup),
             account.uid >= policy.adoptionMinimumUID
         {
-            adopt(wanted, account: account)
+            if let recorded = policy.adoptionIndex?[name], recorded != wanted.iamUserID {
+                conflicts.append(
+                    .init(
+                        localName: name, iamUserName: wanted.iamUserName,
+                        message:
+                            "account \(name) belonged to IAM UserId \(recorded) (managed-users.json), but IAM user "
+                            + "\(wanted.iamUserName) now has UserId \(wanted.iamUserID): it was re-created, so it is "
+                            + "another person; \(name) is not adopted and left alone (remove it with userdel once "
+                            + "its files are no longer needed, and the next run creates a fresh account)"))
+                return
+            }
+            adopt(wanted, account: account, locked: policy.adoptionIndex.map { $0[name] == nil } ?? false)
             return
         }
         let marker =
@@ -310,13 +321,20 @@ struct SyncPlanning {
                     + "it is left alone: not adopted, no sudo, no IAM keys, never deleted.\(marker)"))
     }
 
-    /// Takes over an account the previous aws-ec2-ssh created; only memberships added from now on count as granted.
-    private mutating func adopt(_ wanted: DesiredState.Account, account: LocalSnapshot.Account) {
+    /// Takes over an account the previous aws-ec2-ssh, or import_users before its state was lost, created.
+    ///
+    /// Only memberships added from now on count as granted. A `locked` account is recorded as locked by
+    /// import_users, so it is unlocked now that its IAM user is authorized.
+    private mutating func adopt(_ wanted: DesiredState.Account, account: LocalSnapshot.Account, locked: Bool) {
         let name = wanted.localName
+        let lockNote =
+            locked
+            ? "; it is not in managed-users.json, so import_users had locked it (or was creating it): it is "
+                + "unlocked" : ""
         note(
             .warning, .adopted, name,
-            "adopting account \(name) (uid \(account.uid), in marker group \(policy.markerGroup)) created by the "
-                + "previous aws-ec2-ssh, for IAM user \(wanted.iamUserName) (legacy adoption is enabled)")
+            "adopting account \(name) (uid \(account.uid), in marker group \(policy.markerGroup)) for IAM user "
+                + "\(wanted.iamUserName) (legacy adoption or state rebuild)\(lockNote)")
         let legacyFile = name.replacing(".", with: " ")
         let legacyContent = "\(name) ALL=(ALL) NOPASSWD:ALL"
         if let content = local.sudoersFiles[legacyFile],
@@ -325,7 +343,8 @@ struct SyncPlanning {
             revokes.append(.removeLegacySudoers(localName: name, fileName: legacyFile))
         }
         let entry = ManagedState.Account(
-            iamUserName: wanted.iamUserName, iamUserID: wanted.iamUserID, uid: account.uid, createdAt: now)
+            iamUserName: wanted.iamUserName, iamUserID: wanted.iamUserID, uid: account.uid, createdAt: now,
+            lock: locked ? .locked : nil)
         reconcileOwned(name: name, entry: entry, account: account, wanted: wanted)
     }
 

@@ -68,17 +68,35 @@ public struct ImportRun: Sendable {
             throw ImportError.lockHeld(path: store.lockPath)
         }
         defer { release?() }
+        let stateExists = try store.stateFileExists()
+        if options.rebuildState && stateExists { throw ImportError.stateExists(path: store.statePath) }
         let state = try store.loadState()
         let sudoers = try SudoersFile()
+        let adopting = options.adoptLegacyAccounts || options.rebuildState
         let host = try LocalSnapshotReader(
             accounts: dependencies.accounts, fileSystem: dependencies.fileSystem, paths: dependencies.paths,
-            sudoers: sudoers, readsLegacyFiles: options.adoptLegacyAccounts
+            sudoers: sudoers, readsLegacyFiles: adopting
         ).read()
+        let markerMembers = host.snapshot.members(of: configuration.localMarkerGroup)
+        if !stateExists && !adopting && !markerMembers.isEmpty {
+            throw ImportError.stateMissing(
+                path: store.statePath, markerGroup: configuration.localMarkerGroup, members: markerMembers.sorted())
+        }
         let iam = try IAMReader(
             source: dependencies.aws, request: IAMReader.Request(configuration: configuration), logger: logger
         ).read()
+        if adopting && !stateExists && !iam.view.isComplete {
+            // Adoption needs a complete read; without one the state would be written without the accounts.
+            throw ImportError.adoptionNeedsCompleteRead(
+                option: options.rebuildState ? "--rebuild-state" : "--adopt-legacy-accounts",
+                reads: iam.view.failedReads)
+        }
         let now = dependencies.time.now()
         var policy = ImportPolicy.policy(configuration: configuration, options: options, loginDefs: host.loginDefs)
+        if !stateExists && adopting {
+            // What import_users recorded before its state was lost: which IAM UserId each account belonged to.
+            policy.adoptionIndex = store.loadIndex()?.users.mapValues(\.iamUserID)
+        }
         var desired = DesiredStateBuilder.build(view: iam.view, policy: policy, now: now)
         var uidFailures = 0
         if configuration.uidSource == .iamUserID {
@@ -118,6 +136,15 @@ public struct ImportRun: Sendable {
                 clean = false
                 let done = "\(executed.completed.count) of \(plan.actions.count) action(s) done"
                 logger.error("run incomplete: \(failure.message); \(done), the next run repairs the rest")
+            }
+        }
+        if adopting && !stateExists {
+            do {
+                // Written even when nothing was adopted, so that later runs know the marker group's members.
+                try store.saveState(finalState)
+            } catch {
+                clean = false
+                logger.error("cannot write \(store.statePath): \(error)")
             }
         }
         do {

@@ -51,6 +51,14 @@ struct ImportUsers: ParsableCommand {
     @Flag(help: "Take over accounts made by the bash aws-ec2-ssh (in the marker group, named like IAM users); once.")
     var adoptLegacyAccounts = false
 
+    @Flag(
+        help: """
+            Rebuild a lost STATE_DIR/state.json from the marker group and managed-users.json (adopting the \
+            marker members named like authorized IAM users); refused when state.json exists. Use with \
+            --dry-run first.
+            """)
+    var rebuildState = false
+
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
         let toStderr = verbose || Terminal.isInteractive
@@ -69,7 +77,8 @@ struct ImportUsers: ParsableCommand {
             throw ExitCode(ImportExitCode.configuration.rawValue)
         }
         let options = ImportOptions(
-            dryRun: dryRun, json: json, force: force, adoptLegacyAccounts: adoptLegacyAccounts)
+            dryRun: dryRun, json: json, force: force, adoptLegacyAccounts: adoptLegacyAccounts,
+            rebuildState: rebuildState)
         let outcome = ImportRun(
             settings: settings, options: options, dependencies: .live(settings: settings, logger: logger),
             logger: logger
