@@ -129,6 +129,14 @@ public struct ImportRun: Sendable {
             logger.info("nothing to change")
         } else {
             logger.notice("applying a plan of \(plan.actions.count) action(s)")
+            do {
+                // Revocation first: users who lose access leave the index before any action runs, so the key
+                // command stops serving them even if an action fails or the run is killed.
+                try writeIndex(store: store, state: plan.intentState, iam: iam)
+            } catch {
+                clean = false
+                logger.error("cannot write \(store.indexPath): \(error); the key command keeps using the previous one")
+            }
             let executed = executor(store: store).execute(plan, from: state)
             report = executed
             finalState = executed.state

@@ -1,6 +1,7 @@
 import AWSCore
 import EC2SSH
 import EC2SSHSystem
+import Synchronization
 import Testing
 
 @testable import EC2SSHApp
@@ -49,6 +50,19 @@ import Testing
         #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
         #expect(try indexed(world) == ["alice", "bob", "carol"])
         #expect(try world.state().accounts["bob"]?.lock == nil)
+    }
+
+    @Test func theUserLeavesTheIndexBeforeAnyCommandRuns() throws {
+        let world = world()
+        #expect(try world.run(Self.config).exitCode == .ok)
+        world.aws.update { $0.users = .success(["alice", "carol"]) }
+        let seen = Mutex<[String: [String]]>([:])
+        world.host.observe { command in
+            let index = try? indexed(world)
+            seen.withLock { $0[command.description] = index }
+        }
+        #expect(try world.run(Self.config).exitCode == .ok)
+        #expect(seen.withLock { $0 } == [Self.lock: ["alice", "carol"]])
     }
 
     @Test func aLockThatFailedIsRetriedAndTheUserStaysOutOfTheIndex() throws {
