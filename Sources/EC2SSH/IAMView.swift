@@ -70,8 +70,11 @@ public struct IAMView: Sendable, Equatable, Codable {
     /// Whether the view can be trusted for deletions and sudo changes: complete and without any failed read.
     public var isComplete: Bool { complete && failedReads.isEmpty }
 
-    /// What the planner must treat as unknown: `uncertainty`, or everything when an incomplete view does not say.
+    /// What the planner must treat as unknown: `uncertainty`, or everything when an incomplete view does not say
+    /// (or says nothing is unknown, which cannot be right for an incomplete read).
     public var effectiveUncertainty: ReadUncertainty {
-        uncertainty ?? (isComplete ? .none : .total)
+        guard !isComplete else { return uncertainty ?? .none }
+        guard let uncertainty, !uncertainty.isNone else { return .total }
+        return uncertainty
     }
 }

@@ -86,6 +86,14 @@ import Testing
         #expect(notice.message.contains("GetGroup x: Throttling"))
     }
 
+    @Test(arguments: [nil, ReadUncertainty.none])
+    func anIncompleteViewThatNamesNoUncertaintyHoldsEverything(uncertainty: ReadUncertainty?) {
+        let view = IAMView(
+            users: [], complete: false, failedReads: ["GetGroup x: Throttling"], uncertainty: uncertainty)
+        #expect(view.effectiveUncertainty == .total)
+        #expect(IAMView(users: [], uncertainty: uncertainty).effectiveUncertainty == .none)
+    }
+
     @Test func aHeldAccountIsNamedInANotice() throws {
         let harness = try Self.populated()
         let view = IAMView(
