@@ -2,7 +2,8 @@
 # Revocation is immediate and reversible, destruction deferred: a user removed from the authorized group is locked
 # (usermod: "!" password, account expiry day 1 in /etc/shadow), loses sudo and leaves managed-users.json in the
 # same run while DELETE_AFTER_MISSING_RUNS holds the deletion back; added back, the account is unlocked with the
-# shadow fields it had. A group deleted in IAM (NoSuchEntity) is an answer: its members are revoked, exit 0.
+# shadow fields it had. A group deleted in IAM (NoSuchEntity) is an answer: its members are revoked, exit 0. A run
+# killed before the lock is finished by the next one.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/import_lib.sh"
 
@@ -78,4 +79,27 @@ for user in alice bob; do
     getent passwd $user >/dev/null || fail "$user of ssh-users was deleted"
 done
 assert_eq "" "$(shadow_field alice 8)" "alice's account expiry"
+
+# Killed before usermod --lock runs (a wrapper in the sandbox's /usr/sbin kills import_users once): the intent
+# state says "locking" and alice is already out of the index; the next run locks her.
+mv /usr/sbin/usermod /usr/sbin/usermod.real
+cat >/usr/sbin/usermod <<'SH'
+#!/bin/bash
+if [[ ! -e /run/usermod-killed ]]; then
+    touch /run/usermod-killed
+    kill -KILL $PPID
+    exit 1
+fi
+exec /usr/sbin/usermod.real "$@"
+SH
+chmod 0755 /usr/sbin/usermod
+iam "iam.remove_user_from_group(GroupName='ssh-users', UserName='alice')"
+expect_import 137
+[[ -e /run/usermod-killed ]] || fail "the usermod wrapper did not run"
+assert_eq "" "$(shadow_field alice 8)" "alice's account expiry after the kill"
+assert_eq "locking" "$(state_of alice lock)" "alice's lock in the intent state"
+assert_eq "bob" "$(indexed)" "index after the kill"
+expect_import 0
+assert_eq "1" "$(shadow_field alice 8)" "alice's account expiry after the repairing run"
+assert_eq "locked" "$(state_of alice lock)" "alice's lock after the repairing run"
 echo "revoke ok"
