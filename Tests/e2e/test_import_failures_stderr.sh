@@ -158,4 +158,12 @@ assert_not_contains "$PIPED_ERR" "Permission denied"
 # Under cron and systemd, stderr reaches the operator: nothing throws it away.
 assert_not_contains "$(grep import_users "$EC2SSH_REPO/cron/import_users" | grep -v '^#')" ">" "the cron line"
 assert_not_contains "$(cat "$EC2SSH_REPO"/etc/systemd/*.service)" "StandardError=null" "the systemd unit"
+# --version of both programs and of install.sh: the version and the commit.
+assert_eq "import_users $(sed -n 's/.*let version = "\(.*\)"/\1/p' "$EC2SSH_REPO/Sources/EC2SSHApp/BuildInfo.swift") (commit $(sed -n 's/.*let commit = "\(.*\)"/\1/p' "$EC2SSH_REPO/Sources/EC2SSHApp/BuildInfo.swift"))" \
+    "$("$IMPORT_USERS" --version)" "import_users --version"
+version_line='^(authorized_keys_command|install\.sh) [^ ]+ \(commit [^ ]+\)$'
+keys_version=$("$EC2SSH_BIN_DIR/authorized_keys_command" --version)
+[[ $keys_version =~ $version_line ]] || fail "authorized_keys_command --version: $keys_version"
+install_version=$(bash "$EC2SSH_REPO/install.sh" --version)
+[[ $install_version =~ $version_line ]] || fail "install.sh --version: $install_version"
 echo "failures speak ok"
