@@ -153,7 +153,12 @@ public struct ImportRun: Sendable {
             if let failure = executed.failure {
                 failures += max(1, executed.outcomes.failedCount)
                 let done = "\(executed.completed.count) of \(Self.count(plan.actions.count, "change")) applied"
-                logger.error("run incomplete: \(failure.message); \(done), the next run repairs the rest")
+                if failure.action == nil {
+                    logger.error("run incomplete: \(failure.message); \(done), the next run repairs the rest")
+                } else {
+                    // The executor logged the failed action as an error already: one error line per failure.
+                    logger.notice("run incomplete: \(done); the next run repairs the rest")
+                }
             }
         }
         do {

@@ -149,6 +149,7 @@ import Testing
         #expect(outcome.exitCode == .partial)
         #expect(try world.state().accounts["bob"]?.status == .creating)
         #expect(world.log.text.contains("run incomplete"))
+        #expect(world.log.all.filter { $0.hasPrefix("error:") }.count == 1, "one error line for one failure")
         world.host.clearFailures()
         #expect(try world.run(Self.config).exitCode == .ok)
         #expect(try world.state().accounts.values.allSatisfy { $0.status == .active })
