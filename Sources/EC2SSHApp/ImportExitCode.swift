@@ -4,7 +4,7 @@ public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
     case ok = 0
     /// An unexpected internal error.
     case internalError = 1
-    /// The configuration file (or the state file) cannot be used; nothing was changed.
+    /// The configuration file (or the state file) cannot be used, or the run is not root; nothing was changed.
     case configuration = 2
     /// IAM could not be read at all; nothing was changed.
     case aws = 3
@@ -23,7 +23,9 @@ public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
         """
         0  success
         1  unexpected internal error
-        2  configuration error (bad config or state file); nothing changed
+        2  configuration or environment error (bad or missing --config
+           file, bad state file, unsafe STATE_DIR, not run as root);
+           nothing changed
         3  AWS error: IAM could not be read; nothing changed
         4  partial run: an IAM read failed (the locks, deletions and
            sudo or group changes it could affect held back), an
