@@ -29,6 +29,8 @@ public struct PlanExecutor: Sendable {
         public var failure: Failure?
         /// The state on disk after the run.
         public var state: ManagedState
+        /// What became of each action of the plan, in plan order.
+        public var outcomes = ActionOutcomes(count: 0)
     }
 
     /// The host side effects the executor uses.
@@ -77,6 +79,7 @@ public struct PlanExecutor: Sendable {
     /// Runs `plan` on a host whose persisted state is `state`.
     public func execute(_ plan: SyncPlan, from state: ManagedState) -> Report {
         var report = Report(completed: [], failure: nil, state: state)
+        report.outcomes = ActionOutcomes(count: plan.actions.count)
         do {
             try store.saveState(plan.intentState)
             report.state = plan.intentState
@@ -85,14 +88,16 @@ public struct PlanExecutor: Sendable {
             return report
         }
         var final = plan.finalState
-        for action in plan.actions {
+        for (index, action) in plan.actions.enumerated() {
             logger.notice("applying: \(action.summary)")
             do {
                 if let uid = try perform(action, recorded: state) {
                     final = final.recordingUID(uid, for: action.subject)
                 }
                 report.completed.append(action)
+                report.outcomes.applied(index)
             } catch {
+                report.outcomes.failed(index, message: "\(error)")
                 logger.error("failed: \(action.summary): \(error); the remaining actions wait for the next run")
                 report.failure = .init(action: action, message: "\(error)")
                 return report
@@ -125,6 +130,12 @@ public struct PlanExecutor: Sendable {
         case .deleteUser(let name, _, let file):
             try deleteUser(name, expectedUID: state.accounts[name]?.uid)
             try sudoers.remove(name: file)
+        case .lockUser(let name):
+            try checkOwned(name, expectedUID: state.accounts[name]?.uid, doing: "lock")
+            try run(commands.lock(name))
+        case .unlockUser(let name):
+            try checkOwned(name, expectedUID: state.accounts[name]?.uid, doing: "unlock")
+            try run(commands.unlock(name))
         }
         return nil
     }
@@ -169,6 +180,18 @@ public struct PlanExecutor: Sendable {
                 throw ExecutionError.commandFailed(command: command, result: result)
             }
             logger.warning("\(ExecutionError.commandFailed(command: command, result: result)); the account is gone")
+        }
+    }
+
+    /// Refuses to `doing` an account that is gone, is root, or has another UID than the one recorded.
+    private func checkOwned(_ name: String, expectedUID: UInt32?, doing: String) throws {
+        guard let user = try host.accounts.user(named: name) else {
+            throw ExecutionError.unexpectedHostState("cannot \(doing) \(name): the account does not exist")
+        }
+        guard user.uid != 0, expectedUID.map({ $0 == user.uid }) ?? true else {
+            throw ExecutionError.unexpectedHostState(
+                "refusing to \(doing) \(name): it has uid \(user.uid), import_users recorded "
+                    + "\(expectedUID.map(String.init) ?? "none")")
         }
     }
 

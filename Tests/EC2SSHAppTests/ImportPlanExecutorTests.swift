@@ -88,6 +88,7 @@ import Testing
                 final: final),
             from: state)
         #expect(report.failure == nil)
+        #expect(report.outcomes.outcomes == [.applied])
         #expect(runner.pendingCommands.isEmpty && runner.unexpectedCommands.isEmpty)
         #expect(
             fileSystem.changes == [
@@ -120,6 +121,13 @@ import Testing
         #expect(fileSystem.entry(check) == nil)
         #expect(try savedState() == intent)
         #expect(report.completed.isEmpty)
+        #expect(report.outcomes.outcomes.count == 2)
+        guard case .failed(let message) = report.outcomes[0] else {
+            Issue.record("the failed action is not recorded as failed: \(report.outcomes[0])")
+            return
+        }
+        #expect(message.contains("syntax error"))
+        #expect(report.outcomes[1] == .skipped)
     }
 
     @Test func aFailingActionStopsTheRunAndLeavesTheIntentState() throws {
@@ -187,5 +195,26 @@ import Testing
         #expect(try store.saveState(state))
         #expect(try !store.saveState(state))
         #expect(fileSystem.changes == [.write(Self.stateDir + "/state.json")])
+    }
+
+    @Test(arguments: [
+        (SyncPlan.Action.lockUser(localName: "alice"), "--lock --expiredate 1 -- alice"),
+        (.unlockUser(localName: "alice"), "--unlock --expiredate '' -- alice"),
+    ])
+    func lockAndUnlockRunUsermodOnTheRecordedAccountOnly(action: SyncPlan.Action, arguments: String) throws {
+        let state = ManagedState(accounts: ["alice": entry("alice", uid: 2000)])
+        for (uid, allowed) in [(UInt32(2000), true), (2999, false), (0, false)] {
+            let host = ImportFakeHost(users: [("alice", uid)])
+            let report = executor(runner: host, host: host).execute(
+                plan([action], intent: state, final: state), from: state)
+            #expect(host.commandLines == (allowed ? ["/usr/sbin/usermod " + arguments] : []))
+            #expect((report.failure == nil) == allowed)
+            if !allowed { #expect(report.failure?.message.contains("refusing to") == true) }
+        }
+        let empty = ImportFakeHost()
+        let report = executor(runner: empty, host: empty).execute(
+            plan([action], intent: state, final: state), from: state)
+        #expect(report.failure?.message.contains("does not exist") == true)
+        #expect(empty.commands.isEmpty)
     }
 }
