@@ -139,7 +139,7 @@ public struct ImportRun: Sendable {
         return PlanExecutor(
             host: .init(
                 runner: dependencies.runner, accounts: dependencies.accounts, processes: dependencies.processes,
-                time: dependencies.time),
+                time: dependencies.time, fileSystem: dependencies.fileSystem),
             commands: commands,
             sudoers: SudoersInstaller(
                 fileSystem: dependencies.fileSystem, runner: dependencies.runner, commands: commands,

@@ -41,16 +41,19 @@ public struct PlanExecutor: Sendable {
         public var processes: any ProcessControl
         /// Waits during the termination grace period.
         public var time: any TimeSource
+        /// Reads /etc/default/useradd and the home directory of an account before userdel may remove it.
+        public var fileSystem: any FileSystem
 
         /// Creates the host.
         public init(
             runner: any ProcessRunning, accounts: any AccountDatabase, processes: any ProcessControl,
-            time: any TimeSource
+            time: any TimeSource, fileSystem: any FileSystem
         ) {
             self.runner = runner
             self.accounts = accounts
             self.processes = processes
             self.time = time
+            self.fileSystem = fileSystem
         }
     }
 
@@ -162,7 +165,16 @@ public struct PlanExecutor: Sendable {
         }
         try run(commands.lock(name))
         try endProcesses(of: name, uid: user.uid)
-        let command = commands.deleteUser(name)
+        var command = commands.deleteUser(name)
+        if UserdelArguments.removesHome(commands.userdelArguments) {
+            let check = HomeRemovalCheck(
+                fileSystem: host.fileSystem, accounts: host.accounts, useraddDefaults: commands.paths.useraddDefaults)
+            if case .keep(let reason) = check.decision(for: user) {
+                logger.warning(
+                    "keeping the home directory \(user.home) of \(name): \(reason); userdel runs without --remove")
+                command = commands.deleteUser(name, removingHome: false)
+            }
+        }
         let result = try host.runner.run(command)
         if !result.succeeded {
             guard try host.accounts.user(named: name) == nil else {

@@ -23,7 +23,8 @@ import Testing
     func executor(runner: any ProcessRunning, host: ImportFakeHost) -> PlanExecutor {
         let commands = AccountCommands(configuration: Configuration(), paths: .standard)
         return PlanExecutor(
-            host: .init(runner: runner, accounts: host, processes: host, time: time), commands: commands,
+            host: .init(runner: runner, accounts: host, processes: host, time: time, fileSystem: fileSystem),
+            commands: commands,
             sudoers: SudoersInstaller(
                 fileSystem: fileSystem, runner: runner, commands: commands, checkDirectory: Self.stateDir),
             store: StateStore(directory: Self.stateDir, fileSystem: fileSystem), gracePeriod: 2,
@@ -147,6 +148,7 @@ import Testing
     @Test func deletionLocksEndsProcessesDeletesAndRemovesTheSudoersFile() throws {
         let host = ImportFakeHost(users: [("alice", 2000)], groups: [("iam-synced-users", 900, ["alice"])])
         host.spawn(uid: 2000, pids: [41, 42], stubborn: [42])
+        fileSystem.setDirectoryStatus("/home/alice", FileStatus(type: .directory, mode: 0o755, uid: 2000, gid: 2000))
         let sudoersPath = "/etc/sudoers.d/aws-ec2-ssh-alice"
         try fileSystem.writeFileAtomically(sudoersPath, contents: Array("x\n".utf8), mode: 0o440, owner: .root)
         let state = ManagedState(accounts: ["alice": entry("alice", uid: 2000)])

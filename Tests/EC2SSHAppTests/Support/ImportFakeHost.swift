@@ -48,6 +48,8 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
 
     /// Makes the next runs of a command whose description starts with `prefix` exit with `status`.
     func fail(_ prefix: String, status: Int32 = 1) { state.withLock { $0.failing[prefix] = status } }
+    /// Gives account `name` the home directory `home` in the passwd database.
+    func setHome(_ name: String, _ home: String) { state.withLock { $0.host.users[name]?.home = home } }
     /// Makes every command succeed again.
     func clearFailures() { state.withLock { $0.failing = [:] } }
     /// Gives `uid` processes; pids in `stubborn` ignore TERM.
