@@ -70,10 +70,10 @@ public struct ImportRun: Sendable {
         defer { release?() }
         let state = try store.loadState()
         let sudoers = try SudoersFile()
-        let host = try LocalSnapshotReader(
+        let reader = LocalSnapshotReader(
             accounts: dependencies.accounts, fileSystem: dependencies.fileSystem, paths: dependencies.paths,
-            sudoers: sudoers, readsLegacyFiles: options.adoptLegacyAccounts
-        ).read()
+            sudoers: sudoers, readsLegacyFiles: options.adoptLegacyAccounts)
+        var host = try reader.read()
         let iam = try IAMReader(
             source: dependencies.aws, request: IAMReader.Request(configuration: configuration), logger: logger
         ).read()
@@ -92,6 +92,8 @@ public struct ImportRun: Sendable {
             uidFailures = choice.failures.count
             desired.accounts.removeAll { choice.failures[$0.localName] != nil }
         }
+        host.snapshot.unavailableNames = reader.unavailableNames(
+            among: desired.accounts.map(\.localName), in: host.snapshot)
         let plan = try SyncPlanner.plan(
             desired: desired, local: host.snapshot, state: state, policy: policy, complete: iam.view.isComplete,
             failedReads: iam.view.failedReads, now: now)
@@ -114,10 +116,16 @@ public struct ImportRun: Sendable {
             let executed = executor(store: store).execute(plan, from: state)
             report = executed
             finalState = executed.state
-            if let failure = executed.failure {
+            if !executed.failures.isEmpty {
                 clean = false
-                let done = "\(executed.completed.count) of \(plan.actions.count) action(s) done"
-                logger.error("run incomplete: \(failure.message); \(done), the next run repairs the rest")
+                let failed = executed.failures.map { failure in
+                    failure.action.map { "\($0.subject): \(failure.message)" } ?? failure.message
+                }
+                let done =
+                    "\(executed.completed.count) of \(plan.actions.count) action(s) done, "
+                    + "\(executed.failures.count) failed, \(executed.skipped.count) skipped"
+                logger.error(
+                    "run incomplete: \(failed.joined(separator: "; ")); \(done), the next run repairs the rest")
             }
         }
         do {

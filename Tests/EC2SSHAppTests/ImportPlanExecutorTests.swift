@@ -100,7 +100,7 @@ import Testing
         #expect(String(decoding: installed.contents, as: UTF8.self) == content)
     }
 
-    @Test func aSudoersFileVisudoRejectsIsNeverInstalledAndStopsTheRun() throws {
+    @Test func aSudoersFileVisudoRejectsIsNeverInstalledAndOnlyThatAccountKeepsItsIntent() throws {
         let runner = RecordingProcessRunner()
         let check = Self.stateDir + "/sudoers-check-aws-ec2-ssh-alice"
         runner.expect(
@@ -120,10 +120,10 @@ import Testing
         #expect(fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") == nil)
         #expect(fileSystem.entry(check) == nil)
         #expect(try savedState() == intent)
-        #expect(report.completed.isEmpty)
+        #expect(report.completed == [.removeSudoers(localName: "bob", fileName: "aws-ec2-ssh-bob")])
     }
 
-    @Test func aFailingActionStopsTheRunAndLeavesTheIntentState() throws {
+    @Test func aFailingCreationKeepsTheIntentOfItsAccountOnlyAndTheOthersGoOn() throws {
         let host = ImportFakeHost(groups: [("iam-synced-users", 900, [])])
         host.fail("/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users -- alice")
         let intent = ManagedState(accounts: [
@@ -137,12 +137,15 @@ import Testing
                     .createUser(localName: "bob", iamUserName: "bob", uid: nil, groups: ["iam-synced-users"]),
                 ], intent: intent, final: final),
             from: ManagedState())
-        #expect(report.failure?.action?.subject == "alice")
-        #expect(report.completed.isEmpty)
-        #expect(host.commands.count == 1)
-        #expect(host.host.users["bob"] == nil)
-        #expect(try savedState() == intent)
-        #expect(report.state == intent)
+        #expect(report.failures.map(\.action?.subject) == ["alice"])
+        #expect(report.completed.map(\.subject) == ["bob"])
+        #expect(host.commands.count == 2)
+        let bob = try #require(host.host.users["bob"])
+        let expected = ManagedState(accounts: [
+            "alice": entry("alice", status: .creating), "bob": entry("bob", uid: bob.uid),
+        ])
+        #expect(try savedState() == expected)
+        #expect(report.state == expected)
     }
 
     @Test func deletionLocksEndsProcessesDeletesAndRemovesTheSudoersFile() throws {
