@@ -14,7 +14,8 @@ struct ImportUsers: ParsableCommand {
         commandName: "import_users",
         abstract: "Create, update and remove local accounts for IAM users (run from cron).",
         discussion: """
-            Reads the configuration file (parsed, never executed), reads IAM, and makes the local accounts match: \
+            Reads the configuration file (parsed, never executed; refused with exit status 2 unless it is a \
+            regular file owned by root that only root can write), reads IAM, and makes the local accounts match: \
             creates accounts (in LOCAL_MARKER_GROUP and LOCAL_GROUPS), grants and revokes sudo with one file per \
             user in /etc/sudoers.d, and deletes only accounts it created itself. Logs to syslog (facility auth, \
             tag aws-ec2-ssh) and, from a terminal or with --verbose, to standard error.
@@ -60,7 +61,8 @@ struct ImportUsers: ParsableCommand {
         let environment = ProcessEnvironment.current()
         let settings: ToolSettings
         do {
-            settings = try ToolSettings.load(path: config, fileSystem: PosixFileSystem(), environment: environment)
+            settings = try ToolSettings.load(
+                path: config, fileSystem: PosixFileSystem(), environment: environment, trustedOwners: [0])
         } catch {
             logger.error("cannot use the configuration: \(error)")
             if !toStderr { ImportDependencies.writeAll(2, "import_users: cannot use the configuration: \(error)\n") }
