@@ -4,8 +4,8 @@ public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
     case ok = 0
     /// An unexpected internal error.
     case internalError = 1
-    /// The configuration file (invalid, or not root's and root-only-writable) or the state file cannot be used;
-    /// nothing was changed.
+    /// The configuration file (invalid, or not root's and root-only-writable) or the state file cannot be used,
+    /// or the run is not root; nothing was changed.
     case configuration = 2
     /// IAM could not be read at all; nothing was changed.
     case aws = 3
@@ -22,8 +22,10 @@ public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
         """
         0  success
         1  unexpected internal error
-        2  configuration error (bad config or state file, or a config
-           not owned by root or writable by others); nothing changed
+        2  configuration or environment error (bad or missing --config
+           file, a config not owned by root or writable by others, bad
+           state file, unsafe STATE_DIR, not run as root); nothing
+           changed
         3  AWS error: IAM could not be read; nothing changed
         4  partial run: an IAM read was incomplete (deletions and sudo
            changes held back), an action failed (the other accounts

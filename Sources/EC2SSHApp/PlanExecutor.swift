@@ -32,6 +32,8 @@ public struct PlanExecutor: Sendable {
         public var skipped: [SyncPlan.Action] = []
         /// The state on disk after the run.
         public var state: ManagedState
+        /// What became of each action of the plan, in plan order.
+        public var outcomes = ActionOutcomes(count: 0)
 
         /// The first failed step, if any.
         public var failure: Failure? { failures.first }
@@ -86,6 +88,7 @@ public struct PlanExecutor: Sendable {
     /// Runs `plan` on a host whose persisted state is `state`.
     public func execute(_ plan: SyncPlan, from state: ManagedState) -> Report {
         var report = Report(completed: [], state: state)
+        report.outcomes = ActionOutcomes(count: plan.actions.count)
         do {
             try store.saveState(plan.intentState)
             report.state = plan.intentState
@@ -96,7 +99,7 @@ public struct PlanExecutor: Sendable {
         var recordedUIDs: [String: UInt32] = [:]
         var failedSubjects: Set<String> = []
         var failedGroups: Set<String> = []
-        for action in plan.actions {
+        for (index, action) in plan.actions.enumerated() {
             if let blocker = Self.blocker(of: action, failedSubjects: failedSubjects, failedGroups: failedGroups) {
                 logger.warning("skipped: \(action.summary): \(blocker); it waits for the next run")
                 report.skipped.append(action)
@@ -109,7 +112,9 @@ public struct PlanExecutor: Sendable {
                     recordedUIDs[action.subject] = uid
                 }
                 report.completed.append(action)
+                report.outcomes.applied(index)
             } catch {
+                report.outcomes.failed(index, message: "\(error)")
                 logger.error("failed: \(action.summary): \(error); the other accounts go on, the next run retries")
                 report.failures.append(.init(action: action, message: "\(error)"))
                 if case .createGroup(let name) = action {
