@@ -139,8 +139,8 @@ public struct PlanExecutor: Sendable {
 
     /// Why `action` must not run after the failures so far, or `nil`.
     ///
-    /// After a failure for an account only actions that take something away (revoke sudo, remove groups, delete)
-    /// still run for it; nothing is granted to an account whose creation or an earlier change failed. A failed
+    /// After a failure for an account only actions that take something away (revoke sudo, remove groups, lock,
+    /// delete) still run for it; nothing is granted to an account whose creation or an earlier change failed. A failed
     /// group creation skips the creations and additions that need the group.
     static func blocker(of action: SyncPlan.Action, failedSubjects: Set<String>, failedGroups: Set<String>)
         -> String?
@@ -151,9 +151,9 @@ public struct PlanExecutor: Sendable {
                 return "creating group \(group) failed"
             }
             return failedSubjects.contains(name) ? "an earlier action for \(name) failed" : nil
-        case .writeSudoers(let name, _, _):
+        case .writeSudoers(let name, _, _), .unlockUser(let name):
             return failedSubjects.contains(name) ? "an earlier action for \(name) failed" : nil
-        case .createGroup, .removeFromGroups, .removeSudoers, .removeLegacySudoers, .deleteUser:
+        case .createGroup, .removeFromGroups, .removeSudoers, .removeLegacySudoers, .deleteUser, .lockUser:
             return nil
         }
     }
@@ -176,6 +176,12 @@ public struct PlanExecutor: Sendable {
         case .deleteUser(let name, _, let file):
             try deleteUser(name, expectedUID: state.accounts[name]?.uid)
             try sudoers.remove(name: file)
+        case .lockUser(let name):
+            try checkOwned(name, expectedUID: state.accounts[name]?.uid, doing: "lock")
+            try run(commands.lock(name))
+        case .unlockUser(let name):
+            try checkOwned(name, expectedUID: state.accounts[name]?.uid, doing: "unlock")
+            try run(commands.unlock(name))
         }
         return nil
     }
@@ -229,6 +235,18 @@ public struct PlanExecutor: Sendable {
                 throw ExecutionError.commandFailed(command: command, result: result)
             }
             logger.warning("\(ExecutionError.commandFailed(command: command, result: result)); the account is gone")
+        }
+    }
+
+    /// Refuses to `doing` an account that is gone, is root, or has another UID than the one recorded.
+    private func checkOwned(_ name: String, expectedUID: UInt32?, doing: String) throws {
+        guard let user = try host.accounts.user(named: name) else {
+            throw ExecutionError.unexpectedHostState("cannot \(doing) \(name): the account does not exist")
+        }
+        guard user.uid != 0, expectedUID.map({ $0 == user.uid }) ?? true else {
+            throw ExecutionError.unexpectedHostState(
+                "refusing to \(doing) \(name): it has uid \(user.uid), import_users recorded "
+                    + "\(expectedUID.map(String.init) ?? "none")")
         }
     }
 

@@ -110,6 +110,8 @@ import Testing
         (.removeLegacySudoers(localName: "a", fileName: "f"), false),
         (.removeFromGroups(localName: "a", groups: ["docker"]), false),
         (.deleteUser(localName: "a", iamUserName: "a", sudoersFileName: "f"), false),
+        (.lockUser(localName: "a"), false),
+        (.unlockUser(localName: "a"), true),
         (.createUser(localName: "b", iamUserName: "b", uid: nil, groups: ["m"]), false),
         (.writeSudoers(localName: "b", fileName: "f", content: "c"), false),
     ])
