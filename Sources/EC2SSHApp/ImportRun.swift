@@ -126,6 +126,7 @@ public struct ImportRun: Sendable {
             clean = false
             logger.error("cannot write \(store.indexPath): \(error); the key command keeps using the previous one")
         }
+        if !forgetDeletedAccounts(before: state, after: finalState) { clean = false }
         if clean && !refreshKeyCache(state: finalState, view: iam.view, now: now) { clean = false }
         let summary =
             "\(clean ? "done" : "done with problems (exit 4)"): \(report?.completed.count ?? 0) action(s) applied, "
@@ -176,6 +177,18 @@ public struct ImportRun: Sendable {
         }
     }
 
+    /// Deletes the key cache entries of the accounts this run deleted (in `before`, gone from `after`), so a later
+    /// account of the same name can never be served them; returns false when one could not be deleted.
+    private func forgetDeletedAccounts(before: ManagedState, after: ManagedState) -> Bool {
+        let deleted = before.accounts.keys.filter { after.accounts[$0] == nil }
+        guard !deleted.isEmpty, let snapshot = dependencies.keySnapshot else { return true }
+        let failures = snapshot.forget(localNames: deleted)
+        for failure in failures {
+            logger.error("key cache: \(failure)")
+        }
+        return failures.isEmpty
+    }
+
     /// In cache-first mode (KEY_CACHE_TTL above 0), refreshes the key cache of every active managed account this
     /// run's IAM view authorizes; returns false when some entry could not be refreshed (each problem is logged).
     private func refreshKeyCache(state: ManagedState, view: IAMView, now: Date) -> Bool {
@@ -184,10 +197,10 @@ public struct ImportRun: Sendable {
             logger.debug("KEY_CACHE_TTL is set but this build cannot refresh the key cache; the key command fills it")
             return true
         }
-        var users: [String: String] = [:]
+        var users: [String: ManagedKeyUser] = [:]
         for (name, account) in state.accounts
         where account.status == .active && view.authorized.contains(account.iamUserName) {
-            users[name] = account.iamUserName
+            users[name] = ManagedKeyUser(iamUserName: account.iamUserName, iamUserID: account.iamUserID)
         }
         let failures = snapshot.refresh(users: users, now: now)
         for failure in failures {

@@ -196,7 +196,20 @@ public struct KeyCommand: Sendable {
         guard let cache, policy.usesCache else { return nil }
         do {
             guard let entry = try cache.load(localName: grant.localName) else { return nil }
-            return entry.iamUserName == grant.iamUserName ? entry : nil
+            guard entry.iamUserName == grant.iamUserName else { return nil }
+            guard entry.iamUserID == grant.iamUserID else {
+                // Another person's keys: an IAM user deleted and re-created under the same name, or an entry
+                // written before UserIds were recorded. Never served; removed so the next IAM answer replaces it.
+                logger.warning(
+                    "key cache entry of another IAM UserId removed",
+                    metadata: [
+                        "user": .string(grant.localName), "iam_user_id": .string(grant.iamUserID),
+                        "cached_iam_user_id": .string(entry.iamUserID ?? "none"),
+                    ])
+                try? cache.remove(localName: grant.localName)
+                return nil
+            }
+            return entry
         } catch {
             logger.warning(
                 "key cache entry ignored", metadata: ["user": .string(grant.localName), "error": .string("\(error)")])
@@ -223,7 +236,8 @@ public struct KeyCommand: Sendable {
     private func store(_ keys: [KeyCommandFetcher.Key], grant: KeyCommandGrant) {
         guard let cache, policy.usesCache else { return }
         let entry = KeyCacheEntry(
-            localUserName: grant.localName, iamUserName: grant.iamUserName, fetchedAt: deadline.time.now(),
+            localUserName: grant.localName, iamUserName: grant.iamUserName, iamUserID: grant.iamUserID,
+            fetchedAt: deadline.time.now(),
             keys: keys.map { KeyCacheEntry.Key(id: $0.id, line: $0.key.line) })
         do {
             try cache.save(entry)

@@ -70,7 +70,7 @@ public enum KeyCommandSystem {
         return KeyCommand(
             access: KeyCommandAccess(
                 accounts: accounts, fileSystem: fileSystem, loginDefs: loginDefs(fileSystem),
-                stateDirectory: configuration.stateDir),
+                stateDirectory: configuration.stateDir, markerGroup: configuration.localMarkerGroup),
             cache: cache,
             policy: KeyCachePolicy(
                 ttl: Double(configuration.keyCacheTTL), staleMax: Double(configuration.keyCacheStaleMax)),

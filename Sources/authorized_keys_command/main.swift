@@ -27,7 +27,8 @@ struct AuthorizedKeysCommand: ParsableCommand {
             FINGERPRINT (%f, SHA256:...) only the matching key is printed when one matches.
 
             No keys are printed for root, UID 0, system accounts (UID below UID_MIN of /etc/login.defs), accounts \
-            that import_users does not manage (STATE_DIR/managed-users.json, root-owned), expired temporary access, \
+            that import_users does not manage (STATE_DIR/managed-users.json, root-owned), accounts whose UID differs \
+            from the one import_users recorded or that are not in LOCAL_MARKER_GROUP, expired temporary access, \
             users outside IAM_AUTHORIZED_GROUPS or users gone from IAM. With IAM_AUTHORIZED_GROUPS set, membership \
             is checked live at every login (one ListGroupsForUser call); with only IAM_AUTHORIZED_GROUPS_TAG the \
             index written by the last import_users run is trusted.

@@ -163,6 +163,8 @@ private final class KeyHost {
     let cacheDir: String
     let accounts: HostAccounts
     let fileSystem: RootOwnedState
+    /// The IAM UserId the index records, by IAM user name.
+    let userIDs: [String: String]
 
     init(users: [String]) throws {
         var template = Array("/tmp/ec2ssh-keys.XXXXXX".utf8CString)
@@ -175,15 +177,18 @@ private final class KeyHost {
         try real.createDirectory(cacheDir, mode: 0o700, owner: nil)
         var index = ManagedUsersIndex()
         var locals: [LocalUser] = []
+        var ids: [String: String] = [:]
         for (offset, name) in users.enumerated() {
             let local = try #require(NameMapping.localName(forIAMName: name))
-            index.users[local] = .init(iamUserName: name, iamUserID: "AIDA\(offset)")
+            ids[name] = "AIDA\(offset)"
+            index.users[local] = .init(iamUserName: name, iamUserID: "AIDA\(offset)", uid: 2000 + UInt32(offset))
             locals.append(
                 LocalUser(name: local, uid: 2000 + UInt32(offset), gid: 2000, home: "/nonexistent", shell: "/bin/sh"))
         }
         try real.writeFileAtomically(
             stateDir + "/" + ManagedUsersIndex.fileName, contents: Array(try index.encoded()), mode: 0o644, owner: nil)
         accounts = HostAccounts(users: locals)
+        userIDs = ids
         fileSystem = RootOwnedState(stateDir: stateDir)
     }
 
@@ -221,7 +226,8 @@ private final class KeyHost {
         let local = try #require(NameMapping.localName(forIAMName: iamName))
         try cache.save(
             KeyCacheEntry(
-                localUserName: local, iamUserName: iamName, fetchedAt: Date().addingTimeInterval(-age),
+                localUserName: local, iamUserName: iamName, iamUserID: userIDs[iamName],
+                fetchedAt: Date().addingTimeInterval(-age),
                 keys: lines.enumerated().map { KeyCacheEntry.Key(id: "SEED\($0.offset)", line: $0.element) }))
     }
 
@@ -263,9 +269,12 @@ private struct HostAccounts: AccountDatabase {
 
     func user(named name: String) throws -> LocalUser? { users.first { $0.name == name } }
     func user(uid: UInt32) throws -> LocalUser? { users.first { $0.uid == uid } }
-    func group(named name: String) throws -> LocalGroup? { nil }
+    /// The marker group (LOCAL_MARKER_GROUP's default) lists every account.
+    func group(named name: String) throws -> LocalGroup? {
+        name == "iam-synced-users" ? LocalGroup(name: name, gid: 1999, members: users.map(\.name)) : nil
+    }
     func allUsers() throws -> [LocalUser] { users }
-    func allGroups() throws -> [LocalGroup] { [] }
+    func allGroups() throws -> [LocalGroup] { try group(named: "iam-synced-users").map { [$0] } ?? [] }
 }
 
 /// The control endpoint of scripts/fault-proxy.py: add rules, read their hit counts.
