@@ -174,8 +174,22 @@ public enum KeyCommandSystem {
                 inner: CurlTransport(environment: settings.environment), deadline: deadline),
             files: SystemFileReader(), time: deadline.time, retry: retry,
             timeouts: HTTPTimeouts(connect: 2, total: deadline.budget), assumeRoleARN: role,
-            sessionHost: sessionHost, credentialsStore: store)
+            sessionHost: sessionHost, credentialsStore: store,
+            instanceRoleStore: instanceRoleStore(cache: cache, logger: logger))
         return KeyCommandFetcher(iam: try clients.iam(), authorizedGroups: settings.configuration.iamAuthorizedGroups)
+    }
+
+    /// The store of the instance role's credentials in the cache directory, given the IMDS endpoint; `nil` without a
+    /// usable cache directory.
+    private static func instanceRoleStore(
+        cache: KeyCache?, logger: Logger
+    ) -> (@Sendable (String) -> any CredentialsStore)? {
+        guard let cache else { return nil }
+        return { endpoint in
+            FileCredentialsStore.instanceRole(imdsEndpoint: endpoint, cache: cache) { problem in
+                logger.warning("\(problem)")
+            }
+        }
     }
 
     private static func hostName() -> String {

@@ -43,7 +43,7 @@ struct AuthorizedKeysCommand: ParsableCommand {
             Files: the configuration file (--config; its AWS_* and proxy lines are applied as environment; it must \
             be owned by root or the running user and not group- or world-writable), STATE_DIR/managed-users.json (read), \
             KEY_CACHE_DIR (default /var/cache/aws-ec2-ssh, owned by the running user, mode 0700: user-NAME.json \
-            key caches and assume-role-*.json credentials, mode 0600), /etc/login.defs (UID_MIN).
+            key caches, assume-role-*.json and instance-role-*.json credentials, mode 0600), /etc/login.defs (UID_MIN).
 
             Logging: one audit line per run to syslog, facility authpriv, tag aws-ec2-ssh (also to standard error \
             on a terminal or with --verbose). Secrets and key bodies are never logged.

@@ -135,6 +135,53 @@ struct KeyCommandMotoTests {
         #expect(try proxy.hits(userName: name) == 1 + ids.count)
     }
 
+    /// Issue 10, finding 6: with only the instance role to give credentials, a metadata service that accepts
+    /// connections and never answers is an unreachable AWS (stale-cache rules apply), not "no credentials".
+    @Test(.enabled(if: faultURL != nil, "needs scripts/fault-proxy-up (EC2SSH_TEST_FAULT_URL)"))
+    func aMetadataServiceThatNeverAnswersServesTheStaleCache() throws {
+        let proxy = try FaultProxy(try #require(Self.faultURL))
+        let (name, _) = try makeUser("imdshang", keys: [TestKeys.ed25519])
+        let host = try KeyHost(users: [name])
+        try host.seedCache(name, age: 30, lines: [TestKeys.ed25519])
+        let prefix = "/imds-\(name)"
+        try proxy.add(action: "*", fault: "hang", seconds: 5, path: prefix)
+        var env = moto.awsEnvironment().merging(["AWS_EC2_METADATA_SERVICE_ENDPOINT": proxy.url + prefix]) { $1 }
+        env["AWS_ACCESS_KEY_ID"] = nil
+        env["AWS_SECRET_ACCESS_KEY"] = nil
+        let settings = host.settings(env, extra: "KEY_CACHE_STALE_MAX=\"60\"\nKEY_COMMAND_TIMEOUT=\"2\"\n")
+        let start = SystemTimeSource().monotonicSeconds()
+        let outcome = host.run(name, settings: settings)
+        #expect(outcome.lines == [TestKeys.ed25519])
+        #expect(outcome.audit.source == .staleCache)
+        #expect(outcome.audit.errorCode != nil && outcome.audit.errorCode != "NoCredentials")
+        #expect(SystemTimeSource().monotonicSeconds() - start < 2)
+        #expect(try proxy.hits(path: prefix) >= 1)
+    }
+
+    /// Issue 10, finding 6: the instance role's credentials are kept in the cache directory (0600), so the next
+    /// login asks the metadata service nothing.
+    @Test(.enabled(if: faultURL != nil, "needs scripts/fault-proxy-up (EC2SSH_TEST_FAULT_URL)"))
+    func instanceRoleCredentialsAreCachedAcrossInvocations() throws {
+        let proxy = try FaultProxy(try #require(Self.faultURL))
+        let (name, _) = try makeUser("imdsrole", keys: [TestKeys.ed25519])
+        let host = try KeyHost(users: [name])
+        try proxy.add(action: "*", fault: "count", path: "/latest/")
+        var env = moto.awsEnvironment().merging(["AWS_EC2_METADATA_SERVICE_ENDPOINT": proxy.url]) { $1 }
+        env["AWS_ACCESS_KEY_ID"] = nil
+        env["AWS_SECRET_ACCESS_KEY"] = nil
+        let settings = host.settings(env)
+        let before = try proxy.hits(path: "/latest/")
+        _ = host.run(name, settings: settings)
+        let first = try proxy.hits(path: "/latest/") - before
+        #expect(first == 3)  // token, role name, credentials
+        let stored = try host.directoryListing().filter { $0.hasPrefix("instance-role-") }
+        #expect(stored.count == 1)
+        let status = try #require(try PosixFileSystem().status(host.cacheDir + "/" + (stored.first ?? "")))
+        #expect(status.mode == 0o600)
+        _ = host.run(name, settings: settings)
+        #expect(try proxy.hits(path: "/latest/") - before == first)
+    }
+
     @Test(.enabled(if: faultURL != nil, "needs scripts/fault-proxy-up (EC2SSH_TEST_FAULT_URL)"))
     func assumedRoleCredentialsAreCachedAcrossInvocations() throws {
         let proxy = try FaultProxy(try #require(Self.faultURL))
@@ -287,6 +334,7 @@ private struct FaultProxy {
         var params: [String: String]?
         var fault: String
         var seconds: Double?
+        var path: String?
         var hits: Int?
     }
 
@@ -295,14 +343,21 @@ private struct FaultProxy {
     }
 
     func add(
-        action: String, userName: String? = nil, params: [String: String] = [:], fault: String, seconds: Double? = nil
+        action: String, userName: String? = nil, params: [String: String] = [:], fault: String, seconds: Double? = nil,
+        path: String? = nil
     )
         throws
     {
         var all = params
         if let userName { all["UserName"] = userName }
-        let body = try JSONEncoder().encode([Rule(action: action, params: all, fault: fault, seconds: seconds)])
-        _ = try send("POST", Array(body))
+        let rule = Rule(action: action, params: all, fault: fault, seconds: seconds, path: path)
+        _ = try send("POST", Array(try JSONEncoder().encode([rule])))
+    }
+
+    /// The hits of the rules matching request paths that start with `path`.
+    func hits(path: String) throws -> Int {
+        let rules = try JSONDecoder().decode([Rule].self, from: Data(try send("GET", [])))
+        return rules.filter { $0.path == path }.reduce(0) { $0 + ($1.hits ?? 0) }
     }
 
     func hits(userName: String) throws -> Int {
