@@ -64,6 +64,11 @@ public struct CurlTransport: HTTPTransport {
         _ errorBuffer: UnsafeMutablePointer<CChar>
     ) throws {
         try handle.set(CURLOPT_NOSIGNAL, 1)
+        if handle.library.supportsQuickExit {
+            // A time limit that runs out during DNS resolution returns at once instead of waiting for the resolver
+            // thread (older libcurl waits; KeyCommandWatchdog covers that case for the key command).
+            try handle.set(CURLOPT_QUICK_EXIT, 1)
+        }
         try handle.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
         try handle.set(CURLOPT_URL, options.url)
         try handle.set(CURLOPT_PROTOCOLS_STR, "http,https")

@@ -8,9 +8,9 @@ import Logging
 #endif
 
 // First things first: a closed stdout must not kill us mid-write, and the whole run has a hard deadline
-// (re-armed to KEY_COMMAND_TIMEOUT once the configuration is read; SIGALRM's default action ends the process).
+// (KeyCommandWatchdog owns it: 5 s until the configuration is read, then KEY_COMMAND_TIMEOUT from the start).
 signal(SIGPIPE, SIG_IGN)
-alarm(5)
+KeyCommandWatchdog.armAlarm(seconds: KeyCommandWatchdog.startupLimit)
 
 /// Prints the SSH public keys of the IAM user behind a local account, for sshd's AuthorizedKeysCommand.
 struct AuthorizedKeysCommand: ParsableCommand {
@@ -49,8 +49,10 @@ struct AuthorizedKeysCommand: ParsableCommand {
             on a terminal or with --verbose). Secrets and key bodies are never logged.
 
             Exit status: 0 whenever the arguments parse, whether keys were printed or not (sshd only reads \
-            standard output; every reason is in the log); 64 for a usage error; killed by SIGALRM when \
-            KEY_COMMAND_TIMEOUT is reached, with nothing printed.
+            standard output; every reason is in the log); 64 for a usage error. A run about to reach \
+            KEY_COMMAND_TIMEOUT (for example a DNS resolver that never answers) is ended by a watchdog shortly \
+            before it, which prints what KEY_CACHE_STALE_MAX allows, logs the audit line and exits 0; SIGALRM at \
+            the timeout itself is the last resort, with nothing printed.
             """
     )
 
@@ -80,7 +82,7 @@ struct AuthorizedKeysCommand: ParsableCommand {
         let output = KeyCommandSystem.run(
             KeyCommand.Request(user: arguments.user, fingerprint: arguments.fingerprint), configPath: arguments.config,
             environment: ProcessEnvironment.current(), logger: logger)
-        alarm(0)
+        KeyCommandWatchdog.disarm()
         KeyCommandSystem.writeStandardOutput(output)
     }
 }

@@ -74,13 +74,23 @@ final class KeyHarness: @unchecked Sendable {
             markerGroup: KeyFakeAccounts.markerGroup)
     }
 
+    /// What the watchdog may serve; `nil` runs without one.
+    var fallback: KeyCommandFallback?
+    /// Runs when the fetcher is built, before any IAM call (for example: the watchdog fires while IAM hangs).
+    var beforeIAM: (@Sendable () -> Void)?
+
     func command() -> KeyCommand {
         let iam = self.iam
         let groups = authorizedGroups
+        let beforeIAM = self.beforeIAM
         return KeyCommand(
             access: access, cache: useCache ? cache : nil, policy: policy,
-            makeFetcher: { KeyCommandFetcher(iam: iam, authorizedGroups: groups) }, chain: chain,
-            deadline: KeyCommandDeadline(time: clock, budget: budget), hardTimeout: budget + 1, logger: log.logger)
+            makeFetcher: {
+                beforeIAM?()
+                return KeyCommandFetcher(iam: iam, authorizedGroups: groups)
+            }, chain: chain,
+            deadline: KeyCommandDeadline(time: clock, budget: budget), hardTimeout: budget + 1, logger: log.logger,
+            fallback: fallback)
     }
 
     func run(_ user: String = "alice", fingerprint: String? = nil) -> KeyCommand.Outcome {
