@@ -12,9 +12,12 @@
 #
 # Runs itself inside scripts/sandbox (private mount/net/PID namespaces). Each binary runs `import_users --dry-run`
 # (every IAM read, no account change) once; the figures are its wall time and the proxy's counts of client
-# connections and requests. Needs root, moto_server, python3 with boto3. Talks to 127.0.0.1 only.
+# connections and requests. Needs root and the project's .venv/ (moto, boto3: scripts/install-deps makes it). Talks
+# to 127.0.0.1 only.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/scripts/toolchain.sh"
+use_venv
 build=1
 if [[ ${1:-} == --no-build ]]; then
     build=0
@@ -30,6 +33,7 @@ binaries=("$@")
 if [[ ${EC2SSH_IN_SANDBOX:-} != 1 ]]; then
     if ((build)); then
         cd "$repo"
+        use_swift
         swift build -c release --static-swift-stdlib --product import_users >&2
     fi
     exec "$repo/scripts/sandbox" "$0" --no-build "$users" "$delay_ms" "$connect_delay_ms" "${binaries[@]}"
