@@ -84,13 +84,16 @@ public struct KeyCommand: Sendable {
     public func run(_ request: Request) -> Outcome {
         fallback?.publish(.init(audit: KeyCommandAudit(localUser: request.user, fingerprint: request.fingerprint)))
         let chained = chain.map { chain in
-            let timeout = max(0, hardTimeout - deadline.elapsed - 0.25)
+            let answerBy = hardTimeout - KeyCommandWatchdog.reserve(forTimeout: hardTimeout)
+            let timeout = max(0, answerBy - deadline.elapsed - 0.25)
             return KeyCommandWorkers.Background {
                 chain.run(user: request.user, fingerprint: request.fingerprint, timeout: timeout)
             }
         }
         var audit = KeyCommandAudit(localUser: request.user, fingerprint: request.fingerprint)
-        var lines = serve(request, audit: &audit).map(\.key.line)
+        let ours = serve(request, audit: &audit)
+        fallback?.publish(.init(audit: audit, decided: ours))
+        var lines = ours.map(\.key.line)
         if let chain, let output = chained?.join() {
             for rejected in output.rejected {
                 logger.warning(

@@ -23,12 +23,19 @@ public final class KeyCommandFallback: Sendable {
         public var cachedKeys: [KeyCommandFetcher.Key]
         /// When IAM gave the cached keys; `nil` when nothing is cached.
         public var fetchedAt: Date?
+        /// The keys the run decided to print (its audit says where from), once it has decided; the watchdog then
+        /// serves exactly these (for example while the chained command is still running).
+        public var decided: [KeyCommandFetcher.Key]?
 
         /// Creates a record.
-        public init(audit: KeyCommandAudit, cachedKeys: [KeyCommandFetcher.Key] = [], fetchedAt: Date? = nil) {
+        public init(
+            audit: KeyCommandAudit, cachedKeys: [KeyCommandFetcher.Key] = [], fetchedAt: Date? = nil,
+            decided: [KeyCommandFetcher.Key]? = nil
+        ) {
             self.audit = audit
             self.cachedKeys = cachedKeys
             self.fetchedAt = fetchedAt
+            self.decided = decided
         }
     }
 
@@ -85,6 +92,9 @@ public final class KeyCommandFallback: Sendable {
                 detail: "the run was about to reach KEY_COMMAND_TIMEOUT (\(Int(timeout)) s) after "
                     + "\(Int((elapsed * 1000).rounded())) ms; the watchdog ended it"))
         audit.durationMilliseconds = Int((elapsed * 1000).rounded())
+        if let decided = pending.decided {
+            return KeyCommand.Outcome(lines: decided.map(\.key.line), audit: audit)
+        }
         var lines: [String] = []
         if audit.refusal == nil, let fetchedAt = pending.fetchedAt, policy.servesStale(fetchedAt: fetchedAt, now: now) {
             let selected = KeyCommand.select(pending.cachedKeys, fingerprint: audit.fingerprint)

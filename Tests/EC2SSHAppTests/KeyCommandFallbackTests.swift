@@ -1,4 +1,5 @@
 import AWSCore
+import EC2SSH
 import Synchronization
 import Testing
 
@@ -80,6 +81,27 @@ import Testing
         #expect(!run.preempted && run.lines == [KeyTestKeys.ed25519])
         #expect(fallback.preempt(now: harness.clock.now(), elapsed: 4.5, timeout: 5) == nil)
         #expect(harness.log.all.contains { $0.contains("authorized keys served") })
+    }
+
+    /// Once the run has decided (here IAM answered AccessDenied, which never allows the stale keys), the watchdog
+    /// serves that decision, for example while the chained command is still running.
+    @Test func afterTheRunDecidedTheWatchdogServesItsDecision() throws {
+        let harness = KeyHarness()
+        let fallback = KeyCommandFallback(policy: KeyCachePolicy(ttl: 0, staleMax: 3600))
+        var audit = KeyCommandAudit(localUser: "alice")
+        audit.record(error: AWSError.service(code: "AccessDenied", message: "no", requestID: nil, status: 403))
+        let stale = KeyCommandFetcher.Key(id: "OLD", key: try AuthorizedKeyLine.validate(KeyTestKeys.second).get())
+        fallback.publish(
+            .init(
+                audit: audit, cachedKeys: [stale], fetchedAt: harness.clock.now().addingTimeInterval(-10), decided: []))
+        let answer = try #require(fallback.preempt(now: harness.clock.now(), elapsed: 4.5, timeout: 5))
+        #expect(answer.lines.isEmpty)
+        #expect(answer.audit.source == .none)
+        var served = KeyCommandAudit(localUser: "alice")
+        served.source = .iam
+        let other = KeyCommandFallback(policy: KeyCachePolicy(ttl: 0, staleMax: 3600))
+        other.publish(.init(audit: served, decided: [stale]))
+        #expect(other.preempt(now: harness.clock.now(), elapsed: 4.5, timeout: 5)?.lines == [KeyTestKeys.second])
     }
 
     @Test func beforeTheAccountIsGrantedTheWatchdogServesNothing() throws {
