@@ -53,7 +53,8 @@ struct AuthorizedKeysCommand: ParsableCommand {
             KEY_COMMAND_TIMEOUT (for example a DNS resolver that never answers) is ended by a watchdog shortly \
             before it, which prints what KEY_CACHE_STALE_MAX allows, logs the audit line and exits 0; SIGALRM at \
             the timeout itself is the last resort, with nothing printed.
-            """
+            """,
+        version: BuildInfo.versionLine(program: "authorized_keys_command")
     )
 
     @Option(help: "Path of the configuration file.")
