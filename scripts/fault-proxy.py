@@ -11,9 +11,12 @@ except requests that match a fault rule. Rules are managed over HTTP on the same
 A rule: {"action": "GetGroup", "params": {"GroupName": "devs"}, "fault": "throttle", "times": 1}
   action  - the Query API Action to match ("*" for any), params - form parameters that must all match (optional),
   times   - how many matching requests to fault (default: unlimited), then the rule stops matching,
+  skip    - how many matching requests to let through first (default 0), to fault the Nth page or call,
   fault   - throttle (400 Throttling), server-error (500 InternalFailure), unavailable (503 HTML page),
             access-denied (403 AccessDenied), bad-xml (200, broken XML), hang (no answer for "seconds", default 30),
-            truncated (200, the upstream answer with its Marker removed while IsTruncated stays true).
+            truncated (200, the upstream answer with its Marker removed while IsTruncated stays true),
+            drop (the connection is closed without an answer).
+A rule's "seen" counts the matching requests it let through because of "skip"; "hits" those it faulted.
 """
 import json
 import re
@@ -46,6 +49,9 @@ def match(body):
                 continue
             if any(params.get(k) != v for k, v in rule.get("params", {}).items()):
                 continue
+            if rule["seen"] < rule.get("skip", 0):
+                rule["seen"] += 1
+                continue
             rule["hits"] += 1
             return rule
     return None
@@ -70,6 +76,7 @@ class Handler(BaseHTTPRequestHandler):
             if self.command == "POST":
                 for rule in json.loads(body or b"[]"):
                     rule["hits"] = 0
+                    rule["seen"] = 0
                     RULES.append(rule)
             elif self.command == "DELETE":
                 RULES = []
@@ -104,6 +111,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(403, error_document("AccessDenied", "injected access denied"))
         if fault == "bad-xml":
             return self.reply(200, b"<ListUsersResponse><ListUsersResult><Users><member>")
+        if fault == "drop":
+            self.close_connection = True
+            return None
         if fault == "hang":
             time.sleep(float(rule.get("seconds", 30)))
             return self.reply(500, error_document("InternalFailure", "late answer"))
