@@ -8,6 +8,7 @@ if ! command -v shellcheck >/dev/null; then
     exit 0
 fi
 cd "$EC2SSH_REPO"
-shellcheck -x -P Tests/e2e install.sh scripts/build-release Tests/e2e/install_lib.sh Tests/e2e/test_install_*.sh ||
+shellcheck -x -P Tests/e2e install.sh scripts/build-release scripts/sandbox scripts/e2e-run Tests/e2e/install_lib.sh \
+    Tests/e2e/test_install_*.sh Tests/e2e/host_test_*.sh Tests/e2e/sandbox_destroy_inside.sh ||
     fail "shellcheck reports the problems above"
 echo "shellcheck ok"
