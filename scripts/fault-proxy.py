@@ -16,6 +16,12 @@ A rule: {"action": "GetGroup", "params": {"GroupName": "devs"}, "fault": "thrott
             access-denied (403 AccessDenied), bad-xml (200, broken XML), hang (no answer for "seconds", default 30),
             truncated (200, the upstream answer with its Marker removed while IsTruncated stays true),
             drop (the connection is closed without an answer).
+
+  POST   /__paginate__ {"size": N}   from now on, split list answers (ListUsers, GetGroup, ListUserTags,
+         ListSSHPublicKeys, ListGroupsForUser) into pages of N elements with the proxy's own Markers, as IAM may
+         return fewer than MaxItems; the later pages are answered from the first upstream answer. 0 turns it off.
+         Fault rules see every page request (with its Marker), so "skip" faults the Nth page.
+
 A rule's "seen" counts the matching requests it let through because of "skip"; "hits" those it faulted.
 """
 import json
@@ -30,6 +36,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 RULES = []
 LOCK = threading.Lock()
+PAGE_SIZE = 0
+PAGES = {}  # proxy Marker token -> (head, members, tail) of the upstream answer being paged
+PAGED_LISTS = {"ListUsers": "Users", "GetGroup": "Users", "ListUserTags": "Tags",
+               "ListSSHPublicKeys": "SSHPublicKeys", "ListGroupsForUser": "Groups"}
 
 
 def error_document(code, message):
@@ -39,8 +49,63 @@ def error_document(code, message):
     ).encode()
 
 
+def form(body):
+    return dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def split_list(payload, element):
+    """(head, [member, ...], tail) of the first <element> list of an answer, or None when it has none."""
+    start, end = payload.find(b"<%s>" % element), payload.find(b"</%s>" % element)
+    if start < 0 or end < 0:
+        return None
+    inner = payload[start + len(element) + 2:end]
+    members, depth, begin = [], 0, 0
+    for tag in re.finditer(rb"<(/?)member\b[^>]*?(/?)>", inner):
+        if tag.group(2):
+            if depth == 0:
+                members.append(inner[tag.start():tag.end()])
+            continue
+        if not tag.group(1):
+            if depth == 0:
+                begin = tag.start()
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                members.append(inner[begin:tag.end()])
+    head = payload[:start + len(element) + 2]
+    tail = payload[end:]
+    tail = re.sub(rb"<IsTruncated>.*?</IsTruncated>|<Marker>.*?</Marker>", b"", tail)
+    return head, members, tail
+
+
+def page(token, offset):
+    """The answer holding the page of PAGES[token] that starts at offset, with the next Marker if any."""
+    head, members, tail = PAGES[token]
+    chunk = members[offset:offset + PAGE_SIZE]
+    more = offset + PAGE_SIZE < len(members)
+    marker = b"<IsTruncated>true</IsTruncated><Marker>fp-%s-%d</Marker>" % (token.encode(), offset + PAGE_SIZE)
+    flag = marker if more else b"<IsTruncated>false</IsTruncated>"
+    tail = re.sub(rb"(</\w+Result>)", flag + rb"\1", tail, count=1)
+    return head + b"".join(chunk) + tail
+
+
+def paginate(params, status, payload):
+    """Splits a 200 list answer into pages of PAGE_SIZE; returns the first page (or the answer unchanged)."""
+    element = PAGED_LISTS.get(params.get("Action"))
+    if not PAGE_SIZE or status != 200 or element is None:
+        return payload
+    parts = split_list(payload, element.encode())
+    if parts is None or len(parts[1]) <= PAGE_SIZE:
+        return payload
+    with LOCK:
+        token = str(len(PAGES))
+        PAGES[token] = parts
+        return page(token, 0)
+
+
 def match(body):
-    params = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    params = form(body)
     with LOCK:
         for rule in RULES:
             if rule.get("times") is not None and rule["hits"] >= rule["times"]:
@@ -71,7 +136,13 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def control(self, body):
-        global RULES
+        global RULES, PAGE_SIZE
+        if self.path.startswith("/__paginate__"):
+            with LOCK:
+                if self.command == "POST":
+                    PAGE_SIZE = int(json.loads(body or b"{}").get("size", 0))
+                payload = json.dumps({"size": PAGE_SIZE, "answers": len(PAGES)}).encode()
+            return self.reply(200, payload, "application/json")
         with LOCK:
             if self.command == "POST":
                 for rule in json.loads(body or b"[]"):
@@ -97,7 +168,7 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        if self.path.startswith("/__faults__"):
+        if self.path.startswith(("/__faults__", "/__paginate__")):
             return self.control(body)
         rule = match(body)
         fault = rule["fault"] if rule else None
@@ -117,7 +188,15 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "hang":
             time.sleep(float(rule.get("seconds", 30)))
             return self.reply(500, error_document("InternalFailure", "late answer"))
-        status, payload, content_type = self.forward(body)
+        params = form(body)
+        marker = re.fullmatch(r"fp-(\d+)-(\d+)", params.get("Marker", ""))
+        if marker and marker.group(1) in PAGES:
+            status, content_type = 200, "text/xml"
+            with LOCK:
+                payload = page(marker.group(1), int(marker.group(2)))
+        else:
+            status, payload, content_type = self.forward(body)
+            payload = paginate(params, status, payload)
         if fault == "truncated":
             payload = re.sub(rb"<Marker>.*?</Marker>", b"", payload)
             payload = re.sub(rb"<IsTruncated>false</IsTruncated>", b"<IsTruncated>true</IsTruncated>", payload)

@@ -10,14 +10,15 @@ at once), then checks the host against an independent model (soak_model.py) and 
 Prints one summary line; exits 1 on any violation, naming the seed and the round to replay.
 """
 import argparse
+import json
 import os
 import random
 import shutil
 import subprocess
 import sys
 import time
+import traceback
 import urllib.request
-import json
 
 import boto3
 
@@ -108,10 +109,10 @@ def key_pool(work, count=8):
     return keys
 
 
-def proxy(env, method, rules=None):
+def proxy(env, method, rules=None, endpoint="/__faults__"):
     """Talks to the fault proxy's control endpoint; returns its rules with their hit counts."""
     data = json.dumps(rules).encode() if rules is not None else None
-    request = urllib.request.Request(env["EC2SSH_TEST_FAULT_URL"] + "/__faults__", data=data, method=method)
+    request = urllib.request.Request(env["EC2SSH_TEST_FAULT_URL"] + endpoint, data=data, method=method)
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.load(answer)
 
@@ -133,7 +134,7 @@ def fault_rules(rng, iam):
         elif rng.random() < 0.5:
             rule["times"] = 1
         if rng.random() < 0.4:
-            rule["skip"] = rng.choice([1, 2, 3])
+            rule["skip"] = rng.choice([1, 2, 3, 5])  # the Nth call or page
         rules.append(rule)
     return rules
 
@@ -193,6 +194,138 @@ def tool_accounts_after(view, baseline, world, previous, iam):
     return accounts
 
 
+class Soak:
+    """The rounds, their totals and the checker."""
+
+    def __init__(self, opts, seed, env, world, baseline):
+        self.opts, self.seed, self.env, self.world, self.baseline = opts, seed, env, world, baseline
+        self.model = world.model
+        self.checker = Checker(world, baseline)
+        self.taken_fixed = set(baseline.users) | set(baseline.groups) | {host.MARKER_GROUP}
+        self.tool_accounts = {}
+        self.totals = {"rounds": 0, "faults": 0, "fault_hits": 0, "kills": 0, "concurrent": 0, "clean": 0,
+                       "forced": 0, "admin": 0}
+
+    def play(self, rnd):
+        """One round: changes, faults, the run(s), the checks."""
+        number = rnd.number
+        rng = rnd.rng = random.Random(f"{self.seed}/{number}")
+        for _ in range(rng.choice([0, 1, 2, 2, 3, 4, 5]) + (6 if number == 0 else 0)):
+            rnd.notes.append(self.world.mutate_iam(rng))
+        rnd.notes += self.world.mutate_groups(rng)
+        if rng.random() < 0.12:
+            change = self.world.admin_change(rng, self.tool_accounts)
+            if change:
+                self.totals["admin"] += 1
+                rnd.notes.append(change)
+        taken = self.taken_fixed | self.world.handmade_users | self.world.handmade_groups
+        owners = {n: a["owner"] for n, a in self.tool_accounts.items()}
+        rnd.expect = expect = expectation(self.model, taken, owners)
+        before = host.HostView()
+        unmanaged_before = self.checker.unmanaged_snapshot(before)
+        tool_before = dict(self.tool_accounts)
+        rnd.page_size = rng.choice([0, 1, 2, 3])  # IAM may answer with fewer than MaxItems: many pages
+        proxy(self.env, "POST", {"size": rnd.page_size}, "/__paginate__")
+        if rng.random() < 0.3:
+            rnd.faults = fault_rules(rng, self.model)
+            proxy(self.env, "POST", rnd.faults)
+        kill = rng.random() < 0.15
+        rnd.concurrent = rng.random() < 0.12
+        rnd.forced = rng.random() < 0.1
+        run_imports(rnd, rng, kill)
+        if rnd.faults:
+            classify_faults(rnd, proxy(self.env, "GET"))
+            proxy(self.env, "DELETE")
+        self.count(rnd)
+        after = host.HostView()
+        self.tool_accounts = tool_accounts_after(after, self.baseline, self.world, self.tool_accounts, self.model)
+        for code in rnd.exit_codes:
+            allowed = {0, 3, 4} | ({5} if rnd.concurrent else set()) | ({-9} if rnd.killed else set())
+            if code not in allowed or (rnd.clean and code == 3):
+                self.checker.fail(rnd, "import-exit-status", f"import_users exited {code}")
+        if rnd.concurrent and rnd.exit_codes.count(5) == 2:
+            self.checker.fail(rnd, "import-exit-status", "both concurrent runs said the lock was held")
+        for note in rnd.notes:
+            if "240 s" in note or "still running" in note:
+                self.checker.fail(rnd, "import-bounded", note)
+        self.checker.check_round(rnd, before, after, expect, tool_before, self.tool_accounts, unmanaged_before,
+                                 self.model, taken)
+
+    def count(self, rnd):
+        """Adds a round to the totals."""
+        self.totals["rounds"] += 1
+        self.totals["faults"] += len(rnd.faults)
+        self.totals["fault_hits"] += rnd.fault_hits
+        self.totals["kills"] += rnd.killed
+        self.totals["concurrent"] += rnd.concurrent
+        self.totals["clean"] += rnd.clean
+        self.totals["forced"] += rnd.forced
+
+    def report(self, rnd, new):
+        """The round's line, and what it did when it broke an invariant."""
+        if self.opts.quiet and not new:
+            return
+        flags = "".join(f for f, on in (("F", rnd.faults), ("K", rnd.killed), ("C", rnd.concurrent),
+                                        ("+", rnd.forced)) if on) or "clean"
+        required = len(rnd.expect.required) if hasattr(rnd, "expect") else "?"
+        print(f"round {rnd.number} [{flags}] pages of {getattr(rnd, 'page_size', 0) or 'all'}, exit "
+              f"{rnd.exit_codes}, accounts {len(self.tool_accounts)}, required {required}, violations {len(new)}",
+              flush=True)
+        if not new:
+            return
+        for note in rnd.notes:
+            print(f"    did: {note}")
+        for rule in rnd.faults:
+            print(f"    fault: {rule}")
+        for _, invariant, detail in new[:8]:
+            print(f"    VIOLATION {invariant}: {detail}")
+        if len(new) > 8:
+            print(f"    ... and {len(new) - 8} more")
+        for i, out in enumerate(rnd.outputs):
+            print(f"    import_users #{i} (exit {rnd.exit_codes[i]}) last lines:")
+            for line in out.strip().splitlines()[-6:]:
+                print(f"      {line}")
+        sys.stdout.flush()
+
+    def run(self):
+        """All rounds; stops early on a crash (the sandboxed host may be wrecked) or with --stop-on-violation."""
+        for number in range(self.opts.rounds):
+            before = len(self.checker.violations)
+            rnd = Round(number)
+            try:
+                self.play(rnd)
+            except Exception as error:  # a wrecked host (e.g. / removed by `userdel --remove ..`) ends the soak
+                self.checker.fail(rnd, "soak-crashed", f"{type(error).__name__}: {error} "
+                                  f"(host intact: {host_intact()})")
+                traceback.print_exc()
+            new = self.checker.violations[before:]
+            self.report(rnd, new)
+            if any(i == "soak-crashed" for _, i, _ in new) or (new and self.opts.stop_on_violation):
+                break
+
+    def summary(self):
+        """The summary line, the violations by invariant, the replay command; the exit status."""
+        t = self.totals
+        violations = self.checker.violations
+        print(f"soak summary: seed {self.seed}, {t['rounds']} rounds ({t['clean']} clean), {t['faults']} faults "
+              f"injected ({t['fault_hits']} requests faulted), {t['kills']} kills, {t['concurrent']} concurrent "
+              f"runs, {t['forced']} --force runs, {t['admin']} admin changes, {len(violations)} invariant "
+              f"violations", flush=True)
+        if not violations:
+            return 0
+        for invariant, count in sorted(self.checker.fired.items()):
+            first = next(r for r, i, _ in violations if i == invariant)
+            print(f"  {invariant}: {count} (first in round {first})")
+        print(f"replay: scripts/soak --seed {self.seed} --rounds {violations[0][0] + 1}"
+              f"{' --hostile on' if self.world.hostile else ' --hostile off'}")
+        return 1
+
+
+def host_intact():
+    """Whether the sandboxed host still has its account databases and programs."""
+    return all(os.path.exists(p) for p in ("/etc/passwd", "/etc/group", "/usr/sbin/useradd", "/usr/bin/python3"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=None, help="RNG seed (default: random, printed)")
@@ -200,7 +333,7 @@ def main():
     parser.add_argument("--hostile", choices=["auto", "on", "off"], default="auto",
                         help="hostile names (., .., -x, root, ...): auto = only in the pivot_root sandbox")
     parser.add_argument("--stop-on-violation", action="store_true")
-    parser.add_argument("--quiet", action="store_true", help="no per-round lines")
+    parser.add_argument("--quiet", action="store_true", help="print only rounds with violations")
     opts = parser.parse_args()
     if os.environ.get("EC2SSH_IN_SANDBOX") != "1" or os.getuid() != 0:
         sys.exit("soak: run me through scripts/soak (inside scripts/sandbox, as root)")
@@ -208,105 +341,20 @@ def main():
     bin_dir = os.environ["EC2SSH_BIN_DIR"]
     os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
     seed = opts.seed if opts.seed is not None else random.SystemRandom().randrange(1, 1 << 31)
-    with open(os.path.join(repo, "scripts/sandbox")) as f:
-        pivot_root_sandbox = "pivot_root" in f.read()
+    # scripts/sandbox exports this only once it has pivot_root'ed into an overlay of the whole root filesystem.
+    pivot_root_sandbox = os.environ.get("EC2SSH_SANDBOX_ROOT") == "overlay"
     hostile = opts.hostile == "on" or (opts.hostile == "auto" and pivot_root_sandbox)
     if hostile and not pivot_root_sandbox:
         sys.exit("soak: hostile names need the whole-root pivot_root sandbox (scripts/sandbox); merge main")
     work = os.path.join("/run", "soak")
     os.makedirs(work, exist_ok=True)
     env, iam_client = setup(repo, bin_dir, work)
-    model = IAMModel()
-    world = World(iam_client, model, key_pool(work), hostile)
+    world = World(iam_client, IAMModel(), key_pool(work), hostile)
     world.setup_iam()
-    baseline = Baseline()
-    checker = Checker(world, baseline)
-    taken_fixed = set(baseline.users) | set(baseline.groups) | {host.MARKER_GROUP}
-    tool_accounts = {}
-    totals = {"faults": 0, "fault_hits": 0, "kills": 0, "concurrent": 0, "clean": 0, "forced": 0, "admin": 0}
+    soak = Soak(opts, seed, env, world, Baseline())
     print(f"soak: seed {seed}, {opts.rounds} rounds, hostile names {'on' if hostile else 'off'}", flush=True)
-    started = time.monotonic()
-    for number in range(opts.rounds):
-        rng = random.Random(f"{seed}/{number}")
-        rnd = Round(number)
-        rnd.rng = rng
-        for _ in range(rng.choice([0, 1, 2, 2, 3, 4, 5]) + (6 if number == 0 else 0)):
-            rnd.notes.append(world.mutate_iam(rng))
-        if rng.random() < 0.12:
-            change = world.admin_change(rng, tool_accounts)
-            if change:
-                totals["admin"] += 1
-                rnd.notes.append(change)
-        taken = taken_fixed | world.handmade_users | world.handmade_groups
-        owners = {n: a["owner"] for n, a in tool_accounts.items()}
-        expect = expectation(model, taken, owners)
-        before = host.HostView()
-        unmanaged_before = checker.unmanaged_snapshot(before)
-        tool_before = dict(tool_accounts)
-        if rng.random() < 0.3:
-            rnd.faults = fault_rules(rng, model)
-            proxy(env, "POST", rnd.faults)
-        kill = rng.random() < 0.15
-        rnd.concurrent = rng.random() < 0.12
-        rnd.forced = rng.random() < 0.1
-        run_imports(rnd, rng, kill)
-        if rnd.faults:
-            classify_faults(rnd, proxy(env, "GET"))
-            proxy(env, "DELETE")
-        after = host.HostView()
-        tool_accounts = tool_accounts_after(after, baseline, world, tool_accounts, model)
-        violations_before = len(checker.violations)
-        for code in rnd.exit_codes:
-            allowed = {0, 3, 4} | ({5} if rnd.concurrent else set()) | ({-9} if rnd.killed else set())
-            if code not in allowed or (rnd.clean and code == 3):
-                checker.fail(rnd, "import-exit-status", f"import_users exited {code}")
-        if rnd.concurrent and rnd.exit_codes.count(5) == 2:
-            checker.fail(rnd, "import-exit-status", "both concurrent runs said the lock was held")
-        for note in rnd.notes:
-            if "240 s" in note or "still running" in note:
-                checker.fail(rnd, "import-bounded", note)
-        checker.check_round(rnd, before, after, expect, tool_before, tool_accounts, unmanaged_before, model, taken)
-        totals["faults"] += len(rnd.faults)
-        totals["fault_hits"] += rnd.fault_hits
-        totals["kills"] += rnd.killed
-        totals["concurrent"] += rnd.concurrent
-        totals["clean"] += rnd.clean
-        totals["forced"] += rnd.forced
-        new = checker.violations[violations_before:]
-        if not opts.quiet or new:
-            flags = "".join(f for f, on in (("F", rnd.faults), ("K", rnd.killed), ("C", rnd.concurrent),
-                                            ("+", rnd.forced)) if on) or "clean"
-            print(f"round {number} [{flags}] exit {rnd.exit_codes} accounts {len(tool_accounts)} "
-                  f"required {len(expect.required)} violations {len(new)}", flush=True)
-        if new:
-            for note in rnd.notes:
-                print(f"    did: {note}")
-            for rule in rnd.faults:
-                print(f"    fault: {rule}")
-            for _, invariant, detail in new[:8]:
-                print(f"    VIOLATION {invariant}: {detail}")
-            if len(new) > 8:
-                print(f"    ... and {len(new) - 8} more")
-            for i, out in enumerate(rnd.outputs):
-                tail = out.strip().splitlines()[-6:]
-                print(f"    import_users #{i} (exit {rnd.exit_codes[i]}) last lines:")
-                for line in tail:
-                    print(f"      {line}")
-            if opts.stop_on_violation:
-                break
-    elapsed = time.monotonic() - started
-    rounds_done = number + 1 if opts.rounds else 0
-    print(f"soak summary: seed {seed}, {rounds_done} rounds ({totals['clean']} clean) in {elapsed:.0f} s, "
-          f"{totals['faults']} faults injected ({totals['fault_hits']} requests faulted), {totals['kills']} kills, "
-          f"{totals['concurrent']} concurrent runs, {totals['forced']} --force runs, {totals['admin']} admin "
-          f"changes, {len(checker.violations)} invariant violations", flush=True)
-    if checker.violations:
-        for invariant, count in sorted(checker.fired.items()):
-            first = next(r for r, i, _ in checker.violations if i == invariant)
-            print(f"  {invariant}: {count} (first in round {first})")
-        first = checker.violations[0][0]
-        print(f"replay: scripts/soak --seed {seed} --rounds {first + 1}")
-        sys.exit(1)
+    soak.run()
+    sys.exit(soak.summary())
 
 
 if __name__ == "__main__":

@@ -126,7 +126,8 @@ class Checker:
         allowed = {sudoers_file_name(n) for n in expect.sudo}
         for name in sorted(ours_after - ours_before):
             if name not in allowed:
-                self.fail(rnd, "sudo-only-for-sudo-groups", f"/etc/sudoers.d/{name} granted outside SUDOERS_GROUPS")
+                self.fail(rnd, "sudo-only-for-sudo-groups", f"/etc/sudoers.d/{name} written, but no importable member of "
+                          f"SUDOERS_GROUPS maps to it")
         if rnd.sudo_read_failed or rnd.incomplete_read:
             for name in sorted(ours_before - ours_after):
                 local = next((n for n in expect.sudo if sudoers_file_name(n) == name), None)

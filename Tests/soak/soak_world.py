@@ -39,7 +39,7 @@ class World:
         roll = rng.random()
         if roll < 0.65:
             return rng.choice(ORDINARY)
-        if roll < 0.9 or not self.hostile:
+        if roll < 0.88 or not self.hostile:
             return rng.choice(EDGE)
         return rng.choice(HOSTILE)
 
@@ -55,7 +55,7 @@ class World:
         """One random IAM change; returns a short description."""
         users = sorted(self.model.users)
         ops = ["create", "create", "join", "join", "leave", "key", "key", "key_status", "key_delete", "tag",
-               "untag", "delete", "recreate", "group_delete", "group_create"]
+               "untag", "delete", "recreate"]
         op = rng.choice(ops)
         try:
             return self._mutate(op, rng, users)
@@ -117,6 +117,21 @@ class World:
             self.delete_user(user)
             self.create_user(name, groups, rng)
             return f"recreate {name!r} (new UserId) in {groups}"
+        return f"{op}: nothing to do for {name!r}"
+
+    def mutate_groups(self, rng):
+        """Rarely deletes an IAM group (a configured one too); often re-creates a missing one. Returns notes."""
+        notes = []
+        try:
+            if rng.random() < 0.03:
+                notes.append(self._group_op("group_delete", rng))
+            if len(self.model.groups) < len(ALL_GROUPS) and rng.random() < 0.35:
+                notes.append(self._group_op("group_create", rng))
+        except ClientError as error:
+            notes.append(f"group change: IAM refused ({error.response['Error']['Code']})")
+        return notes
+
+    def _group_op(self, op, rng):
         if op == "group_delete":
             group = rng.choice(ALL_GROUPS)
             if group not in self.model.groups:
@@ -136,7 +151,7 @@ class World:
             self.iam.create_group(GroupName=group)
             self.model.groups.add(group)
             return f"group {group} created"
-        return f"{op}: nothing to do for {name!r}"
+        return op
 
     def create_user(self, name, groups, rng):
         """Creates an IAM user in existing groups, with a key most of the time."""
