@@ -78,6 +78,7 @@ class Checker:
         self.check_deletions(rnd, before, tool_before, tool_after, expect, iam)
         self.check_sudo_changes(rnd, before, after, expect)
         self.check_tools(rnd)
+        self.check_orphans(rnd, after, tool_after)
         if rnd.clean:
             self.check_clean(rnd, after, expect, tool_after, iam)
             leftovers = host.temp_files()
@@ -134,6 +135,12 @@ class Checker:
                 if local is not None and local in expect.required:
                     self.fail(rnd, "no-sudo-change-after-incomplete-read",
                               f"/etc/sudoers.d/{name} of sudo member {local!r} removed during an incomplete read")
+
+    def check_orphans(self, rnd, view, tool_after):
+        """Every group import_users made is the marker group or the user group of an account it made."""
+        unmanaged = set(self.baseline.groups) | self.world.handmade_groups | {host.MARKER_GROUP}
+        for name in sorted(set(view.group) - unmanaged - set(tool_after)):
+            self.fail(rnd, "no-orphan-groups", f"group {name!r} left without its account")
 
     def check_tools(self, rnd):
         """pwck -r, grpck -r and visudo -c report nothing new."""
