@@ -10,6 +10,7 @@ at once), then checks the host against an independent model (soak_model.py) and 
 Prints one summary line; exits 1 on any violation, naming the seed and the round to replay.
 """
 import argparse
+import itertools
 import json
 import os
 import random
@@ -29,6 +30,7 @@ from soak_world import World
 
 CONFIG = "/etc/aws-ec2-ssh.conf"
 IMPORT_USERS = "/usr/local/sbin/import_users"
+SERIALS = itertools.count(1)  # one per account seen appearing, so a re-created account is a new one
 READ_ACTIONS = ("ListUsers", "GetUser", "ListGroupsForUser", "ListUserTags")
 FAULTS = ["throttle", "server-error", "unavailable", "access-denied", "bad-xml", "truncated", "drop", "hang"]
 
@@ -181,16 +183,25 @@ def run_imports(rnd, rng, kill):
 
 
 def tool_accounts_after(view, baseline, world, previous, iam):
-    """Accounts import_users made (everything not in the baseline and not hand-made): name -> uid, owner."""
+    """Accounts import_users made (everything not in the baseline and not hand-made): name -> identity, owner.
+
+    An account's identity is its UID and the inode of its home: a UID is reused when an account is deleted and
+    another made in the same round (two runs at once), a new home gets a new inode."""
     accounts = {}
     for name in view.passwd:
         if name in baseline.users or name in world.handmade_users:
             continue
-        uid = view.uid(name)
-        if name in previous and previous[name]["uid"] == uid:
-            accounts[name] = previous[name]
+        home = view.passwd[name][5]
+        try:
+            inode = os.lstat(home).st_ino
+        except OSError:
+            inode = None
+        ident = (view.uid(name), inode)
+        old = previous.get(name)
+        if old and (old["ident"] == ident or (old["ident"][0] == ident[0] and inode is None)):
+            accounts[name] = dict(old, ident=ident)
         else:
-            accounts[name] = {"uid": uid, "owner": owner_for(name, iam)}
+            accounts[name] = {"ident": ident, "owner": owner_for(name, iam), "serial": next(SERIALS)}
     return accounts
 
 

@@ -96,7 +96,7 @@ class Checker:
     def check_creations(self, rnd, tool_before, tool_after, expect):
         """Every account import_users made in this round is for an authorized, importable IAM user."""
         for name, info in sorted(tool_after.items()):
-            if name in tool_before and tool_before[name]["uid"] == info["uid"]:
+            if name in tool_before and tool_before[name]["serial"] == info["serial"]:
                 continue
             if name in expect.forbidden:
                 self.fail(rnd, "no-hostile-or-conflicting-account",
@@ -107,7 +107,7 @@ class Checker:
     def check_deletions(self, rnd, before, tool_before, tool_after, expect, iam):
         """No authorized user's account deleted; nothing deleted after an incomplete read."""
         for name, info in sorted(tool_before.items()):
-            if name in tool_after and tool_after[name]["uid"] == info["uid"]:
+            if name in tool_after and tool_after[name]["serial"] == info["serial"]:
                 continue
             owner = iam.by_id(info["owner"])
             if name in expect.required and owner is not None and expect.required[name] is owner:
@@ -221,7 +221,8 @@ class Checker:
                 continue
             if not rnd.clean:
                 continue
-            if served and (name not in expect.required or tool_after[name]["owner"] != user.user_id):
+            importable = name in expect.required or name in expect.optional
+            if served and (not importable or tool_after[name]["owner"] != user.user_id):
                 self.fail(rnd, "keys-only-for-authorized",
                           f"served keys for {name!r} after a clean round although "
                           f"{expect.forbidden.get(name, 'its account belongs to another IAM UserId or is pending')}")
