@@ -80,7 +80,7 @@ IAM_AUTHORIZED_GROUPS="{','.join(AUTHORIZED_GROUPS)}"
 SUDOERS_GROUPS="{','.join(SUDO_GROUPS)}"
 LOCAL_GROUPS="{host.LOCAL_GROUP}"
 ACCESS_EXPIRY_TAG="{EXPIRY_TAG}"
-KEY_COMMAND_TIMEOUT="20"
+KEY_COMMAND_TIMEOUT="5"
 ''')
     shutil.chown(CONFIG, "root", "aws-ec2-ssh")
     os.chmod(CONFIG, 0o640)
@@ -100,15 +100,23 @@ def _exports(path):
     return env
 
 
-def key_pool(work, count=8):
-    """Generates `count` ed25519 public keys as (type, blob, comment)."""
-    keys = []
-    for i in range(count):
-        path = os.path.join(work, f"key{i}")
-        host.run(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"soak-{i}", "-f", path])
-        key_type, blob, comment = open(path + ".pub").read().split()
-        keys.append((key_type, blob, comment))
-    return keys
+class KeyGen:
+    """Makes fresh ed25519 public keys as (type, blob, comment) with ssh-keygen."""
+
+    def __init__(self, work):
+        self.work = work
+        self.count = 0
+
+    def __call__(self):
+        self.count += 1
+        path = os.path.join(self.work, "key")
+        for leftover in (path, path + ".pub"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+        host.run(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"soak-{self.count}", "-f", path])
+        with open(path + ".pub") as f:
+            key_type, blob, comment = f.read().split()
+        return key_type, blob, comment
 
 
 def proxy(env, method, rules=None, endpoint="/__faults__"):
@@ -244,12 +252,14 @@ class Soak:
         rnd.concurrent = rng.random() < 0.12
         rnd.forced = rng.random() < 0.1
         run_imports(rnd, rng, kill)
-        if rnd.faults:
-            classify_faults(rnd, proxy(self.env, "GET"))
-            proxy(self.env, "DELETE")
-        self.count(rnd)
         after = host.HostView()
         self.tool_accounts = tool_accounts_after(after, self.baseline, self.world, self.tool_accounts, self.model)
+        if rnd.faults:
+            classify_faults(rnd, proxy(self.env, "GET"))
+            if not any(rule["fault"] == "hang" for rule in rnd.faults):
+                self.checker.check_keys_in_outage(rnd, self.tool_accounts, self.model)
+            proxy(self.env, "DELETE")
+        self.count(rnd)
         for code in rnd.exit_codes:
             allowed = {0, 3, 4} | ({5} if rnd.concurrent else set()) | ({-9} if rnd.killed else set())
             if code not in allowed or (rnd.clean and code == 3):
@@ -360,7 +370,7 @@ def main():
     work = os.path.join("/run", "soak")
     os.makedirs(work, exist_ok=True)
     env, iam_client = setup(repo, bin_dir, work)
-    world = World(iam_client, IAMModel(), key_pool(work), hostile)
+    world = World(iam_client, IAMModel(), KeyGen(work), hostile)
     world.setup_iam()
     soak = Soak(opts, seed, env, world, Baseline())
     print(f"soak: seed {seed}, {opts.rounds} rounds, hostile names {'on' if hostile else 'off'}", flush=True)

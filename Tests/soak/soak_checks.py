@@ -230,6 +230,22 @@ class Checker:
                 self.fail(rnd, "keys-served-as-iam", f"{name!r}: served {len(served)} key(s), IAM has "
                           f"{len(expect.required[name].active_blobs())} Active")
 
+    def check_keys_in_outage(self, rnd, tool_after, iam):
+        """With the round's faults still on: stale answers only for managed accounts, and only keys that the
+        account's own IAM user (by UserId) once had, never a deleted namesake's (finding 10)."""
+        rng = rnd.rng
+        names = set(rng.sample(sorted(tool_after), min(2, len(tool_after))))
+        names.add(rng.choice(["root", "admin1"] + sorted(self.world.handmade_users)))
+        for name in sorted(names):
+            served = self.key_command(rnd, name)
+            if not served:
+                continue
+            if name not in tool_after or name in self.world.handmade_users:
+                self.fail(rnd, "keys-only-for-managed", f"during faults, served keys for unmanaged {name!r}")
+            elif not served <= iam.key_history.get(tool_after[name]["owner"], set()):
+                self.fail(rnd, "keys-never-cross-userid", f"during faults, served for {name!r} a key its IAM user "
+                          f"(UserId {tool_after[name]['owner']}) never had")
+
     def key_command(self, rnd, name):
         """The key blobs the key command prints for `name`, run as sshd would (as aws-ec2-ssh, empty env)."""
         try:

@@ -66,6 +66,7 @@ class IAMModel:
     def __init__(self):
         self.users = {}
         self.groups = set()
+        self.key_history = {}  # UserId -> every key blob it ever had
 
     def by_id(self, user_id):
         """The user with this UserId, or None."""

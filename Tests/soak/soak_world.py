@@ -23,10 +23,10 @@ HOSTILE = [".", "..", "-x", "-", "--help", "root", "daemon", "bin", "nobody", "s
 class World:
     """The soak's hand on IAM and on the host."""
 
-    def __init__(self, iam, model, keys, hostile):
+    def __init__(self, iam, model, keygen, hostile):
         self.iam = iam
         self.model = model
-        self.keys = keys  # list of (type, blob, comment) public keys
+        self.keygen = keygen  # makes a new (type, blob, comment) public key: no two uploads share a key
         self.pool = ORDINARY + EDGE + (HOSTILE if hostile else [])
         self.hostile = hostile
         self.handmade_users = set()
@@ -166,14 +166,11 @@ class World:
             self.add_key(user, rng)
 
     def add_key(self, user, rng):
-        """Uploads a pool key the user does not have yet."""
-        have = {blob for blob, _ in user.keys.values()}
-        choices = [k for k in self.keys if k[1] not in have]
-        if not choices:
-            return
-        key_type, blob, comment = rng.choice(choices)
+        """Uploads a new key (never used before by anyone), and records it in the UserId's key history."""
+        key_type, blob, comment = self.keygen()
         answer = self.iam.upload_ssh_public_key(UserName=user.name, SSHPublicKeyBody=f"{key_type} {blob} {comment}")
         user.keys[answer["SSHPublicKey"]["SSHPublicKeyId"]] = [blob, "Active"]
+        self.model.key_history.setdefault(user.user_id, set()).add(blob)
 
     def delete_user(self, user):
         """Deletes an IAM user after what IAM requires to go first (groups, keys)."""
