@@ -231,8 +231,9 @@ class Checker:
                           f"{len(expect.required[name].active_blobs())} Active")
 
     def check_keys_in_outage(self, rnd, tool_after, iam):
-        """With the round's faults still on: stale answers only for managed accounts, and only keys that the
-        account's own IAM user (by UserId) once had, never a deleted namesake's (finding 10)."""
+        """With the round's faults still on: stale answers only for managed accounts, and never keys of a deleted
+        namesake: only keys that the IAM user now holding the name (by UserId) once had (finding 10). (The live keys
+        of a re-created user in the old account until the next complete import are a documented limitation.)"""
         rng = rnd.rng
         names = set(rng.sample(sorted(tool_after), min(2, len(tool_after))))
         names.add(rng.choice(["root", "admin1"] + sorted(self.world.handmade_users)))
@@ -240,11 +241,12 @@ class Checker:
             served = self.key_command(rnd, name)
             if not served:
                 continue
+            user = iam.users.get(iam_name(name))
             if name not in tool_after or name in self.world.handmade_users:
                 self.fail(rnd, "keys-only-for-managed", f"during faults, served keys for unmanaged {name!r}")
-            elif not served <= iam.key_history.get(tool_after[name]["owner"], set()):
-                self.fail(rnd, "keys-never-cross-userid", f"during faults, served for {name!r} a key its IAM user "
-                          f"(UserId {tool_after[name]['owner']}) never had")
+            elif user is not None and not served <= iam.key_history.get(user.user_id, set()):
+                self.fail(rnd, "keys-never-cross-userid", f"during faults, served for {name!r} a key that IAM user "
+                          f"{user.name!r} (UserId {user.user_id}) never had: a deleted namesake's")
 
     def key_command(self, rnd, name):
         """The key blobs the key command prints for `name`, run as sshd would (as aws-ec2-ssh, empty env)."""

@@ -54,7 +54,11 @@ class HostView:
         fields = self.shadow.get(name)
         if not fields or len(fields) < 8 or fields[7] == "":
             return False
-        return int(fields[7]) <= int(time.time() // 86400)
+        try:
+            day = int(fields[7])
+        except ValueError:
+            return False
+        return 0 <= day <= int(time.time() // 86400)  # -1 (as usermod --expiredate -1 may leave it) is no expiry
 
     def index_users(self):
         """The managed-users index: local name -> entry (empty when there is no index)."""
