@@ -22,7 +22,8 @@ A rule: {"action": "GetGroup", "params": {"GroupName": "devs"}, "fault": "thrott
          return fewer than MaxItems; the later pages are answered from the first upstream answer. 0 turns it off.
          Fault rules see every page request (with its Marker), so "skip" faults the Nth page.
 
-A rule's "seen" counts the matching requests it let through because of "skip"; "hits" those it faulted.
+A rule's "seen" counts the matching requests it let through because of "skip"; "hits" those it faulted, and "log"
+lists the Action, GroupName, UserName and Marker of the first 100 of them.
 """
 import json
 import re
@@ -118,6 +119,8 @@ def match(body):
                 rule["seen"] += 1
                 continue
             rule["hits"] += 1
+            if len(rule["log"]) < 100:
+                rule["log"].append({k: params[k] for k in ("Action", "GroupName", "UserName", "Marker") if k in params})
             return rule
     return None
 
@@ -148,6 +151,7 @@ class Handler(BaseHTTPRequestHandler):
                 for rule in json.loads(body or b"[]"):
                     rule["hits"] = 0
                     rule["seen"] = 0
+                    rule["log"] = []
                     RULES.append(rule)
             elif self.command == "DELETE":
                 RULES = []

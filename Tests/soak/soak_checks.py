@@ -16,6 +16,7 @@ class Round:
         self.faults = []  # fault rules posted to the proxy
         self.fault_hits = 0
         self.incomplete_read = False  # a persistent fault on a read that decides who is authorized was hit
+        self.tags_unknown = set()  # IAM users whose tags (access expiry) could not be read
         self.sudo_read_failed = False  # a persistent fault on a read that decides sudo was hit
         self.killed = False
         self.concurrent = False
@@ -105,7 +106,7 @@ class Checker:
                 self.fail(rnd, "create-only-authorized", f"account {name!r} created for no authorized IAM user")
 
     def check_deletions(self, rnd, before, tool_before, tool_after, expect, iam):
-        """No authorized user's account deleted; nothing deleted after an incomplete read."""
+        """No authorized user's account deleted; nothing deleted that a failed read could have kept."""
         for name, info in sorted(tool_before.items()):
             if name in tool_after and tool_after[name]["serial"] == info["serial"]:
                 continue
@@ -113,28 +114,29 @@ class Checker:
             if name in expect.required and owner is not None and expect.required[name] is owner:
                 self.fail(rnd, "delete-only-unauthorized",
                           f"account {name!r} of authorized IAM user {owner.name!r} was deleted")
+            if before.state_accounts().get(name, {}).get("status") == "deleting":
+                continue  # decided by an earlier run, after a complete read
             if rnd.incomplete_read:
-                status = before.state_accounts().get(name, {}).get("status")
-                if status != "deleting":
-                    self.fail(rnd, "no-deletion-after-incomplete-read",
-                              f"account {name!r} deleted in a round whose IAM read was incomplete "
-                              f"(faults {rnd.faults})")
+                self.fail(rnd, "no-deletion-after-incomplete-read",
+                          f"account {name!r} deleted in a round whose group reads failed (faults {rnd.faults})")
+            elif owner is not None and owner.name in rnd.tags_unknown and iam.in_configured_group(owner):
+                self.fail(rnd, "no-deletion-after-incomplete-read",
+                          f"account {name!r} deleted although the tags of {owner.name!r} could not be read")
 
     def check_sudo_changes(self, rnd, before, after, expect):
-        """No sudo granted to anyone outside the sudo groups; none revoked from a member after a failed read."""
+        """No sudo granted to anyone outside the sudo groups, none revoked from a member."""
         ours_before = {n for n in before.sudoers if n.startswith("aws-ec2-ssh-")}
         ours_after = {n for n in after.sudoers if n.startswith("aws-ec2-ssh-")}
         allowed = {sudoers_file_name(n) for n in expect.sudo}
         for name in sorted(ours_after - ours_before):
             if name not in allowed:
-                self.fail(rnd, "sudo-only-for-sudo-groups", f"/etc/sudoers.d/{name} written, but no importable member of "
-                          f"SUDOERS_GROUPS maps to it")
-        if rnd.sudo_read_failed or rnd.incomplete_read:
-            for name in sorted(ours_before - ours_after):
-                local = next((n for n in expect.sudo if sudoers_file_name(n) == name), None)
-                if local is not None and local in expect.required:
-                    self.fail(rnd, "no-sudo-change-after-incomplete-read",
-                              f"/etc/sudoers.d/{name} of sudo member {local!r} removed during an incomplete read")
+                self.fail(rnd, "sudo-only-for-sudo-groups",
+                          f"/etc/sudoers.d/{name} written, but no importable member of SUDOERS_GROUPS maps to it")
+        for name in sorted(ours_before - ours_after):
+            local = next((n for n in expect.sudo if sudoers_file_name(n) == name), None)
+            if local is not None and local in expect.required:
+                self.fail(rnd, "no-sudo-revoked-from-members",
+                          f"/etc/sudoers.d/{name} of sudo member {local!r} removed")
 
     def check_orphans(self, rnd, view, tool_after):
         """Every group import_users made is the marker group or the user group of an account it made."""
