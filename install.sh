@@ -82,6 +82,7 @@ Usage: $PROGRAM [-hv] [-a ARN] [-i GROUP,...] [-l GROUP,...] [-s GROUP,...|##ALL
                   [-d PROGRAM] [-f "ARGS"] [--set KEY=VALUE]... [--timer=auto|cron|systemd] [--bin-dir DIR]
                   [--no-first-import] [--dry-run] [--force]
        $PROGRAM --uninstall [--keep-config] [--dry-run] [-v]
+       $PROGRAM --version
 
 Installs aws-ec2-ssh (import_users and authorized_keys_command) on this host, as root: the binaries in
 $SBIN_DIR, $CONFIG_FILE, sshd's AuthorizedKeysCommand (run as the system user
@@ -118,12 +119,31 @@ Options added by this version:
                        those); their records in $DEFAULT_STATE_DIR are kept
     --keep-config      with --uninstall: keep $CONFIG_FILE
     --help, --verbose  same as -h, -v
+    --version          print the release version and commit of this install.sh and exit
 
 Supported systems: Amazon Linux 2023, Ubuntu 22.04 and 24.04, Debian 12, RHEL 9 and its rebuilds (Rocky, Alma,
 Oracle Linux, CentOS Stream).
 Exit status: 0 done; 1 error (what was changed has been put back); 2 bad usage; 3 installed, but the first import
 failed.
 EOF
+}
+
+# print_version: "install.sh VERSION (commit COMMIT)". The version is the VERSION file next to this script (release
+# tarballs carry one), else `git describe` of the checkout it sits in, else the shipped bin/import_users --version,
+# else "unknown"; the commit likewise comes from git, else from bin/import_users --version.
+print_version() {
+    local version commit
+    local shipped
+    shipped=$("$HERE/bin/import_users" --version 2>/dev/null) || shipped=
+    if [[ -s $HERE/VERSION ]]; then
+        version=$(head -n 1 "$HERE/VERSION")
+    else
+        version=$(git -C "$HERE" describe --tags --always --dirty 2>/dev/null) ||
+            version=$(sed -n 's/^import_users \([^ ]*\) .*/\1/p' <<<"$shipped")
+    fi
+    commit=$(git -C "$HERE" rev-parse --short=12 HEAD 2>/dev/null) ||
+        commit=$(sed -n 's/.*(commit \(.*\))$/\1/p' <<<"$shipped")
+    printf '%s %s (commit %s)\n' "$PROGRAM" "${version:-unknown}" "${commit:-unknown}"
 }
 
 info() { printf '%s: %s\n' "$PROGRAM" "$*"; }
@@ -188,6 +208,7 @@ parse_args() {
                 esac
                 case $name in
                     help) usage && exit 0 ;;
+                    version) print_version && exit 0 ;;
                     verbose) VERBOSE=1 ;;
                     uninstall) MODE=uninstall ;;
                     dry-run) DRY_RUN=1 ;;
@@ -923,12 +944,12 @@ run_first_import() {
         fi
         return 0
     fi
-    info "running the first import: $IMPORT_BIN $adopt"
+    info "running the first import: $IMPORT_BIN${adopt:+ $adopt}"
     local status=0
     # shellcheck disable=SC2086 # $adopt is empty or one word
     "$IMPORT_BIN" $adopt || status=$?
     if ((status != 0)); then
-        printf '%s: error: aws-ec2-ssh is installed, but the first import failed (%s exited with %d; its messages are above). Fix the cause (IAM permissions, credentials, %s), then run %s by hand.\n' \
+        printf '%s: error: aws-ec2-ssh is installed, but the first import failed (%s exited with %d; its error messages are above, and in syslog: journalctl -t aws-ec2-ssh or /var/log/auth.log). Fix the cause (IAM permissions, credentials, %s), then run %s by hand.\n' \
             "$PROGRAM" "$IMPORT_BIN" "$status" "$CONFIG_FILE" "$IMPORT_BIN" >&2
         exit 3
     fi

@@ -11,9 +11,11 @@
 #   - peak RSS with /usr/bin/time -v (apt-get install time).
 # The binary measured is the release build as scripts/build-release ships it: it does not link libcurl, which it
 # loads with dlopen on the first HTTP request (scripts/lazy-libcurl checks that).
-# Needs root, moto_server, python3 with boto3. Talks to 127.0.0.1 only.
+# Needs root and the project's .venv/ (moto, boto3: scripts/install-deps makes it). Talks to 127.0.0.1 only.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/scripts/toolchain.sh"
+use_venv
 build=1
 if [[ ${1:-} == --no-build ]]; then
     build=0
@@ -24,6 +26,7 @@ keys=${1:-2}
 if [[ ${EC2SSH_IN_SANDBOX:-} != 1 ]]; then
     if ((build)); then
         cd "$repo"
+        use_swift
         swift build -c release --static-swift-stdlib --product authorized_keys_command >&2
     fi
     exec "$repo/scripts/sandbox" "$0" --no-build "$keys"

@@ -86,6 +86,14 @@ enum ConfigValue {
         return path
     }
 
+    static func file(_ value: String) throws(Invalid) -> String {
+        let path = try absolutePath(value)
+        guard !path.hasSuffix("/") else {
+            throw Invalid(message: "expected the absolute path of a file, not of a directory")
+        }
+        return path
+    }
+
     static func directory(_ value: String) throws(Invalid) -> String {
         let path = try absolutePath(value)
         guard path.contains(where: { $0 != "/" }) else {

@@ -63,7 +63,7 @@ extension Configuration {
         "USERDEL_PROGRAM", "USERDEL_ARGS", "DONOTSYNC", "SUDOERS_RULE", "DELETE_AFTER_MISSING_RUNS",
         "MAX_DELETE_PERCENT", "UID_SOURCE", "UID_RANGE", "LOCAL_GROUP_MAP", "ACCESS_EXPIRY_TAG", "KEY_CACHE_TTL",
         "KEY_CACHE_STALE_MAX", "KEY_COMMAND_TIMEOUT", "STATE_DIR", "KEY_CACHE_DIR", "CHAINED_AUTHORIZED_KEYS_COMMAND",
-        "CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS",
+        "CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS", "METRICS_FILE",
     ]
 
     private static func resolveLegacySudoersGroup(
@@ -116,6 +116,7 @@ extension Configuration {
         case "KEY_COMMAND_TIMEOUT": keyCommandTimeout = try ConfigValue.integer(value, in: 1...60)
         case "STATE_DIR": stateDir = try ConfigValue.directory(value)
         case "KEY_CACHE_DIR": keyCacheDir = try ConfigValue.directory(value)
+        case "METRICS_FILE": metricsFile = value.isEmpty ? "" : try ConfigValue.file(value)
         case "CHAINED_AUTHORIZED_KEYS_COMMAND": chainedAuthorizedKeysCommand = try ConfigValue.program(value)
         case "CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS": chainedAuthorizedKeysCommandArgs = try ConfigValue.arguments(value)
         default: break

@@ -52,6 +52,9 @@ public struct Configuration: Equatable, Sendable {
     public var stateDir = "/var/lib/aws-ec2-ssh"
     /// KEY_CACHE_DIR: absolute path of the directory holding the key cache.
     public var keyCacheDir = "/var/cache/aws-ec2-ssh"
+    /// METRICS_FILE: absolute path of a Prometheus textfile (for node_exporter) import_users rewrites after each
+    /// run; empty: none.
+    public var metricsFile = ""
     /// CHAINED_AUTHORIZED_KEYS_COMMAND: absolute path of another key command whose output is appended.
     public var chainedAuthorizedKeysCommand: String?
     /// CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS: arguments for the chained command, split like a shell would.

@@ -91,7 +91,7 @@ public struct ManagedState: Sendable, Equatable, Codable {
         do {
             version = try decoder.decode(VersionOnly.self, from: data).version
         } catch {
-            throw PlanError.corruptState(detail: "no schema version: \(error)")
+            throw PlanError.corruptState(detail: DecodingProblem.describe(error))
         }
         guard version >= 1 else { throw PlanError.corruptState(detail: "schema version \(version)") }
         guard version <= currentVersion else {
@@ -101,7 +101,7 @@ public struct ManagedState: Sendable, Equatable, Codable {
         do {
             state = try decoder.decode(ManagedState.self, from: data)
         } catch {
-            throw PlanError.corruptState(detail: "\(error)")
+            throw PlanError.corruptState(detail: DecodingProblem.describe(error))
         }
         for (name, account) in state.accounts where !NameMapping.isValidLocalName(name) || account.missingRuns < 0 {
             throw PlanError.corruptState(detail: "invalid entry \(String(reflecting: name))")

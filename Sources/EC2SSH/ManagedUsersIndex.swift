@@ -79,7 +79,9 @@ public struct ManagedUsersIndex: Sendable, Equatable, Codable {
         } catch {
             throw EC2SSHError.invalidDataFile(
                 path: path,
-                message: "the managed users index is corrupt (\(error)); the next import_users run rewrites it")
+                message:
+                    "the managed users index is corrupt (\(DecodingProblem.describe(error))); the next import_users run rewrites it"
+            )
         }
         guard index.version <= currentVersion else {
             throw EC2SSHError.invalidDataFile(

@@ -185,20 +185,12 @@ public struct SyncPlan: Sendable, Equatable, Codable {
         }
         if !skipped.isEmpty {
             lines.append("Skipped IAM users:")
-            lines += skipped.map { "  \($0.iamUserName) [\($0.reason.rawValue)]: \($0.message)" }
+            lines += skipped.map { "  \($0.message)" }
         }
         if !notices.isEmpty {
             lines.append("Notices:")
             lines += notices.map { "  [\($0.severity.rawValue)] \($0.message)" }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// The plan as pretty-printed JSON with sorted keys and ISO-8601 dates, for `--json`.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return try encoder.encode(self)
     }
 }

@@ -1,16 +1,23 @@
 import AWSCore
 import Logging
 
-/// The reads of one `IAMReader.read()`: each group is fetched once, and every failure is recorded and logged.
+/// The reads of one `IAMReader.read()`: each group is fetched once, and every failure is recorded.
+///
+/// Failures are not logged here: the caller reports them once, either in the `ImportError` that ends the run
+/// or in the plan's incomplete-read notice.
 struct IAMReadSession {
     /// Why a read gave nothing, as one line for the log and the plan.
     struct Failure: Error, Equatable {
         var text: String
+        /// What to do about it, when the cause is known.
+        var advice: String?
     }
 
     let source: any ImportAWSSource
     let logger: Logger
     private(set) var failedReads: [String] = []
+    /// What to do about the first failure, from `AWSFailureAdvice`.
+    private(set) var advice: String?
     private var groups: [String: IAMGroupMembers?] = [:]
 
     init(source: any ImportAWSSource, logger: Logger) {
@@ -27,7 +34,7 @@ struct IAMReadSession {
             return members
         } catch {
             groups[name] = .some(nil)
-            record("GetGroup \(name): \(error)")
+            record("GetGroup \(name): \(error)", error)
             return nil
         }
     }
@@ -37,7 +44,7 @@ struct IAMReadSession {
         do {
             return try source.listUserTags(userName: name)
         } catch {
-            record("ListUserTags \(name): \(error)")
+            record("ListUserTags \(name): \(error)", error)
             return nil
         }
     }
@@ -51,6 +58,7 @@ struct IAMReadSession {
         case .success(let text): value = text
         case .failure(let failure):
             record(failure.text)
+            if advice == nil { advice = failure.advice }
             return .failure(failure)
         }
         let groups = value.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" || $0.isNewline })
@@ -76,7 +84,10 @@ struct IAMReadSession {
         do {
             instanceID = try source.instanceID()
         } catch {
-            return .failure(Failure(text: "instance tag \(key): the instance id is unknown: \(error)"))
+            return .failure(
+                Failure(
+                    text: "instance tag \(key): the instance id is unknown: \(error)",
+                    advice: AWSFailureAdvice.advice(for: error)))
         }
         do {
             guard let value = try source.describeInstanceTag(instanceID: instanceID, key: key) else {
@@ -87,12 +98,15 @@ struct IAMReadSession {
             }
             return .success(value)
         } catch {
-            return .failure(Failure(text: "DescribeTags \(key) of \(instanceID): \(error)"))
+            return .failure(
+                Failure(
+                    text: "DescribeTags \(key) of \(instanceID): \(error)", advice: AWSFailureAdvice.advice(for: error))
+            )
         }
     }
 
-    private mutating func record(_ text: String) {
+    private mutating func record(_ text: String, _ error: (any Error)? = nil) {
         failedReads.append(text)
-        logger.error("IAM read failed: \(text)")
+        if advice == nil, let error { advice = AWSFailureAdvice.advice(for: error) }
     }
 }

@@ -71,7 +71,9 @@ public struct IAMReader: Sendable {
         if !request.authorizedGroupsTag.isEmpty {
             switch session.instanceTagList(request.authorizedGroupsTag) {
             case .success(let groups): authorizedGroups = groups
-            case .failure(let failure): throw ImportError.iamUnreadable(reads: [failure.text])
+            case .failure(let failure):
+                throw ImportError.iamUnreadable(
+                    reads: [failure.text], advice: session.advice ?? AWSFailureAdvice.generic)
             }
         }
         var users: [String: IAMView.User] = [:]
@@ -85,7 +87,8 @@ public struct IAMReader: Sendable {
                     if !user.arn.isEmpty { arns[user.userName] = user.arn }
                 }
             } catch {
-                throw ImportError.iamUnreadable(reads: ["ListUsers: \(error)"])
+                throw ImportError.iamUnreadable(
+                    reads: ["ListUsers: \(error)"], advice: AWSFailureAdvice.advice(for: error))
             }
         } else {
             var anyRead = false
@@ -98,7 +101,10 @@ public struct IAMReader: Sendable {
                 }
                 authorizedNames.formUnion(members.users.map(\.userName))
             }
-            guard anyRead else { throw ImportError.iamUnreadable(reads: session.failedReads) }
+            guard anyRead else {
+                throw ImportError.iamUnreadable(
+                    reads: session.failedReads, advice: session.advice ?? AWSFailureAdvice.generic)
+            }
         }
         let sudo = readSudo(&session)
         var groupMembers: [String: Set<String>] = [:]

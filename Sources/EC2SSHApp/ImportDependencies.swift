@@ -25,6 +25,8 @@ public struct ImportDependencies: Sendable {
     public var gracePeriod: Double
     /// Refreshes the key command's cache in cache-first mode (KEY_CACHE_TTL above 0), when available.
     public var keySnapshot: (any ImportKeySnapshotting)?
+    /// The effective user id the run has (`geteuid()`); import_users refuses to run as anyone but root (0).
+    public var effectiveUID: UInt32
 
     /// Creates the dependencies.
     public init(
@@ -32,7 +34,7 @@ public struct ImportDependencies: Sendable {
         processes: any ProcessControl, time: any TimeSource, aws: any ImportAWSSource,
         lock: @escaping @Sendable (String) throws -> @Sendable () -> Void,
         output: @escaping @Sendable (String) -> Void, paths: ImportPaths = .standard, gracePeriod: Double = 5,
-        keySnapshot: (any ImportKeySnapshotting)? = nil
+        keySnapshot: (any ImportKeySnapshotting)? = nil, effectiveUID: UInt32 = 0
     ) {
         self.fileSystem = fileSystem
         self.runner = runner
@@ -45,5 +47,6 @@ public struct ImportDependencies: Sendable {
         self.paths = paths
         self.gracePeriod = gracePeriod
         self.keySnapshot = keySnapshot
+        self.effectiveUID = effectiveUID
     }
 }

@@ -4,8 +4,11 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     case doNotSync(path: String)
     /// The state file cannot be decoded or is from a newer version.
     case unusableStateFile(path: String, detail: String)
-    /// IAM could not be read at all, so nothing is known about who should have an account.
-    case iamUnreadable(reads: [String])
+    /// IAM could not be read at all, so nothing is known about who should have an account; `advice` says what
+    /// to do (see `AWSFailureAdvice`).
+    case iamUnreadable(reads: [String], advice: String = AWSFailureAdvice.generic)
+    /// import_users runs as a user other than root.
+    case notRoot(uid: UInt32)
     /// STATE_DIR is not a root-owned directory writable by root only.
     case unsafeStateDirectory(path: String, detail: String)
     /// Another run holds the lock.
@@ -17,7 +20,7 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     public var exitCode: ImportExitCode {
         switch self {
         case .doNotSync: return .doNotSync
-        case .unusableStateFile, .unsafeStateDirectory: return .configuration
+        case .unusableStateFile, .unsafeStateDirectory, .notRoot: return .configuration
         case .iamUnreadable: return .aws
         case .lockHeld: return .lockHeld
         case .hostUnreadable: return .internalError
@@ -34,9 +37,12 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsafeStateDirectory(let path, let detail):
             return "STATE_DIR \(path) is not safe: \(detail); it must be a directory owned by root and writable only "
                 + "by root (chown root:root \(path); chmod 0755 \(path)); nothing was changed"
-        case .iamUnreadable(let reads):
-            return "IAM could not be read (\(reads.joined(separator: "; "))); nothing was changed; check the "
-                + "credentials, the IAM permissions (iam:ListUsers, iam:GetGroup) and the network, then run again"
+        case .iamUnreadable(let reads, let advice):
+            return "IAM could not be read (\(reads.joined(separator: "; "))); nothing was changed; \(advice)"
+        case .notRoot(let uid):
+            return "import_users must run as root (it runs as uid \(uid)): it creates accounts and writes "
+                + "/etc/sudoers.d and STATE_DIR; run it as root (sudo import_users), or use --dry-run as root to "
+                + "only look"
         case .lockHeld(let path):
             return "another import_users run holds the lock \(path); this run exits without doing anything"
         case .hostUnreadable(let detail):

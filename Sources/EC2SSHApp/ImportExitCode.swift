@@ -4,7 +4,7 @@ public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
     case ok = 0
     /// An unexpected internal error.
     case internalError = 1
-    /// The configuration file (or the state file) cannot be used; nothing was changed.
+    /// The configuration file (or the state file) cannot be used, or the run is not root; nothing was changed.
     case configuration = 2
     /// IAM could not be read at all; nothing was changed.
     case aws = 3
@@ -21,7 +21,9 @@ public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
         """
         0  success
         1  unexpected internal error
-        2  configuration error (bad config or state file); nothing changed
+        2  configuration or environment error (bad or missing --config
+           file, bad state file, unsafe STATE_DIR, not run as root);
+           nothing changed
         3  AWS error: IAM could not be read; nothing changed
         4  partial run: an IAM read was incomplete (deletions and sudo
            changes held back), an action failed, the plan has errors,

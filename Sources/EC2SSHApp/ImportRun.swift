@@ -19,6 +19,10 @@ public struct ImportRun: Sendable {
         public var plan: SyncPlan?
         /// What the executor did, when it ran.
         public var report: PlanExecutor.Report?
+        /// Failed actions, failed IAM reads, UIDs that could not be chosen and other errors of the run.
+        public var failures = 0
+        /// The managed accounts after the run.
+        public var managedAccounts = 0
     }
 
     private let settings: ToolSettings
@@ -34,11 +38,11 @@ public struct ImportRun: Sendable {
         self.logger = logger
     }
 
-    /// Runs and returns the outcome; every failure is logged and mapped to an exit status here.
+    /// Runs and returns the outcome; every failure is logged once and mapped to an exit status here.
     public func run() -> Outcome {
         for warning in settings.warnings { logger.warning("\(warning)") }
         do {
-            return try runLocked()
+            return try runLocked(startedAt: dependencies.time.now())
         } catch let error as ImportError {
             switch error.exitCode {
             case .doNotSync, .lockHeld: logger.warning("\(error)")
@@ -51,7 +55,8 @@ public struct ImportRun: Sendable {
         }
     }
 
-    private func runLocked() throws -> Outcome {
+    private func runLocked(startedAt: Date) throws -> Outcome {
+        guard dependencies.effectiveUID == 0 else { throw ImportError.notRoot(uid: dependencies.effectiveUID) }
         let configuration = settings.configuration
         guard !configuration.doNotSync else { throw ImportError.doNotSync(path: settings.path) }
         let store = StateStore(directory: configuration.stateDir, fileSystem: dependencies.fileSystem)
@@ -68,6 +73,36 @@ public struct ImportRun: Sendable {
             throw ImportError.lockHeld(path: store.lockPath)
         }
         defer { release?() }
+        guard !options.dryRun else { return try sync(store: store) }
+        let status = RunStatusWriter(
+            stateDirectory: configuration.stateDir, metricsFile: configuration.metricsFile,
+            fileSystem: dependencies.fileSystem, logger: logger)
+        do {
+            let outcome = try sync(store: store)
+            let counts = outcome.plan.map {
+                RunStatus.Counts(plan: $0, outcomes: outcome.report?.outcomes, failures: outcome.failures)
+            }
+            status.write(
+                RunStatus(
+                    startedAt: startedAt, finishedAt: dependencies.time.now(), exitCode: outcome.exitCode.rawValue,
+                    error: nil, counts: counts ?? RunStatus.Counts(failures: outcome.failures),
+                    managedAccounts: outcome.managedAccounts, lastSuccessAt: nil, version: BuildInfo.version))
+            return outcome
+        } catch {
+            let exitCode = (error as? ImportError)?.exitCode ?? .internalError
+            status.write(
+                RunStatus(
+                    startedAt: startedAt, finishedAt: dependencies.time.now(), exitCode: exitCode.rawValue,
+                    error: "\(error)", counts: RunStatus.Counts(failures: 1),
+                    managedAccounts: (try? store.loadState())?.accounts.count ?? 0, lastSuccessAt: nil,
+                    version: BuildInfo.version))
+            throw error
+        }
+    }
+
+    /// Reads the state, the host and IAM, plans, and applies (or prints) the plan; the lock is held.
+    private func sync(store: StateStore) throws -> Outcome {
+        let configuration = settings.configuration
         let state = try store.loadState()
         let sudoers = try SudoersFile()
         let host = try LocalSnapshotReader(
@@ -80,7 +115,7 @@ public struct ImportRun: Sendable {
         let now = dependencies.time.now()
         var policy = ImportPolicy.policy(configuration: configuration, options: options, loginDefs: host.loginDefs)
         var desired = DesiredStateBuilder.build(view: iam.view, policy: policy, now: now)
-        var uidFailures = 0
+        var failures = 0
         if configuration.uidSource == .iamUserID {
             let choice = DeterministicUIDs.choose(
                 desired: desired, state: state, local: host.snapshot, groupIDs: host.groupIDs,
@@ -89,49 +124,70 @@ public struct ImportRun: Sendable {
             for (name, error) in choice.failures.sorted(by: { $0.key < $1.key }) {
                 logger.error("\(error); \(name) is not created this run")
             }
-            uidFailures = choice.failures.count
+            failures += choice.failures.count
             desired.accounts.removeAll { choice.failures[$0.localName] != nil }
         }
         let plan = try SyncPlanner.plan(
             desired: desired, local: host.snapshot, state: state, policy: policy, complete: iam.view.isComplete,
             failedReads: iam.view.failedReads, now: now)
         log(plan)
-        var clean = plan.complete && !plan.hasErrors && uidFailures == 0
-        if options.json {
-            dependencies.output(String(decoding: try plan.jsonData(), as: UTF8.self) + "\n")
-        } else if options.dryRun {
-            dependencies.output(plan.renderText())
-        }
+        failures += plan.notices.count { $0.severity == .error }
         if options.dryRun {
-            return Outcome(exitCode: clean ? .ok : .partial, plan: plan)
+            dependencies.output(options.json ? PlanReport(plan: plan, outcomes: nil).json().text() : plan.renderText())
+            let clean = plan.complete && failures == 0
+            return Outcome(
+                exitCode: clean ? .ok : .partial, plan: plan, failures: failures, managedAccounts: state.accounts.count)
         }
         var report: PlanExecutor.Report?
         var finalState = state
         if plan.isNoOp(from: state) {
             logger.info("nothing to change")
         } else {
-            logger.notice("applying a plan of \(plan.actions.count) action(s)")
+            logger.notice(
+                plan.actions.isEmpty
+                    ? "no account changes; updating the state file"
+                    : "applying \(Self.count(plan.actions.count, "change"))")
             let executed = executor(store: store).execute(plan, from: state)
             report = executed
             finalState = executed.state
             if let failure = executed.failure {
-                clean = false
-                let done = "\(executed.completed.count) of \(plan.actions.count) action(s) done"
-                logger.error("run incomplete: \(failure.message); \(done), the next run repairs the rest")
+                failures += max(1, executed.outcomes.failedCount)
+                let done = "\(executed.completed.count) of \(Self.count(plan.actions.count, "change")) applied"
+                if failure.action == nil {
+                    logger.error("run incomplete: \(failure.message); \(done), the next run repairs the rest")
+                } else {
+                    // The executor logged the failed action as an error already: one error line per failure.
+                    logger.notice("run incomplete: \(done); the next run repairs the rest")
+                }
             }
         }
         do {
             try writeIndex(store: store, state: finalState, iam: iam)
         } catch {
-            clean = false
+            failures += 1
             logger.error("cannot write \(store.indexPath): \(error); the key command keeps using the previous one")
         }
-        if clean && !refreshKeyCache(state: finalState, view: iam.view, now: now) { clean = false }
+        if failures == 0 && plan.complete {
+            failures += refreshKeyCache(state: finalState, view: iam.view, now: now)
+        }
+        let clean = plan.complete && failures == 0
+        if options.json {
+            let outcomes = report?.outcomes ?? ActionOutcomes(count: plan.actions.count)
+            dependencies.output(PlanReport(plan: plan, outcomes: outcomes).json().text())
+        }
         let summary =
-            "\(clean ? "done" : "done with problems (exit 4)"): \(report?.completed.count ?? 0) action(s) applied, "
-            + "\(finalState.accounts.count) managed account(s)"
+            "\(clean ? "done" : "done with problems (exit 4)"): "
+            + "\(Self.count(report?.completed.count ?? 0, "change")) applied, "
+            + "\(Self.count(finalState.accounts.count, "managed account"))"
         logger.notice("\(summary)")
-        return Outcome(exitCode: clean ? .ok : .partial, plan: plan, report: report)
+        return Outcome(
+            exitCode: clean ? .ok : .partial, plan: plan, report: report, failures: failures,
+            managedAccounts: finalState.accounts.count)
+    }
+
+    /// "1 change", "3 changes".
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 
     private func executor(store: StateStore) -> PlanExecutor {
@@ -177,12 +233,12 @@ public struct ImportRun: Sendable {
     }
 
     /// In cache-first mode (KEY_CACHE_TTL above 0), refreshes the key cache of every active managed account this
-    /// run's IAM view authorizes; returns false when some entry could not be refreshed (each problem is logged).
-    private func refreshKeyCache(state: ManagedState, view: IAMView, now: Date) -> Bool {
-        guard settings.configuration.keyCacheTTL > 0 else { return true }
+    /// run's IAM view authorizes; returns how many entries could not be refreshed (each problem is logged).
+    private func refreshKeyCache(state: ManagedState, view: IAMView, now: Date) -> Int {
+        guard settings.configuration.keyCacheTTL > 0 else { return 0 }
         guard let snapshot = dependencies.keySnapshot else {
             logger.debug("KEY_CACHE_TTL is set but this build cannot refresh the key cache; the key command fills it")
-            return true
+            return 0
         }
         var users: [String: String] = [:]
         for (name, account) in state.accounts
@@ -193,8 +249,8 @@ public struct ImportRun: Sendable {
         for failure in failures {
             logger.error("key cache: \(failure)")
         }
-        if failures.isEmpty { logger.info("key cache refreshed for \(users.count) user(s)") }
-        return failures.isEmpty
+        if failures.isEmpty { logger.info("key cache refreshed for \(Self.count(users.count, "user"))") }
+        return failures.count
     }
 
     private func log(_ plan: SyncPlan) {

@@ -1,3 +1,5 @@
+import EC2SSH
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -65,7 +67,10 @@ public struct KeyCacheEntry: Sendable, Equatable, Codable {
             entry = try decoder.decode(KeyCacheEntry.self, from: Data(bytes))
         } catch {
             throw KeyCacheError(
-                path: path, message: "the cache entry is corrupt (\(error)); it is replaced on the next IAM answer")
+                path: path,
+                message:
+                    "the cache entry is corrupt (\(DecodingProblem.describe(error))); it is replaced on the next IAM answer"
+            )
         }
         guard entry.version <= currentVersion else {
             throw KeyCacheError(

@@ -75,9 +75,9 @@ public struct KeyCommandAudit: Sendable, Equatable {
     public var metadata: Logger.Metadata {
         var fields: Logger.Metadata = [
             "user": .string(localUser), "source": .string(source.rawValue),
-            "key_ids": .string(keyIDs.isEmpty ? "-" : keyIDs.joined(separator: ",")),
-            "duration_ms": .string(String(durationMilliseconds)),
+            "keys": .string(String(keyIDs.count)), "duration_ms": .string(String(durationMilliseconds)),
         ]
+        if !keyIDs.isEmpty { fields["key_ids"] = .string(keyIDs.joined(separator: ",")) }
         fields["fingerprint"] = fingerprint.map { .string($0) }
         fields["iam_user"] = iamUserName.map { .string($0) }
         fields["iam_user_id"] = iamUserID.map { .string($0) }

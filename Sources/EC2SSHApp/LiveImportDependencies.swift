@@ -11,9 +11,12 @@ extension ImportDependencies {
     /// posix_spawn, /proc, flock, standard output and the key snapshot into KEY_CACHE_DIR.
     public static func live(settings: ToolSettings, logger: Logger) -> ImportDependencies {
         let time = SystemTimeSource()
+        // A retry is routine (the final failure, if any, is logged as an error once), so it is a notice: in
+        // syslog, and on standard error only from a terminal or with --verbose, never in a cron mail of its own.
         let retry = Retrier(time: time, random: SystemRandomSource()) { event in
-            logger.warning(
-                "\(event.operation) failed (attempt \(event.attempt)): \(event.error); retrying in \(event.delay) s")
+            logger.notice(
+                "\(event.operation) failed (attempt \(event.attempt)): \(event.error); retrying in \(milliseconds(event.delay))"
+            )
         }
         let clients = AWSClients(
             environment: settings.environment, transport: CurlTransport(environment: settings.environment),
@@ -32,7 +35,7 @@ extension ImportDependencies {
                 let lock = try FileLock.acquire(path: path)
                 return { lock.release() }
             },
-            output: { text in writeAll(1, text) }, keySnapshot: snapshot)
+            output: { text in writeAll(1, text) }, keySnapshot: snapshot, effectiveUID: geteuid())
     }
 
     /// Writes all of `text` to descriptor `fd`, retrying short writes and EINTR; gives up on other errors.
@@ -44,6 +47,12 @@ extension ImportDependencies {
             guard written > 0 else { return }
             bytes = bytes.dropFirst(written)
         }
+    }
+
+    /// `seconds` as whole milliseconds for a log line, for example "46 ms".
+    static func milliseconds(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "\(seconds) s" }
+        return "\(Int((max(0, seconds) * 1000).rounded())) ms"
     }
 
     /// This host's name, for the AssumeRole session name when instance metadata has no instance id.

@@ -29,6 +29,8 @@ public struct PlanExecutor: Sendable {
         public var failure: Failure?
         /// The state on disk after the run.
         public var state: ManagedState
+        /// What became of each action of the plan, in plan order.
+        public var outcomes = ActionOutcomes(count: 0)
     }
 
     /// The host side effects the executor uses.
@@ -77,6 +79,7 @@ public struct PlanExecutor: Sendable {
     /// Runs `plan` on a host whose persisted state is `state`.
     public func execute(_ plan: SyncPlan, from state: ManagedState) -> Report {
         var report = Report(completed: [], failure: nil, state: state)
+        report.outcomes = ActionOutcomes(count: plan.actions.count)
         do {
             try store.saveState(plan.intentState)
             report.state = plan.intentState
@@ -85,14 +88,16 @@ public struct PlanExecutor: Sendable {
             return report
         }
         var final = plan.finalState
-        for action in plan.actions {
+        for (index, action) in plan.actions.enumerated() {
             logger.notice("applying: \(action.summary)")
             do {
                 if let uid = try perform(action, recorded: state) {
                     final = final.recordingUID(uid, for: action.subject)
                 }
                 report.completed.append(action)
+                report.outcomes.applied(index)
             } catch {
+                report.outcomes.failed(index, message: "\(error)")
                 logger.error("failed: \(action.summary): \(error); the remaining actions wait for the next run")
                 report.failure = .init(action: action, message: "\(error)")
                 return report

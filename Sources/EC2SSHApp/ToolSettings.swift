@@ -23,12 +23,19 @@ public struct ToolSettings: Sendable, Equatable {
 
     /// Reads and parses the configuration file at `path` and merges its environment lines over `environment`.
     ///
-    /// A missing file gives the defaults and a warning; an unreadable or invalid file throws (an
-    /// `EC2SSHError.invalidConfiguration` naming the line, or the `SystemError` of the read).
+    /// A missing file gives the defaults and a warning, unless it was named explicitly (`--config`), which
+    /// throws; an unreadable or invalid file throws (an `EC2SSHError.invalidConfiguration` naming the line, or the
+    /// `SystemError` of the read).
     public static func load(
-        path: String, fileSystem: any FileSystem, environment: [String: String]
+        path: String, fileSystem: any FileSystem, environment: [String: String], explicit: Bool = false
     ) throws -> ToolSettings {
         guard let bytes = try fileSystem.readFile(path) else {
+            if explicit {
+                throw EC2SSHError.invalidConfiguration(
+                    path: path, line: nil,
+                    message: "the configuration file named with --config does not exist; check the path, or leave "
+                        + "--config out to use \(Configuration.defaultPath)")
+            }
             return ToolSettings(
                 path: path, configuration: Configuration(),
                 warnings: ["\(path) does not exist; using the defaults (install.sh writes it)"],

@@ -10,10 +10,13 @@ struct Errno: Error, Equatable {
     /// The current thread's `errno`.
     static var current: Errno { Errno(code: Glibc.errno) }
 
-    /// A generic hint for the common permission and space failures.
+    /// A generic hint for the common permission and space failures; a permission hint names the user this runs
+    /// as, since the key command runs as its own system user, not as root.
     var hint: String? {
         switch code {
-        case EACCES, EPERM: return "run as root and check the permissions of the path and its parents"
+        case EACCES, EPERM:
+            let user = geteuid() == 0 ? "root" : "uid \(geteuid())"
+            return "check the owner and permissions of the path and its parents: this program runs as \(user)"
         case ENOSPC, EDQUOT: return "free some disk space"
         case EROFS: return "the filesystem is read-only"
         default: return nil

@@ -50,7 +50,8 @@ struct AuthorizedKeysCommand: ParsableCommand {
             Exit status: 0 whenever the arguments parse, whether keys were printed or not (sshd only reads \
             standard output; every reason is in the log); 64 for a usage error; killed by SIGALRM when \
             KEY_COMMAND_TIMEOUT is reached, with nothing printed.
-            """
+            """,
+        version: BuildInfo.versionLine(program: "authorized_keys_command")
     )
 
     @Option(help: "Path of the configuration file.")

@@ -16,8 +16,11 @@ struct ImportUsers: ParsableCommand {
         discussion: """
             Reads the configuration file (parsed, never executed), reads IAM, and makes the local accounts match: \
             creates accounts (in LOCAL_MARKER_GROUP and LOCAL_GROUPS), grants and revokes sudo with one file per \
-            user in /etc/sudoers.d, and deletes only accounts it created itself. Logs to syslog (facility auth, \
-            tag aws-ec2-ssh) and, from a terminal or with --verbose, to standard error.
+            user in /etc/sudoers.d, and deletes only accounts it created itself. Must run as root.
+
+            Logs to syslog (facility auth, tag aws-ec2-ssh). Warnings and errors also go to standard error \
+            always (so cron mails them and systemd's journal keeps them); informational messages go to standard \
+            error only from a terminal or with --verbose. Each failure is one line: what went wrong and what to do.
 
             EXIT STATUS
             \(ImportExitCode.helpText)
@@ -28,22 +31,26 @@ struct ImportUsers: ParsableCommand {
                                           (STATE_DIR: /var/lib/aws-ec2-ssh)
             STATE_DIR/managed-users.json  managed accounts, for the key command
             STATE_DIR/import_users.lock   held while a run is in progress
+            STATE_DIR/last-run.json       status of the last run (not --dry-run)
+            METRICS_FILE                  the same in Prometheus text format, if set
             /etc/sudoers.d/aws-ec2-ssh-*  sudo rules of managed accounts
-            """)
+            """,
+        version: BuildInfo.versionLine(program: "import_users"))
 
-    @Option(help: "Path of the configuration file.")
-    var config: String = Configuration.defaultPath
+    @Option(help: "Path of the configuration file (default: \(Configuration.defaultPath)); it must exist when named.")
+    var config: String?
 
     @Flag(help: "Print the plan and change nothing.")
     var dryRun = false
 
-    @Flag(help: "Print the plan as JSON on standard output.")
+    @Flag(
+        help: "Print the plan (with --dry-run) or what the run did as JSON (format 1, see README) on standard output.")
     var json = false
 
     @Flag(help: "Delete accounts even when more than MAX_DELETE_PERCENT of them would go in one run.")
     var force = false
 
-    @Flag(help: "Also log to standard error, with debug messages.")
+    @Flag(help: "Also log informational and debug messages to standard error.")
     var verbose = false
 
     @Flag(help: "Take over accounts made by the bash aws-ec2-ssh (in the marker group, named like IAM users); once.")
@@ -54,16 +61,18 @@ struct ImportUsers: ParsableCommand {
         let toStderr = verbose || Terminal.isInteractive
         let level: Logger.Level = verbose ? .debug : .info
         LoggingSystem.bootstrap { label in
-            SystemLogging.handler(label: label, facility: .auth, standardError: toStderr, level: level)
+            SystemLogging.handler(
+                label: label, facility: .auth, standardError: toStderr, level: level, quietStandardErrorLevel: .warning)
         }
         let logger = Logger(label: "import_users")
         let environment = ProcessEnvironment.current()
         let settings: ToolSettings
         do {
-            settings = try ToolSettings.load(path: config, fileSystem: PosixFileSystem(), environment: environment)
+            settings = try ToolSettings.load(
+                path: config ?? Configuration.defaultPath, fileSystem: PosixFileSystem(), environment: environment,
+                explicit: config != nil)
         } catch {
-            logger.error("cannot use the configuration: \(error)")
-            if !toStderr { ImportDependencies.writeAll(2, "import_users: cannot use the configuration: \(error)\n") }
+            logger.error("cannot use the configuration: \(error); nothing was changed")
             throw ExitCode(ImportExitCode.configuration.rawValue)
         }
         let options = ImportOptions(

@@ -11,33 +11,24 @@ import Testing
     import Glibc
 #endif
 
-/// The official AWS SigV4 test suite (from aws-c-auth, Apache-2.0), found beside the repository.
+/// The official AWS SigV4 test suite (from aws-c-auth, Apache-2.0: see its LICENSE and NOTICE), kept in this
+/// repository under `Tests/AWSCoreTests/Fixtures/aws-sigv4-test-suite` so a plain clone needs nothing beside it.
 enum SigV4Suite {
     /// The suite has 38 case directories (plus LICENSE and NOTICE); finding fewer means a broken checkout.
     static let expectedCaseCount = 38
 
-    /// The suite directory: `$EC2SSH_SIGV4_SUITE`, else `shared/fixtures/aws-sigv4-test-suite` in the
-    /// repository or in any directory above it (CI clones put `shared/` beside the repository).
-    static let directory: String? = {
-        if let value = getenv("EC2SSH_SIGV4_SUITE") {
-            let path = String(cString: value)
-            if !path.isEmpty { return path }
-        }
+    /// The suite directory, `Fixtures/aws-sigv4-test-suite` beside this source file.
+    ///
+    /// There is no fallback: a checkout that lacks it fails `suiteIsPresentAndComplete` rather than skipping.
+    static let directory: String = {
         let file = "\(#filePath)"
-        let root = file.hasPrefix("/") ? "/" : ""
-        var components = file.split(separator: "/").map(String.init)
-        components.removeLast(min(3, components.count))  // SigV4SuiteTests.swift, AWSCoreTests, Tests
-        while !components.isEmpty {
-            let candidate = root + (components + ["shared", "fixtures", "aws-sigv4-test-suite"]).joined(separator: "/")
-            if isDirectory(candidate) { return candidate }
-            components.removeLast()
-        }
-        return nil
+        guard let slash = file.lastIndex(of: "/") else { return "Fixtures/aws-sigv4-test-suite" }
+        return String(file[..<slash]) + "/Fixtures/aws-sigv4-test-suite"
     }()
 
     /// The names of the case directories (those holding a `request.txt`), sorted.
     static func caseNames() -> [String] {
-        guard let directory, let stream = opendir(directory) else { return [] }
+        guard let stream = opendir(directory) else { return [] }
         defer { closedir(stream) }
         var names: [String] = []
         while let entry = readdir(stream) {
@@ -52,7 +43,7 @@ enum SigV4Suite {
 
     /// The bytes of `file` in case `name`; throws when it is missing.
     static func bytes(_ name: String, _ file: String) throws -> [UInt8] {
-        let path = "\(directory ?? "?")/\(name)/\(file)"
+        let path = "\(directory)/\(name)/\(file)"
         guard let bytes = try SystemFileReader().contents(atPath: path) else {
             throw SigV4RequestText.ParseError(description: "missing suite file \(path)")
         }
@@ -66,12 +57,7 @@ enum SigV4Suite {
 
     /// Whether case `name` has the query (presigned URL) files.
     static func hasQueryFiles(_ name: String) -> Bool {
-        access("\(directory ?? "?")/\(name)/query-signed-request.txt", R_OK) == 0
-    }
-
-    private static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        access("\(directory)/\(name)/query-signed-request.txt", R_OK) == 0
     }
 }
 
@@ -114,12 +100,15 @@ struct SigV4SuiteContext: Decodable {
 
 @Suite struct SigV4SuiteTests {
     @Test func suiteIsPresentAndComplete() throws {
-        let directory = try #require(
-            SigV4Suite.directory,
-            "AWS SigV4 test suite not found: set EC2SSH_SIGV4_SUITE or put shared/fixtures/aws-sigv4-test-suite beside the repository"
-        )
+        let directory = SigV4Suite.directory
         let count = SigV4Suite.caseNames().count
-        #expect(count >= SigV4Suite.expectedCaseCount, "only \(count) cases in \(directory)")
+        #expect(
+            count >= SigV4Suite.expectedCaseCount,
+            "AWS SigV4 test suite: \(count) cases in \(directory), expected \(SigV4Suite.expectedCaseCount); it is part of the repository: restore it with git checkout -- Tests/AWSCoreTests/Fixtures"
+        )
+        for file in ["LICENSE", "NOTICE"] {
+            #expect(access("\(directory)/\(file)", R_OK) == 0, "the suite's \(file) is missing from \(directory)")
+        }
     }
 
     @Test func timestampParsesToSuiteDate() throws {

@@ -44,7 +44,9 @@ import Testing
     }
 
     @Test func listUsersFailingMeansNothingIsKnown() throws {
-        #expect(throws: ImportError.iamUnreadable(reads: ["ListUsers: \(Self.throttled)"])) {
+        let advice =
+            "IAM is throttling or unavailable: the next run tries again; spread the fleet's runs if it persists"
+        #expect(throws: ImportError.iamUnreadable(reads: ["ListUsers: \(Self.throttled)"], advice: advice)) {
             _ = try read("", .init(users: .failure(Self.throttled)))
         }
     }

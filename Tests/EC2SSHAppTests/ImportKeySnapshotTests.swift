@@ -39,7 +39,7 @@ final class ImportRecordingSnapshot: ImportKeySnapshotting {
         let harness = world(snapshot)
         #expect(try harness.run("KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n").exitCode == .ok)
         #expect(snapshot.calls.withLock { $0 } == [["alice": "alice", "bob.plus.x": "bob+x"]])
-        #expect(harness.log.all.contains("info: key cache refreshed for 2 user(s)"))
+        #expect(harness.log.all.contains("info: key cache refreshed for 2 users"))
     }
 
     @Test func aFailedRefreshIsAPartialRunThatStillAppliesTheAccounts() throws {

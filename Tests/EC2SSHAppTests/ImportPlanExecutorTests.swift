@@ -88,6 +88,7 @@ import Testing
                 final: final),
             from: state)
         #expect(report.failure == nil)
+        #expect(report.outcomes.outcomes == [.applied])
         #expect(runner.pendingCommands.isEmpty && runner.unexpectedCommands.isEmpty)
         #expect(
             fileSystem.changes == [
@@ -120,6 +121,13 @@ import Testing
         #expect(fileSystem.entry(check) == nil)
         #expect(try savedState() == intent)
         #expect(report.completed.isEmpty)
+        #expect(report.outcomes.outcomes.count == 2)
+        guard case .failed(let message) = report.outcomes[0] else {
+            Issue.record("the failed action is not recorded as failed: \(report.outcomes[0])")
+            return
+        }
+        #expect(message.contains("syntax error"))
+        #expect(report.outcomes[1] == .skipped)
     }
 
     @Test func aFailingActionStopsTheRunAndLeavesTheIntentState() throws {

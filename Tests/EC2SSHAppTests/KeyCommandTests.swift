@@ -114,7 +114,8 @@ import Testing
         audit.refusal = .systemAccount(uid: 1, uidMin: 1000)
         #expect(audit.level == .notice)
         #expect(audit.metadata["reason"] == "system-account")
-        #expect(audit.metadata["key_ids"] == "-")
+        #expect(audit.metadata["key_ids"] == nil)
+        #expect(audit.metadata["keys"] == "0")
     }
 }
 

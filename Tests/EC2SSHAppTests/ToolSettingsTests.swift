@@ -35,6 +35,15 @@ struct MemoryFileSystem: FileSystem {
         #expect(settings.environment == ["HOME": "/root"])
     }
 
+    @Test func anExplicitlyNamedMissingFileIsAnError() {
+        #expect {
+            _ = try ToolSettings.load(
+                path: "/nonexistent.conf", fileSystem: MemoryFileSystem(), environment: [:], explicit: true)
+        } throws: { error in
+            "\(error)".hasPrefix("/nonexistent.conf: the configuration file named with --config does not exist")
+        }
+    }
+
     @Test func fileEnvironmentLinesOverrideTheProcessEnvironment() throws {
         let text = "AWS_REGION=\"eu-west-1\"\nHTTPS_PROXY=\"http://proxy:3128\"\nLOCAL_GROUPS=\"docker\"\n"
         let settings = try ToolSettings.load(

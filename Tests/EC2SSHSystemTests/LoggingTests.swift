@@ -124,6 +124,25 @@ import Testing
         #expect(verbose.logLevel == .debug)
     }
 
+    @Test(arguments: [false, true])
+    func warningsAndErrorsReachStandardErrorEvenWhenQuiet(verbose: Bool) {
+        let sink = RecordingLines()
+        let syslog = RecordingSyslog()
+        let handler = SystemLogging.handler(
+            label: "import_users", standardError: verbose, level: verbose ? .debug : .info,
+            quietStandardErrorLevel: .warning, writer: sink, syslogWriter: syslog)
+        let logger = Logger(label: "import_users") { _ in handler }
+        logger.debug("details")
+        logger.info("wrote index")
+        logger.warning("unknown key SUDOERS_GROUP")
+        logger.error("IAM could not be read")
+        let expected =
+            (verbose ? ["import_users: debug: details\n", "import_users: info: wrote index\n"] : [])
+            + ["import_users: warning: unknown key SUDOERS_GROUP\n", "import_users: error: IAM could not be read\n"]
+        #expect(sink.lines == expected)
+        #expect(syslog.entries.map(\.line).count == (verbose ? 4 : 3))
+    }
+
     @Test func facilityCodesAreTheCOnes() {
         #expect(SyslogFacility.auth.code == LOG_AUTH)
         #expect(SyslogFacility.authpriv.code == LOG_AUTHPRIV)

@@ -70,11 +70,13 @@ groups_of() {
     id -Gn "$1" | tr ' ' '\n' | sort | paste -sd, -
 }
 
-# snapshot_files: modification times and checksums of everything import_users may write.
+# snapshot_files: modification times and checksums of everything import_users may write, except last-run.json,
+# the status every run (but --dry-run) rewrites by design.
 snapshot_files() {
     { find /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/sudoers.d "$STATE_DIR" -type f \
-        -printf '%p %T@ %m %u\n' 2>/dev/null || true; } | sort
-    sha256sum /etc/passwd /etc/group "$STATE_DIR"/*.json 2>/dev/null || true
+        ! -path "$STATE_DIR/last-run.json" -printf '%p %T@ %m %u\n' 2>/dev/null || true; } | sort
+    sha256sum /etc/passwd /etc/group 2>/dev/null || true
+    find "$STATE_DIR" -maxdepth 1 -name '*.json' ! -name last-run.json -exec sha256sum {} + 2>/dev/null | sort || true
 }
 
 # start_fault_proxy: start scripts/fault-proxy.py in front of moto; exports EC2SSH_TEST_FAULT_URL.

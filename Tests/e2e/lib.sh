@@ -18,6 +18,13 @@ fail() {
     exit 1
 }
 
+# Python (boto3, moto) comes only from the project's virtual environment: its bin/ goes first on PATH, so `python3`
+# below and in the tests is the venv's, never a python3 that happens to be on the machine's PATH.
+# shellcheck source=scripts/toolchain.sh
+source "$EC2SSH_REPO/scripts/toolchain.sh"
+use_venv
+[[ $(command -v python3) == "$EC2SSH_VENV/bin/python3" ]] || fail "python3 is $(command -v python3), not the venv's"
+
 # assert_eq EXPECTED ACTUAL [WHAT]
 assert_eq() {
     [[ $1 == "$2" ]] || fail "${3:-value}: expected [$1], got [$2]"

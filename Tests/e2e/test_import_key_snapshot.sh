@@ -27,7 +27,7 @@ iam "iam.upload_ssh_public_key(UserName='alice', SSHPublicKeyBody='''$pubkey''')
 
 expect_import 0
 getent passwd alice >/dev/null || fail "alice was not created"
-assert_contains "$IMPORT_OUTPUT" "key cache refreshed for 1 user(s)"
+assert_contains "$IMPORT_OUTPUT" "key cache refreshed for 1 user"
 assert_eq "aws-ec2-ssh aws-ec2-ssh 600" "$(stat -c '%U %G %a' $cache/user-alice.json)" "cache file owner and mode"
 assert_eq "aws-ec2-ssh 700" "$(stat -c '%U %a' $cache)" "cache directory owner and mode"
 python3 - "$pubkey" <<'PY' || fail "cache entry content: $(cat $cache/user-alice.json)"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A second run with nothing to change writes no file (same mtimes and contents) and keeps the state unchanged.
+# A second run with nothing to change writes no file (same mtimes and contents) but its status, last-run.json, and
+# keeps the state unchanged.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/import_lib.sh"
 
@@ -17,6 +18,8 @@ assert_contains "$IMPORT_OUTPUT" "nothing to change"
 assert_not_contains "$IMPORT_OUTPUT" "applying"
 assert_eq "$before" "$(snapshot_files)" "files after the second run"
 assert_eq "$state_before" "$(cat $STATE_DIR/state.json)" "state after the second run"
+python3 -c "import json; s=json.load(open('$STATE_DIR/last-run.json')); assert s['result'] == 'ok' and s['counts']['created'] == 0, s" ||
+    fail "last-run.json after a no-op run: $(cat "$STATE_DIR/last-run.json")"
 
 # A user added by hand to another group keeps it, and the run stays a no-op.
 groupadd admins-local

@@ -10,11 +10,17 @@ import Synchronization
 /// A clock that stands still until something sleeps; sleeping advances it and is recorded.
 final class ImportFakeTime: TimeSource {
     private let state = Mutex((monotonic: 100.0, sleeps: [Double]()))
-    let fixedNow: Date
+    private let wallClock: Mutex<Date>
 
     init(now: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        fixedNow = now
+        wallClock = Mutex(now)
     }
+
+    /// The wall-clock time `now()` returns, fixed until a test moves it.
+    var fixedNow: Date { wallClock.withLock { $0 } }
+
+    /// Moves the wall clock forward by `seconds`.
+    func advance(by seconds: Double) { wallClock.withLock { $0 += seconds } }
 
     var sleeps: [Double] { state.withLock { $0.sleeps } }
 

@@ -17,6 +17,7 @@ final class ImportHarness: Sendable {
     static let stateDir = "/var/lib/aws-ec2-ssh"
     static let statePath = stateDir + "/state.json"
     static let indexPath = stateDir + "/managed-users.json"
+    static let statusPath = stateDir + "/last-run.json"
 
     let fileSystem: ImportFakeFileSystem
     let host: ImportFakeHost
@@ -26,6 +27,8 @@ final class ImportHarness: Sendable {
     let printed = Mutex<String>("")
     let lockHeld = Mutex(false)
     let locks = Mutex<[String]>([])
+    /// The effective user id the run sees (0: root).
+    let effectiveUID = Mutex<UInt32>(0)
     let keySnapshot: (any ImportKeySnapshotting)?
 
     init(
@@ -50,7 +53,8 @@ final class ImportHarness: Sendable {
                 self.locks.withLock { $0.append(path) }
                 return {}
             },
-            output: { text in self.printed.withLock { $0 += text } }, keySnapshot: keySnapshot)
+            output: { text in self.printed.withLock { $0 += text } }, keySnapshot: keySnapshot,
+            effectiveUID: effectiveUID.withLock { $0 })
     }
 
     func run(_ configText: String = "", _ options: ImportOptions = ImportOptions()) throws -> ImportRun.Outcome {
