@@ -6,16 +6,9 @@
 # `scripts/soak --seed N --rounds R` replays it. The long form: scripts/soak --rounds 1000 --quiet.
 source "$(dirname "$0")/lib.sh"
 
-if [[ -d $EC2SSH_REPO/.venv/bin ]]; then
-    export PATH=$EC2SSH_REPO/.venv/bin:$PATH
-fi
-python=${EC2SSH_PYTHON:-python3}
-if [[ -z ${EC2SSH_PYTHON:-} && -x $EC2SSH_REPO/.venv/bin/python3 ]]; then
-    python=$EC2SSH_REPO/.venv/bin/python3
-fi
 args=(--rounds "${SOAK_ROUNDS:-40}" --quiet)
 if [[ -n ${SOAK_SEED:-} ]]; then
     args+=(--seed "$SOAK_SEED")
 fi
-"$python" "$EC2SSH_REPO/Tests/soak/soak.py" "${args[@]}" || fail "the soak found invariant violations (above)"
+python3 "$EC2SSH_REPO/Tests/soak/soak.py" "${args[@]}" || fail "the soak found invariant violations (above)"
 echo "soak ok"
