@@ -294,8 +294,8 @@ class Soak:
             return
         flags = "".join(f for f, on in (("F", rnd.faults), ("K", rnd.killed), ("C", rnd.concurrent),
                                         ("+", rnd.forced)) if on) or "clean"
-        required = len(rnd.expect.required) if hasattr(rnd, "expect") else "?"
-        print(f"round {rnd.number} [{flags}] pages of {getattr(rnd, 'page_size', 0) or 'all'}, exit "
+        required = len(rnd.expect.required) if rnd.expect else "?"
+        print(f"round {rnd.number} [{flags}] pages of {rnd.page_size or 'all'}, exit "
               f"{rnd.exit_codes}, accounts {len(self.tool_accounts)}, required {required}, violations {len(new)}",
               flush=True)
         if not new:

@@ -13,6 +13,9 @@ class Round:
 
     def __init__(self, number):
         self.number = number
+        self.rng = None  # random.Random seeded with (seed, number)
+        self.expect = None  # soak_model.Expectation before the run
+        self.page_size = 0  # the fault proxy's page size this round (0: whole answers)
         self.faults = []  # fault rules posted to the proxy
         self.fault_hits = 0
         self.incomplete_read = False  # a persistent fault on a read that decides who is authorized was hit

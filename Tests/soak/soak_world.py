@@ -27,7 +27,6 @@ class World:
         self.iam = iam
         self.model = model
         self.keygen = keygen  # makes a new (type, blob, comment) public key: no two uploads share a key
-        self.pool = ORDINARY + EDGE + (HOSTILE if hostile else [])
         self.hostile = hostile
         self.handmade_users = set()
         self.handmade_groups = set()
