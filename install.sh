@@ -940,7 +940,7 @@ run_first_import() {
     if ((!FIRST_IMPORT)); then
         info "not running the first import (--no-first-import): it runs at the next scheduled time"
         if [[ -n $adopt ]]; then
-            warn "this host was migrated from the bash tool: run '$IMPORT_BIN --adopt-legacy-accounts' once before the next scheduled import, or its users will be left alone as foreign accounts (and lose IAM logins)"
+            warn "this host was migrated from the bash tool: run '$IMPORT_BIN --adopt-legacy-accounts' once: until then the scheduled import refuses to run (exit 7), since the marker group has members and there is no state yet"
         fi
         return 0
     fi

@@ -67,11 +67,15 @@ public struct DesiredState: Sendable, Equatable, Codable {
     public var accounts: [Account]
     /// The IAM users left out, sorted by IAM name.
     public var skipped: [Skipped]
+    /// What the IAM read left unknown; `nil` when not known, which the planner then derives from whether the read
+    /// was complete (an incomplete read without it is `ReadUncertainty.total`).
+    public var uncertainty: ReadUncertainty?
 
     /// Creates a desired state.
-    public init(accounts: [Account], skipped: [Skipped] = []) {
+    public init(accounts: [Account], skipped: [Skipped] = [], uncertainty: ReadUncertainty? = nil) {
         self.accounts = accounts
         self.skipped = skipped
+        self.uncertainty = uncertainty
     }
 
     /// The local names that two or more IAM users map to; managed accounts with these names are held as they are.

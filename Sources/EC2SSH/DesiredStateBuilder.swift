@@ -49,7 +49,7 @@ public enum DesiredStateBuilder {
         }
         accounts.sort { $0.localName < $1.localName }
         skipped.sort { ($0.iamUserName, $0.reason.rawValue) < ($1.iamUserName, $1.reason.rawValue) }
-        return DesiredState(accounts: accounts, skipped: skipped)
+        return DesiredState(accounts: accounts, skipped: skipped, uncertainty: view.effectiveUncertainty)
     }
 
     private static func groups(for userName: String, view: IAMView, policy: SyncPolicy) -> [String] {

@@ -48,11 +48,15 @@ public struct IAMView: Sendable, Equatable, Codable {
     public var complete: Bool
     /// A short description of each read that failed or was partial, for example `GetGroup admins: Throttling`.
     public var failedReads: [String]
+    /// What the failed reads leave unknown; `nil` when the reader does not say, which an incomplete view then
+    /// takes as `ReadUncertainty.total`.
+    public var uncertainty: ReadUncertainty?
 
     /// Creates a view.
     public init(
         users: [User], authorized: Selection = .all, sudo: Selection = .members([]),
-        groupMembers: [String: Set<String>] = [:], complete: Bool = true, failedReads: [String] = []
+        groupMembers: [String: Set<String>] = [:], complete: Bool = true, failedReads: [String] = [],
+        uncertainty: ReadUncertainty? = nil
     ) {
         self.users = users
         self.authorized = authorized
@@ -60,8 +64,17 @@ public struct IAMView: Sendable, Equatable, Codable {
         self.groupMembers = groupMembers
         self.complete = complete
         self.failedReads = failedReads
+        self.uncertainty = uncertainty
     }
 
     /// Whether the view can be trusted for deletions and sudo changes: complete and without any failed read.
     public var isComplete: Bool { complete && failedReads.isEmpty }
+
+    /// What the planner must treat as unknown: `uncertainty`, or everything when an incomplete view does not say
+    /// (or says nothing is unknown, which cannot be right for an incomplete read).
+    public var effectiveUncertainty: ReadUncertainty {
+        guard !isComplete else { return uncertainty ?? .none }
+        guard let uncertainty, !uncertainty.isNone else { return .total }
+        return uncertainty
+    }
 }

@@ -16,6 +16,19 @@ public struct ManagedState: Sendable, Equatable, Codable {
         case deleting
     }
 
+    /// Whether import_users locked an account because its IAM user lost access (`usermod --lock --expiredate 1`).
+    ///
+    /// `locking` and `unlocking` are written before usermod runs, so a run killed in between is repaired by the
+    /// next one; an account without a value was never locked by import_users and is never unlocked by it.
+    public enum Lock: String, Sendable, Equatable, Codable {
+        /// The lock is planned; the next run locks again unless the IAM user is authorized again.
+        case locking
+        /// Locked and out of the managed-users index: the IAM user is no longer authorized.
+        case locked
+        /// The unlock is planned; the next run unlocks again unless the IAM user lost access again.
+        case unlocking
+    }
+
     /// One managed account.
     public struct Account: Sendable, Equatable, Codable {
         /// The IAM user name.
@@ -34,11 +47,13 @@ public struct ManagedState: Sendable, Equatable, Codable {
         public var missingRuns: Int
         /// Where the account is in its life.
         public var status: Status
+        /// Whether import_users locked the account (absent when it did not); a locked account is not in the index.
+        public var lock: Lock?
 
         /// Creates an entry.
         public init(
             iamUserName: String, iamUserID: String, uid: UInt32?, createdAt: Date, sudo: Bool = false,
-            grantedGroups: [String] = [], missingRuns: Int = 0, status: Status = .active
+            grantedGroups: [String] = [], missingRuns: Int = 0, status: Status = .active, lock: Lock? = nil
         ) {
             self.iamUserName = iamUserName
             self.iamUserID = iamUserID
@@ -48,7 +63,11 @@ public struct ManagedState: Sendable, Equatable, Codable {
             self.grantedGroups = grantedGroups
             self.missingRuns = missingRuns
             self.status = status
+            self.lock = lock
         }
+
+        /// Whether the account may log in: active and not locked (nor being locked or unlocked) by import_users.
+        public var grantsAccess: Bool { status == .active && lock == nil }
     }
 
     /// The schema version this code writes and reads.

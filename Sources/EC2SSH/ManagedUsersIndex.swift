@@ -46,12 +46,12 @@ public struct ManagedUsersIndex: Sendable, Equatable, Codable {
         self.users = users
     }
 
-    /// The index of the active accounts of `state`, with the expiries and ARNs known for some IAM user names.
+    /// The index of the active accounts of `state` that import_users has not locked, with the expiries and ARNs known for some IAM user names.
     ///
     /// Both maps are keyed by IAM user name; an account whose IAM user is missing from a map gets no value.
     public init(state: ManagedState, accessExpiries: [String: Date] = [:], arns: [String: String] = [:]) {
         var users: [String: Entry] = [:]
-        for (localName, account) in state.accounts where account.status == .active {
+        for (localName, account) in state.accounts where account.grantsAccess {
             users[localName] = Entry(
                 iamUserName: account.iamUserName, iamUserID: account.iamUserID,
                 accessExpiresAt: accessExpiries[account.iamUserName], iamUserARN: arns[account.iamUserName])

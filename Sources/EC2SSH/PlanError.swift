@@ -13,8 +13,9 @@ public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .corruptState(let detail):
-            return "the import_users state file is corrupt (\(detail)); restore it from a backup, or move it away "
-                + "to make import_users forget which accounts it created (they are then left alone as conflicts)"
+            return "the import_users state file is corrupt (\(detail)); restore it from a backup, or move it away and "
+                + "rebuild it (import_users --rebuild-state --dry-run, then import_users --rebuild-state); until "
+                + "then import_users changes nothing"
         case .unsupportedStateVersion(let found, let supported):
             return "the import_users state file has schema version \(found), this import_users understands up to "
                 + "\(supported); install the newer import_users that wrote it"

@@ -115,6 +115,10 @@ public struct PlanReport: Sendable, Equatable {
                 ("type", .string("deleteUser")), ("localName", .string(localName)),
                 ("iamUserName", .string(iamUserName)), ("sudoersFile", .string(fileName)),
             ]
+        case .lockUser(let localName):
+            members = [("type", .string("lockUser")), ("localName", .string(localName))]
+        case .unlockUser(let localName):
+            members = [("type", .string("unlockUser")), ("localName", .string(localName))]
         }
         members.append(("summary", .string(action.summary)))
         switch outcome {

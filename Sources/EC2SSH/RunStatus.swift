@@ -52,8 +52,10 @@ public struct RunStatus: Sendable, Equatable {
                 case .deleteUser(let name, _, _):
                     deleted += 1
                     createdOrDeleted.insert(name)
+                case .lockUser:
+                    locked += 1
                 case .addToGroups(let name, _), .removeFromGroups(let name, _), .writeSudoers(let name, _, _),
-                    .removeSudoers(let name, _), .removeLegacySudoers(let name, _):
+                    .removeSudoers(let name, _), .removeLegacySudoers(let name, _), .unlockUser(let name):
                     updatedNames.insert(name)
                 }
             }

@@ -28,6 +28,10 @@ public struct SyncPlan: Sendable, Equatable, Codable {
         case removeLegacySudoers(localName: String, fileName: String)
         /// Lock the account, end its processes, run userdel, remove its sudoers file and its state entry.
         case deleteUser(localName: String, iamUserName: String, sudoersFileName: String)
+        /// Lock an account whose IAM user lost access (`usermod --lock --expiredate 1`); reversible.
+        case lockUser(localName: String)
+        /// Unlock an account import_users locked, once its IAM user is authorized again.
+        case unlockUser(localName: String)
 
         /// The local name the action is about (the group name for `createGroup`).
         public var subject: String {
@@ -35,7 +39,7 @@ public struct SyncPlan: Sendable, Equatable, Codable {
             case .createGroup(let name): return name
             case .createUser(let name, _, _, _), .addToGroups(let name, _), .removeFromGroups(let name, _),
                 .writeSudoers(let name, _, _), .removeSudoers(let name, _), .removeLegacySudoers(let name, _),
-                .deleteUser(let name, _, _):
+                .deleteUser(let name, _, _), .lockUser(let name), .unlockUser(let name):
                 return name
             }
         }
@@ -60,6 +64,10 @@ public struct SyncPlan: Sendable, Equatable, Codable {
                 return "remove legacy sudoers file /etc/sudoers.d/\(file) of adopted \(name)"
             case .deleteUser(let name, let iamName, _):
                 return "delete user \(name) (IAM \(iamName)): lock, end processes, userdel, remove sudoers and state"
+            case .lockUser(let name):
+                return "lock user \(name) (no longer authorized; no login, not in the key command's index)"
+            case .unlockUser(let name):
+                return "unlock user \(name) (authorized again)"
             }
         }
     }
@@ -101,6 +109,10 @@ public struct SyncPlan: Sendable, Equatable, Codable {
             case deletionCapExceeded
             /// An account is missing from IAM but the missing-runs guard keeps it for now.
             case pendingDeletion
+            /// An IAM user is no longer authorized: its account is locked, loses sudo and leaves the index now.
+            case accessRevoked
+            /// An IAM user whose account import_users locked is authorized again: the account is unlocked.
+            case accessRestored
             /// An IAM user was re-created with a new UserId; the old account goes first.
             case recreatedIAMUser
             /// A managed account is kept unchanged (collision, missing marker group, incomplete read).

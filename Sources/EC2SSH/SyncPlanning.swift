@@ -14,6 +14,8 @@ struct SyncPlanning {
     let state: ManagedState
     let policy: SyncPolicy
     let complete: Bool
+    /// What the IAM read left unknown; only the changes it could affect are held back.
+    let uncertainty: ReadUncertainty
     let sudoers: SudoersFile
     let now: Date
     let desiredByName: [String: DesiredState.Account]
@@ -28,8 +30,10 @@ struct SyncPlanning {
     var reportedGroups: Set<String> = []
     var deletions: [Action] = []
     var revokes: [Action] = []
+    var locks: [Action] = []
     var removals: [Action] = []
     var creations: [Action] = []
+    var unlocks: [Action] = []
     var additions: [Action] = []
     var grants: [Action] = []
     var conflicts: [SyncPlan.Conflict] = []
@@ -44,6 +48,7 @@ struct SyncPlanning {
         self.state = state
         self.policy = policy
         self.complete = complete
+        uncertainty = desired.uncertainty ?? (complete ? .none : .total)
         self.sudoers = sudoers
         self.now = now
         var byName: [String: DesiredState.Account] = [:]
@@ -61,8 +66,8 @@ struct SyncPlanning {
             let reads = failedReads.isEmpty ? "a read was partial" : failedReads.joined(separator: "; ")
             note(
                 .error, .incompleteRead, nil,
-                "the IAM read was incomplete (\(reads)): no deletions, no sudo changes and no group removals this "
-                    + "run, missing-run counters kept; fix IAM access and the next complete run catches up")
+                "the IAM read was incomplete (\(reads)): \(uncertainty.heldChanges); fix IAM access and the next "
+                    + "complete run catches up")
         }
         if !ruleIsValid {
             note(.error, .invalidSudoersRule, nil, PlanError.invalidSudoersRule(policy.sudoersRule).description)
@@ -77,7 +82,7 @@ struct SyncPlanning {
         }
         sweepOrphanSudoersFiles()
         var actions: [Action] = markerExists ? [] : [.createGroup(name: policy.markerGroup)]
-        for group in [deletions, revokes, removals, creations, additions, grants] {
+        for group in [deletions, revokes, locks, removals, creations, unlocks, additions, grants] {
             actions += group.sorted { $0.subject < $1.subject }
         }
         return SyncPlan(
@@ -151,8 +156,11 @@ struct SyncPlanning {
     }
 
     private mutating func continueDeletion(name: String, entry: ManagedState.Account) {
-        guard complete else {
-            note(.warning, .held, name, "the interrupted deletion of \(name) waits for a complete IAM read")
+        guard !uncertainty.authorization.contains(entry.iamUserName) else {
+            note(
+                .warning, .held, name,
+                "the interrupted deletion of \(name) waits for an IAM read that can tell whether IAM user "
+                    + "\(entry.iamUserName) is authorized")
             return
         }
         note(.info, .repaired, name, "finishing the interrupted deletion of \(name)")
@@ -172,15 +180,22 @@ struct SyncPlanning {
         let required = existingGroups(wanted.groups)
         let stillGranted = Set(entry.grantedGroups).intersection(account.groups)
         let toAdd = required.subtracting(account.groups)
-        let toRemove = complete ? stillGranted.subtracting(required).subtracting([policy.markerGroup]) : []
+        let toRemove = stillGranted.subtracting(required).subtracting([policy.markerGroup])
+            .subtracting(heldLocalGroups())
         if !toAdd.isEmpty {
             additions.append(.addToGroups(localName: name, groups: toAdd.sorted()))
         }
         if !toRemove.isEmpty {
             removals.append(.removeFromGroups(localName: name, groups: toRemove.sorted()))
         }
-        updated.sudo = planSudo(name: name, wanted: wanted.sudo)
+        updated.sudo = planSudo(name: name, iamUserName: wanted.iamUserName, wanted: wanted.sudo)
         var claimed = updated
+        if entry.lock != nil {
+            unlocks.append(.unlockUser(localName: name))
+            note(.info, .accessRestored, name, "IAM user \(wanted.iamUserName) is authorized again: unlocking \(name)")
+            claimed.lock = .unlocking
+            updated.lock = nil
+        }
         claimed.grantedGroups = stillGranted.union(toAdd).sorted()
         updated.grantedGroups = stillGranted.union(toAdd).subtracting(toRemove).sorted()
         intent[name] = claimed
@@ -191,7 +206,13 @@ struct SyncPlanning {
         name: String, entry: ManagedState.Account, account: LocalSnapshot.Account,
         recreatedAs wanted: DesiredState.Account?
     ) {
-        guard complete else { return }
+        guard !uncertainty.authorization.contains(entry.iamUserName) else {
+            note(
+                .warning, .held, name,
+                "IAM user \(entry.iamUserName) of \(name) is not listed, but a read that failed could list it: "
+                    + "\(name) is kept as it is (not locked, not deleted, sudo kept, missing-run counter kept)")
+            return
+        }
         var updated = entry
         updated.status = .active
         updated.missingRuns += 1
@@ -202,6 +223,17 @@ struct SyncPlanning {
                 "IAM user \(wanted.iamUserName) was re-created (UserId \(entry.iamUserID) -> \(wanted.iamUserID)); "
                     + "the old account \(name) is deleted first and the new one created on a later run")
         }
+        updated.sudo = revokeSudo(name: name)
+        updated.lock = .locked
+        var claimed = updated
+        if entry.lock != .locked {
+            locks.append(.lockUser(localName: name))
+            claimed.lock = .locking
+            note(
+                .info, .accessRevoked, name,
+                "IAM user \(entry.iamUserName) is no longer authorized: \(name) is locked, loses sudo and leaves "
+                    + "the key command's index now; it is unlocked if the user is authorized again")
+        }
         let needed = max(1, policy.deleteAfterMissingRuns)
         if updated.missingRuns >= needed {
             candidates.append((name, updated))
@@ -209,9 +241,9 @@ struct SyncPlanning {
             note(
                 .info, .pendingDeletion, name,
                 "IAM user \(entry.iamUserName) of \(name) is missing in \(updated.missingRuns) of \(needed) "
-                    + "complete runs needed before deletion")
+                    + "complete runs needed before deletion (the account stays locked until then)")
         }
-        intent[name] = updated
+        intent[name] = claimed
         final[name] = updated
     }
 
@@ -245,6 +277,9 @@ struct SyncPlanning {
         deleting.status = .deleting
         intent[name] = deleting
         final[name] = nil
+        // The deletion locks the account and removes its sudoers file itself.
+        locks.removeAll { $0 == .lockUser(localName: name) }
+        revokes.removeAll { $0 == .removeSudoers(localName: name, fileName: sudoers.fileName(forLocalName: name)) }
         deletions.append(
             .deleteUser(
                 localName: name, iamUserName: entry.iamUserName,
@@ -262,7 +297,18 @@ struct SyncPlanning {
         if policy.adoptLegacyAccounts, complete, account.groups.contains(policy.markerGroup),
             account.uid >= policy.adoptionMinimumUID
         {
-            adopt(wanted, account: account)
+            if let recorded = policy.adoptionIndex?[name], recorded != wanted.iamUserID {
+                conflicts.append(
+                    .init(
+                        localName: name, iamUserName: wanted.iamUserName,
+                        message:
+                            "account \(name) belonged to IAM UserId \(recorded) (managed-users.json), but IAM user "
+                            + "\(wanted.iamUserName) now has UserId \(wanted.iamUserID): it was re-created, so it is "
+                            + "another person; \(name) is not adopted and left alone (remove it with userdel once "
+                            + "its files are no longer needed, and the next run creates a fresh account)"))
+                return
+            }
+            adopt(wanted, account: account, locked: policy.adoptionIndex.map { $0[name] == nil } ?? false)
             return
         }
         let marker =
@@ -275,13 +321,20 @@ struct SyncPlanning {
                     + "it is left alone: not adopted, no sudo, no IAM keys, never deleted.\(marker)"))
     }
 
-    /// Takes over an account the previous aws-ec2-ssh created; only memberships added from now on count as granted.
-    private mutating func adopt(_ wanted: DesiredState.Account, account: LocalSnapshot.Account) {
+    /// Takes over an account the previous aws-ec2-ssh, or import_users before its state was lost, created.
+    ///
+    /// Only memberships added from now on count as granted. A `locked` account is recorded as locked by
+    /// import_users, so it is unlocked now that its IAM user is authorized.
+    private mutating func adopt(_ wanted: DesiredState.Account, account: LocalSnapshot.Account, locked: Bool) {
         let name = wanted.localName
+        let lockNote =
+            locked
+            ? "; it is not in managed-users.json, so import_users had locked it (or was creating it): it is "
+                + "unlocked" : ""
         note(
             .warning, .adopted, name,
-            "adopting account \(name) (uid \(account.uid), in marker group \(policy.markerGroup)) created by the "
-                + "previous aws-ec2-ssh, for IAM user \(wanted.iamUserName) (legacy adoption is enabled)")
+            "adopting account \(name) (uid \(account.uid), in marker group \(policy.markerGroup)) for IAM user "
+                + "\(wanted.iamUserName) (legacy adoption or state rebuild)\(lockNote)")
         let legacyFile = name.replacing(".", with: " ")
         let legacyContent = "\(name) ALL=(ALL) NOPASSWD:ALL"
         if let content = local.sudoersFiles[legacyFile],
@@ -290,7 +343,8 @@ struct SyncPlanning {
             revokes.append(.removeLegacySudoers(localName: name, fileName: legacyFile))
         }
         let entry = ManagedState.Account(
-            iamUserName: wanted.iamUserName, iamUserID: wanted.iamUserID, uid: account.uid, createdAt: now)
+            iamUserName: wanted.iamUserName, iamUserID: wanted.iamUserID, uid: account.uid, createdAt: now,
+            lock: locked ? .locked : nil)
         reconcileOwned(name: name, entry: entry, account: account, wanted: wanted)
     }
 
@@ -311,7 +365,7 @@ struct SyncPlanning {
         var entry = ManagedState.Account(
             iamUserName: wanted.iamUserName, iamUserID: wanted.iamUserID, uid: uid, createdAt: now,
             grantedGroups: groups, status: .creating)
-        entry.sudo = planSudo(name: name, wanted: wanted.sudo)
+        entry.sudo = planSudo(name: name, iamUserName: wanted.iamUserName, wanted: wanted.sudo)
         intent[name] = entry
         entry.status = .active
         final[name] = entry
@@ -320,10 +374,13 @@ struct SyncPlanning {
     // MARK: - Helpers
 
     /// Plans the sudoers file of `name` and returns whether it grants sudo afterwards.
-    private mutating func planSudo(name: String, wanted: Bool) -> Bool {
+    ///
+    /// A user a sudoers group that was read lists gets sudo; one that no such group lists loses it, unless a
+    /// sudoers read that failed could list the user: then the file stays as it is.
+    private mutating func planSudo(name: String, iamUserName: String, wanted: Bool) -> Bool {
         let file = sudoers.fileName(forLocalName: name)
         let current = local.sudoersFiles[file]
-        guard complete else { return current != nil }
+        guard wanted || !uncertainty.sudo.contains(iamUserName) else { return current != nil }
         if wanted {
             guard ruleIsValid, let content = try? SudoersFile.content(forLocalName: name, rule: policy.sudoersRule)
             else { return current != nil }
@@ -332,10 +389,21 @@ struct SyncPlanning {
             }
             return true
         }
-        if current != nil {
+        return revokeSudo(name: name)
+    }
+
+    /// Plans the removal of the sudoers file of `name`, if there is one; returns false (no sudo afterwards).
+    private mutating func revokeSudo(name: String) -> Bool {
+        let file = sudoers.fileName(forLocalName: name)
+        if local.sudoersFiles[file] != nil {
             revokes.append(.removeSudoers(localName: name, fileName: file))
         }
         return false
+    }
+
+    /// The local groups of LOCAL_GROUP_MAP whose IAM group could not be read: memberships in them are not removed.
+    private func heldLocalGroups() -> Set<String> {
+        Set(policy.groupMap.filter { uncertainty.groups.contains($0.iamGroup) }.map(\.localGroup))
     }
 
     /// The groups of `groups` that exist locally; each missing one is reported once.
@@ -354,8 +422,8 @@ struct SyncPlanning {
         return existing
     }
 
+    /// Removes our sudoers files that no managed account holds; no IAM read decides this, so it always runs.
     private mutating func sweepOrphanSudoersFiles() {
-        guard complete else { return }
         let planned = Set(
             revokes.compactMap { action -> String? in
                 if case .removeSudoers(_, let file) = action { return file }

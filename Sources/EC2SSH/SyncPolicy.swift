@@ -49,6 +49,13 @@ public struct SyncPolicy: Sendable, Equatable, Codable {
     public var adoptLegacyAccounts: Bool
     /// The lowest UID an adopted account may have (UID_MIN of /etc/login.defs).
     public var adoptionMinimumUID: UInt32
+    /// When rebuilding a lost state: the IAM UserId that managed-users.json records for each local name, or `nil`
+    /// when there is no index to consult.
+    ///
+    /// An account the index lists for another UserId is not adopted (its IAM user was re-created: another
+    /// person). An account the index does not list was locked (or being created) by import_users when the state
+    /// was lost: it is adopted as locked, so it is unlocked if its IAM user is authorized.
+    public var adoptionIndex: [String: String]?
 
     /// Creates a policy; every value has the documented default.
     public init(
@@ -57,7 +64,7 @@ public struct SyncPolicy: Sendable, Equatable, Codable {
         sudoersFilePrefix: String = SudoersFile.defaultPrefix, deleteAfterMissingRuns: Int = 1,
         maxDeletePercent: Int = 50, deletionsAlwaysAllowed: Int = 1, force: Bool = false,
         expiryTagName: String? = nil, preassignedUIDs: [String: UInt32] = [:], adoptLegacyAccounts: Bool = false,
-        adoptionMinimumUID: UInt32 = 1000
+        adoptionMinimumUID: UInt32 = 1000, adoptionIndex: [String: String]? = nil
     ) {
         self.markerGroup = markerGroup
         self.localGroups = localGroups
@@ -72,5 +79,6 @@ public struct SyncPolicy: Sendable, Equatable, Codable {
         self.preassignedUIDs = preassignedUIDs
         self.adoptLegacyAccounts = adoptLegacyAccounts
         self.adoptionMinimumUID = adoptionMinimumUID
+        self.adoptionIndex = adoptionIndex
     }
 }

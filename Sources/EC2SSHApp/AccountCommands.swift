@@ -88,6 +88,11 @@ public struct AccountCommands: Sendable, Equatable {
         command(paths.usermod, ["--lock", "--expiredate", "1", "--", name])
     }
 
+    /// `usermod --unlock --expiredate '' -- NAME`: undoes `lock`; the empty date clears the account expiry.
+    public func unlock(_ name: String) -> Command {
+        command(paths.usermod, ["--unlock", "--expiredate", "", "--", name])
+    }
+
     /// USERDEL_PROGRAM USERDEL_ARGS -- NAME.
     public func deleteUser(_ name: String) -> Command {
         command(userdelProgram, userdelArguments + ["--", name])

@@ -16,6 +16,8 @@ struct IAMReadSession {
     let source: any ImportAWSSource
     let logger: Logger
     private(set) var failedReads: [String] = []
+    /// The groups IAM says do not exist (`NoSuchEntity`), in the order first read; each is read as empty.
+    private(set) var missingGroups: [String] = []
     /// What to do about the first failure, from `AWSFailureAdvice`.
     private(set) var advice: String?
     private var groups: [String: IAMGroupMembers?] = [:]
@@ -26,12 +28,19 @@ struct IAMReadSession {
     }
 
     /// The group `name` with its members, or `nil` (recorded once) when it cannot be read.
+    ///
+    /// A group IAM says does not exist (`NoSuchEntity`) is an answer, not a failed read: it has no members.
     mutating func group(_ name: String) -> IAMGroupMembers? {
         if let cached = groups[name] { return cached }
         do {
             let members = try source.getGroup(name)
             groups[name] = members
             return members
+        } catch let error as AWSError where error.code == "NoSuchEntity" {
+            let empty = IAMGroupMembers(group: IAMGroup(groupName: name, groupID: "", arn: ""), users: [])
+            groups[name] = empty
+            missingGroups.append(name)
+            return empty
         } catch {
             groups[name] = .some(nil)
             record("GetGroup \(name): \(error)", error)

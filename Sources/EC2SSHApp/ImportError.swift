@@ -15,6 +15,13 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     case lockHeld(path: String)
     /// The local accounts or sudoers files could not be read.
     case hostUnreadable(detail: String)
+    /// state.json does not exist although the marker group has members, so ownership is unknown.
+    case stateMissing(path: String, markerGroup: String, members: [String])
+    /// `--rebuild-state` was given but state.json exists.
+    case stateExists(path: String)
+    /// Adopting accounts without a state file (`option`: `--rebuild-state` or `--adopt-legacy-accounts`) needs a
+    /// complete IAM read, and this one was not.
+    case adoptionNeedsCompleteRead(option: String, reads: [String])
 
     /// The exit status for this failure.
     public var exitCode: ImportExitCode {
@@ -24,6 +31,9 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .iamUnreadable: return .aws
         case .lockHeld: return .lockHeld
         case .hostUnreadable: return .internalError
+        case .stateMissing: return .stateMissing
+        case .stateExists: return .configuration
+        case .adoptionNeedsCompleteRead: return .partial
         }
     }
 
@@ -47,6 +57,20 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
             return "another import_users run holds the lock \(path); this run exits without doing anything"
         case .hostUnreadable(let detail):
             return "cannot read the local accounts: \(detail); nothing was changed"
+        case .stateMissing(let path, let marker, let members):
+            let shown = members.prefix(10).joined(separator: ", ") + (members.count > 10 ? ", ..." : "")
+            return "\(path) is missing, but marker group \(marker) has \(members.count) member(s) (\(shown)): "
+                + "import_users cannot tell which accounts it created, so it changes nothing (without the state "
+                + "they would all be left alone for good). Restore \(path) from a backup, or rebuild it from the "
+                + "marker group and managed-users.json: run import_users --rebuild-state --dry-run, check the "
+                + "plan, then run import_users --rebuild-state. A host migrated from the bash aws-ec2-ssh "
+                + "needs import_users --adopt-legacy-accounts instead"
+        case .stateExists(let path):
+            return "--rebuild-state only rebuilds a missing state file, and \(path) exists; nothing was changed "
+                + "(move it away first if it is really wrong)"
+        case .adoptionNeedsCompleteRead(let option, let reads):
+            return "\(option) without a state file needs a complete IAM read, and this one was not "
+                + "(\(reads.joined(separator: "; "))); nothing was changed; fix IAM access and run it again"
         }
     }
 }

@@ -15,6 +15,8 @@ public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
     case lockHeld = 5
     /// DONOTSYNC=1 is set in the configuration.
     case doNotSync = 6
+    /// state.json is missing while the marker group has members; nothing was changed (see `--rebuild-state`).
+    case stateMissing = 7
 
     /// One line per exit status for the `--help` text.
     public static var helpText: String {
@@ -25,11 +27,15 @@ public enum ImportExitCode: Int32, Sendable, Equatable, CaseIterable {
            file, bad state file, unsafe STATE_DIR, not run as root);
            nothing changed
         3  AWS error: IAM could not be read; nothing changed
-        4  partial run: an IAM read was incomplete (deletions and sudo
-           changes held back), an action failed, the plan has errors,
-           or the key cache (KEY_CACHE_TTL) could not be refreshed
+        4  partial run: an IAM read failed (the locks, deletions and
+           sudo or group changes it could affect held back), an
+           action failed, the plan has errors, or the key cache
+           (KEY_CACHE_TTL) could not be refreshed
         5  another import_users run holds the lock
         6  DONOTSYNC=1 is set; nothing was done
+        7  state.json is missing but the marker group has members;
+           nothing changed: run import_users --rebuild-state --dry-run,
+           then import_users --rebuild-state
         """
     }
 }

@@ -8,12 +8,18 @@ public struct ImportOptions: Sendable, Equatable {
     public var force: Bool
     /// Adopt accounts made by the bash aws-ec2-ssh (one-time migration).
     public var adoptLegacyAccounts: Bool
+    /// Rebuild a missing state.json from the marker group and managed-users.json (adoption semantics).
+    public var rebuildState: Bool
 
     /// Creates options; every flag is off by default.
-    public init(dryRun: Bool = false, json: Bool = false, force: Bool = false, adoptLegacyAccounts: Bool = false) {
+    public init(
+        dryRun: Bool = false, json: Bool = false, force: Bool = false, adoptLegacyAccounts: Bool = false,
+        rebuildState: Bool = false
+    ) {
         self.dryRun = dryRun
         self.json = json
         self.force = force
         self.adoptLegacyAccounts = adoptLegacyAccounts
+        self.rebuildState = rebuildState
     }
 }

@@ -15,6 +15,7 @@ public enum ImportPolicy {
             sudoersRule: configuration.sudoersRule, deleteAfterMissingRuns: configuration.deleteAfterMissingRuns,
             maxDeletePercent: configuration.maxDeletePercent, force: options.force,
             expiryTagName: configuration.accessExpiryTag.isEmpty ? nil : configuration.accessExpiryTag,
-            adoptLegacyAccounts: options.adoptLegacyAccounts, adoptionMinimumUID: loginDefs.uidMin)
+            adoptLegacyAccounts: options.adoptLegacyAccounts || options.rebuildState,
+            adoptionMinimumUID: loginDefs.uidMin)
     }
 }

@@ -103,17 +103,35 @@ public struct ImportRun: Sendable {
     /// Reads the state, the host and IAM, plans, and applies (or prints) the plan; the lock is held.
     private func sync(store: StateStore) throws -> Outcome {
         let configuration = settings.configuration
+        let stateExists = try store.stateFileExists()
+        if options.rebuildState && stateExists { throw ImportError.stateExists(path: store.statePath) }
         let state = try store.loadState()
         let sudoers = try SudoersFile()
+        let adopting = options.adoptLegacyAccounts || options.rebuildState
         let host = try LocalSnapshotReader(
             accounts: dependencies.accounts, fileSystem: dependencies.fileSystem, paths: dependencies.paths,
-            sudoers: sudoers, readsLegacyFiles: options.adoptLegacyAccounts
+            sudoers: sudoers, readsLegacyFiles: adopting
         ).read()
+        let markerMembers = host.snapshot.members(of: configuration.localMarkerGroup)
+        if !stateExists && !adopting && !markerMembers.isEmpty {
+            throw ImportError.stateMissing(
+                path: store.statePath, markerGroup: configuration.localMarkerGroup, members: markerMembers.sorted())
+        }
         let iam = try IAMReader(
             source: dependencies.aws, request: IAMReader.Request(configuration: configuration), logger: logger
         ).read()
+        if adopting && !stateExists && !iam.view.isComplete {
+            // Adoption needs a complete read; without one the state would be written without the accounts.
+            throw ImportError.adoptionNeedsCompleteRead(
+                option: options.rebuildState ? "--rebuild-state" : "--adopt-legacy-accounts",
+                reads: iam.view.failedReads)
+        }
         let now = dependencies.time.now()
         var policy = ImportPolicy.policy(configuration: configuration, options: options, loginDefs: host.loginDefs)
+        if !stateExists && adopting {
+            // What import_users recorded before its state was lost: which IAM UserId each account belonged to.
+            policy.adoptionIndex = store.loadIndex()?.users.mapValues(\.iamUserID)
+        }
         var desired = DesiredStateBuilder.build(view: iam.view, policy: policy, now: now)
         var failures = 0
         if configuration.uidSource == .iamUserID {
@@ -147,6 +165,14 @@ public struct ImportRun: Sendable {
                 plan.actions.isEmpty
                     ? "no account changes; updating the state file"
                     : "applying \(Self.count(plan.actions.count, "change"))")
+            do {
+                // Revocation first: users who lose access leave the index before any action runs, so the key
+                // command stops serving them even if an action fails or the run is killed.
+                try writeIndex(store: store, state: plan.intentState, iam: iam)
+            } catch {
+                failures += 1
+                logger.error("cannot write \(store.indexPath): \(error); the key command keeps using the previous one")
+            }
             let executed = executor(store: store).execute(plan, from: state)
             report = executed
             finalState = executed.state
@@ -159,6 +185,15 @@ public struct ImportRun: Sendable {
                     // The executor logged the failed action as an error already: one error line per failure.
                     logger.notice("run incomplete: \(done); the next run repairs the rest")
                 }
+            }
+        }
+        if adopting && !stateExists {
+            do {
+                // Written even when nothing was adopted, so that later runs know the marker group's members.
+                try store.saveState(finalState)
+            } catch {
+                failures += 1
+                logger.error("cannot write \(store.statePath): \(error)")
             }
         }
         do {
@@ -242,7 +277,7 @@ public struct ImportRun: Sendable {
         }
         var users: [String: String] = [:]
         for (name, account) in state.accounts
-        where account.status == .active && view.authorized.contains(account.iamUserName) {
+        where account.grantsAccess && view.authorized.contains(account.iamUserName) {
             users[name] = account.iamUserName
         }
         let failures = snapshot.refresh(users: users, now: now)

@@ -130,6 +130,12 @@ public struct PlanExecutor: Sendable {
         case .deleteUser(let name, _, let file):
             try deleteUser(name, expectedUID: state.accounts[name]?.uid)
             try sudoers.remove(name: file)
+        case .lockUser(let name):
+            try checkOwned(name, expectedUID: state.accounts[name]?.uid, doing: "lock")
+            try run(commands.lock(name))
+        case .unlockUser(let name):
+            try checkOwned(name, expectedUID: state.accounts[name]?.uid, doing: "unlock")
+            try run(commands.unlock(name))
         }
         return nil
     }
@@ -174,6 +180,18 @@ public struct PlanExecutor: Sendable {
                 throw ExecutionError.commandFailed(command: command, result: result)
             }
             logger.warning("\(ExecutionError.commandFailed(command: command, result: result)); the account is gone")
+        }
+    }
+
+    /// Refuses to `doing` an account that is gone, is root, or has another UID than the one recorded.
+    private func checkOwned(_ name: String, expectedUID: UInt32?, doing: String) throws {
+        guard let user = try host.accounts.user(named: name) else {
+            throw ExecutionError.unexpectedHostState("cannot \(doing) \(name): the account does not exist")
+        }
+        guard user.uid != 0, expectedUID.map({ $0 == user.uid }) ?? true else {
+            throw ExecutionError.unexpectedHostState(
+                "refusing to \(doing) \(name): it has uid \(user.uid), import_users recorded "
+                    + "\(expectedUID.map(String.init) ?? "none")")
         }
     }
 

@@ -62,6 +62,11 @@ public struct StateStore: Sendable {
         try fileSystem.status(lockPath) != nil
     }
 
+    /// Whether state.json exists.
+    public func stateFileExists() throws -> Bool {
+        try fileSystem.status(statePath) != nil
+    }
+
     /// The persisted state; an empty state when the file does not exist.
     public func loadState() throws -> ManagedState {
         guard let bytes = try fileSystem.readFile(statePath) else { return ManagedState() }

@@ -16,7 +16,10 @@ struct ImportUsers: ParsableCommand {
         discussion: """
             Reads the configuration file (parsed, never executed), reads IAM, and makes the local accounts match: \
             creates accounts (in LOCAL_MARKER_GROUP and LOCAL_GROUPS), grants and revokes sudo with one file per \
-            user in /etc/sudoers.d, and deletes only accounts it created itself. Must run as root.
+            user in /etc/sudoers.d, and deletes only accounts it created itself. An account whose IAM user lost \
+            access is locked, loses sudo and leaves the key command's index at once, and is unlocked if the user \
+            comes back; only its deletion waits for DELETE_AFTER_MISSING_RUNS and MAX_DELETE_PERCENT. Must run as \
+            root.
 
             Logs to syslog (facility auth, tag aws-ec2-ssh). Warnings and errors also go to standard error \
             always (so cron mails them and systemd's journal keeps them); informational messages go to standard \
@@ -56,6 +59,14 @@ struct ImportUsers: ParsableCommand {
     @Flag(help: "Take over accounts made by the bash aws-ec2-ssh (in the marker group, named like IAM users); once.")
     var adoptLegacyAccounts = false
 
+    @Flag(
+        help: """
+            Rebuild a lost STATE_DIR/state.json from the marker group and managed-users.json (adopting the \
+            marker members named like authorized IAM users); refused when state.json exists. Use with \
+            --dry-run first.
+            """)
+    var rebuildState = false
+
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
         let toStderr = verbose || Terminal.isInteractive
@@ -76,7 +87,8 @@ struct ImportUsers: ParsableCommand {
             throw ExitCode(ImportExitCode.configuration.rawValue)
         }
         let options = ImportOptions(
-            dryRun: dryRun, json: json, force: force, adoptLegacyAccounts: adoptLegacyAccounts)
+            dryRun: dryRun, json: json, force: force, adoptLegacyAccounts: adoptLegacyAccounts,
+            rebuildState: rebuildState)
         let outcome = ImportRun(
             settings: settings, options: options, dependencies: .live(settings: settings, logger: logger),
             logger: logger

@@ -5,7 +5,7 @@ import Testing
 @Suite struct ImportExitCodeTests {
     @Test(arguments: [
         (ImportExitCode.ok, Int32(0)), (.internalError, 1), (.configuration, 2), (.aws, 3), (.partial, 4),
-        (.lockHeld, 5), (.doNotSync, 6),
+        (.lockHeld, 5), (.doNotSync, 6), (.stateMissing, 7),
     ])
     func statuses(code: ImportExitCode, status: Int32) {
         #expect(code.rawValue == status)
@@ -19,6 +19,9 @@ import Testing
         (.iamUnreadable(reads: ["ListUsers: AccessDenied"]), .aws),
         (.lockHeld(path: "/l"), .lockHeld),
         (.hostUnreadable(detail: "nss"), .internalError),
+        (.stateMissing(path: "/s", markerGroup: "m", members: ["alice"]), .stateMissing),
+        (.stateExists(path: "/s"), .configuration),
+        (.adoptionNeedsCompleteRead(option: "--rebuild-state", reads: ["GetGroup a: Throttling"]), .partial),
     ])
     func errors(error: ImportError, code: ImportExitCode) {
         #expect(error.exitCode == code)

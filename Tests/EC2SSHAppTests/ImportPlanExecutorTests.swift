@@ -196,4 +196,25 @@ import Testing
         #expect(try !store.saveState(state))
         #expect(fileSystem.changes == [.write(Self.stateDir + "/state.json")])
     }
+
+    @Test(arguments: [
+        (SyncPlan.Action.lockUser(localName: "alice"), "--lock --expiredate 1 -- alice"),
+        (.unlockUser(localName: "alice"), "--unlock --expiredate '' -- alice"),
+    ])
+    func lockAndUnlockRunUsermodOnTheRecordedAccountOnly(action: SyncPlan.Action, arguments: String) throws {
+        let state = ManagedState(accounts: ["alice": entry("alice", uid: 2000)])
+        for (uid, allowed) in [(UInt32(2000), true), (2999, false), (0, false)] {
+            let host = ImportFakeHost(users: [("alice", uid)])
+            let report = executor(runner: host, host: host).execute(
+                plan([action], intent: state, final: state), from: state)
+            #expect(host.commandLines == (allowed ? ["/usr/sbin/usermod " + arguments] : []))
+            #expect((report.failure == nil) == allowed)
+            if !allowed { #expect(report.failure?.message.contains("refusing to") == true) }
+        }
+        let empty = ImportFakeHost()
+        let report = executor(runner: empty, host: empty).execute(
+            plan([action], intent: state, final: state), from: state)
+        #expect(report.failure?.message.contains("does not exist") == true)
+        #expect(empty.commands.isEmpty)
+    }
 }

@@ -26,6 +26,15 @@ import Testing
         #expect(text.hasSuffix("}\n"))
     }
 
+    @Test func theLockIsRecordedOnlyWhenSetSoOlderFilesReadTheSame() throws {
+        var locked = Self.sample
+        locked.accounts["alice"]?.lock = .locked
+        let text = String(decoding: try locked.encoded(), as: UTF8.self)
+        #expect(text.contains("\"lock\" : \"locked\""))
+        #expect(try ManagedState.decoded(from: try locked.encoded()) == locked)
+        #expect(!String(decoding: try Self.sample.encoded(), as: UTF8.self).contains("\"lock\""))
+    }
+
     @Test func refusesNewerSchema() {
         let data = Data("{\"version\": 2, \"accounts\": {}}".utf8)
         #expect(throws: PlanError.unsupportedStateVersion(found: 2, supported: 1)) {

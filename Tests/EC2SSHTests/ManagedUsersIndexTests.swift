@@ -25,6 +25,15 @@ import Testing
         #expect(index.users["alice"]?.accessExpiresAt == nil)
     }
 
+    @Test(arguments: [ManagedState.Lock.locking, .locked, .unlocking])
+    func leavesOutAccountsImportUsersLocked(lock: ManagedState.Lock) {
+        let state = ManagedState(accounts: [
+            "alice": .init(iamUserName: "alice", iamUserID: "AIDA1", uid: 70001, createdAt: created),
+            "bob": .init(iamUserName: "bob", iamUserID: "AIDA2", uid: 70002, createdAt: created, lock: lock),
+        ])
+        #expect(ManagedUsersIndex(state: state).users.keys.sorted() == ["alice"])
+    }
+
     @Test func carriesTheARNsKnownForActiveAccounts() throws {
         let state = ManagedState(accounts: [
             "alice": .init(iamUserName: "alice", iamUserID: "AIDA1", uid: 70001, createdAt: created),

@@ -43,6 +43,8 @@ enum PlanFixtures {
 struct HostSimulator {
     var host: LocalSnapshot
     var nextUID: UInt32 = 2000
+    /// The accounts usermod has locked.
+    var locked: Set<String> = []
 
     mutating func apply(_ action: SyncPlan.Action) {
         switch action {
@@ -72,6 +74,13 @@ struct HostSimulator {
             if let uid = host.accounts[name]?.uid { host.usedUIDs.remove(uid) }
             host.accounts[name] = nil
             host.sudoersFiles[file] = nil
+            locked.remove(name)
+        case .lockUser(let name):
+            #expect(host.accounts[name] != nil, "lock of missing \(name)")
+            locked.insert(name)
+        case .unlockUser(let name):
+            #expect(host.accounts[name] != nil, "unlock of missing \(name)")
+            locked.remove(name)
         }
     }
 
@@ -130,15 +139,6 @@ extension SyncPlan {
         actions.compactMap { action in
             if case .createUser(let name, _, _, _) = action { return name }
             return nil
-        }
-    }
-
-    var hasGuardedChange: Bool {
-        actions.contains { action in
-            switch action {
-            case .removeSudoers, .removeFromGroups, .writeSudoers, .deleteUser: return true
-            default: return false
-            }
         }
     }
 }

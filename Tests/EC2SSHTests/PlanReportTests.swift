@@ -108,6 +108,7 @@ struct PlanDocument: Decodable {
         (.removeSudoers(localName: "a", fileName: "f"), "removeSudoers"),
         (.removeLegacySudoers(localName: "a", fileName: "a"), "removeLegacySudoers"),
         (.deleteUser(localName: "a", iamUserName: "b", sudoersFileName: "f"), "deleteUser"),
+        (.lockUser(localName: "a"), "lockUser"), (.unlockUser(localName: "a"), "unlockUser"),
     ])
     func everyActionHasItsType(action: SyncPlan.Action, type: String) throws {
         guard case .object(let members) = PlanReport.json(action, outcome: .applied) else {

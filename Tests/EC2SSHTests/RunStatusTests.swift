@@ -76,6 +76,20 @@ import Testing
         #expect(RunStatus.Counts(plan: plan, outcomes: nil, failures: 0).created == 0)
     }
 
+    @Test func aLockCountsAsLockedAndAnUnlockAsUpdated() {
+        let plan = SyncPlan(
+            complete: true,
+            actions: [
+                .removeSudoers(localName: "a", fileName: "f"), .lockUser(localName: "a"), .lockUser(localName: "b"),
+                .unlockUser(localName: "c"),
+            ],
+            conflicts: [], skipped: [], notices: [], intentState: ManagedState(), finalState: ManagedState())
+        var outcomes = ActionOutcomes(count: plan.actions.count)
+        for index in 0..<4 { outcomes.applied(index) }
+        let counts = RunStatus.Counts(plan: plan, outcomes: outcomes, failures: 0)
+        #expect(counts == .init(created: 0, updated: 2, locked: 2, deleted: 0, conflicts: 0, failures: 0))
+    }
+
     @Test(arguments: [
         ("{", "it is not valid JSON"),
         ("{\"version\": 1}", "the field accounts is missing"),

@@ -54,4 +54,47 @@ import Testing
         #expect(plan.finalState.accounts.isEmpty)
         #expect(plan.notices(.adopted).isEmpty)
     }
+
+    struct IndexCase: Sendable, CustomTestStringConvertible {
+        var index: [String: String]?
+        var adopted: [String]
+        var unlocked: [String]
+        var conflicts: [String]
+        var testDescription: String { "index \(index.map { "\($0)" } ?? "none")" }
+    }
+
+    static let indexCases: [IndexCase] = [
+        .init(index: nil, adopted: ["bob", "first.last"], unlocked: [], conflicts: ["root", "ubuntu"]),
+        .init(
+            index: ["bob": "AIDABOB", "first.last": "AIDAFIRST.LAST"], adopted: ["bob", "first.last"], unlocked: [],
+            conflicts: ["root", "ubuntu"]),
+        .init(
+            index: ["bob": "AIDAFORMERBOB", "first.last": "AIDAFIRST.LAST"], adopted: ["first.last"], unlocked: [],
+            conflicts: ["bob", "root", "ubuntu"]),
+        .init(
+            index: ["bob": "AIDABOB"], adopted: ["bob", "first.last"], unlocked: ["first.last"],
+            conflicts: ["root", "ubuntu"]),
+        .init(
+            index: [:], adopted: ["bob", "first.last"], unlocked: ["bob", "first.last"], conflicts: ["root", "ubuntu"]),
+    ]
+
+    @Test(arguments: indexCases)
+    func aRebuildChecksTheIndexOfManagedUsers(_ test: IndexCase) throws {
+        var harness = PlanHarness(
+            host: Self.legacyHost(),
+            policy: SyncPolicy(adoptLegacyAccounts: true, adoptionMinimumUID: 1002, adoptionIndex: test.index))
+        let plan = try harness.run(Self.view)
+        #expect(plan.finalState.accounts.keys.sorted() == test.adopted)
+        #expect(plan.finalState.accounts.values.allSatisfy { $0.lock == nil })
+        let unlocked = plan.actions.compactMap { action -> String? in
+            if case .unlockUser(let name) = action { return name }
+            return nil
+        }
+        #expect(unlocked == test.unlocked)
+        for name in test.unlocked { #expect(plan.intentState.accounts[name]?.lock == .unlocking) }
+        #expect(plan.conflicts.map(\.localName) == test.conflicts)
+        if test.conflicts.contains("bob") {
+            #expect(plan.conflicts.first?.message.contains("AIDAFORMERBOB") == true)
+        }
+    }
 }

@@ -80,11 +80,12 @@ import Testing
         let without = IAMView(users: [F.user("alice"), F.user("carol@example.com")], sudo: .members(["alice"]))
         for run in 1...2 {
             let plan = try harness.run(without)
-            #expect(plan.actions.isEmpty)
+            // Locked at once (revocation), deleted only after the third run (destruction).
+            #expect(plan.actions == (run == 1 ? [.lockUser(localName: "bob")] : []))
             #expect(plan.notices(.pendingDeletion).count == 1)
             #expect(harness.state.accounts["bob"]?.missingRuns == run)
         }
-        try harness.run(Self.team)
+        #expect(try harness.run(Self.team).actions == [.unlockUser(localName: "bob")])
         #expect(harness.state.accounts["bob"]?.missingRuns == 0)
         for _ in 1...2 { try harness.run(without) }
         #expect(try harness.run(without).deletedNames == ["bob"])
@@ -108,14 +109,15 @@ import Testing
             #expect(message.contains("\(removed) of \(managed)"))
             #expect(message.contains("50%"))
             #expect(message.contains("--force"))
-            #expect(plan.actions.isEmpty)
+            #expect(plan.actions == names.prefix(removed).map { .lockUser(localName: $0) })
             #expect(harness.state.accounts["user0"]?.missingRuns == 1)
+            #expect(harness.state.accounts["user0"]?.lock == .locked)
         } else {
             #expect(refused.isEmpty)
         }
     }
 
-    @Test func incompleteReadOnlyCreatesAndAdds() throws {
+    @Test func incompleteReadOnlyCreatesAddsAndGrantsWhatTheReadsThatSucceededShow() throws {
         var harness = PlanHarness(
             policy: SyncPolicy(
                 localGroups: ["docker"], groupMap: [.init(iamGroup: "devs", localGroup: "audio")]))
@@ -127,12 +129,14 @@ import Testing
             users: [F.user("alice"), F.user("dave")], sudo: .members(["dave"]), groupMembers: ["devs": ["dave"]],
             complete: false, failedReads: ["GetGroup admins: Throttling"])
         let plan = try harness.plan(partial)
-        #expect(!plan.hasGuardedChange)
-        #expect(plan.createdNames == ["dave"])
+        // dave is listed by a sudoers read that succeeded: he gets sudo; nobody loses anything.
         #expect(
-            plan.actions.first
-                == .createUser(localName: "dave", iamUserName: "dave", uid: nil, groups: [F.marker, "audio", "docker"]))
-        #expect(plan.finalState.accounts["dave"]?.sudo == false)
+            plan.actions == [
+                .createUser(localName: "dave", iamUserName: "dave", uid: nil, groups: [F.marker, "audio", "docker"]),
+                .writeSudoers(
+                    localName: "dave", fileName: F.sudoersFileName("dave"), content: F.sudoersContent("dave")),
+            ])
+        #expect(plan.finalState.accounts["dave"]?.sudo == true)
         #expect(plan.finalState.accounts["bob"] == before.accounts["bob"])
         #expect(plan.finalState.accounts["alice"] == before.accounts["alice"])
         let notice = try #require(plan.notices(.incompleteRead).first)

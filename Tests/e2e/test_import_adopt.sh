@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Migration from the bash aws-ec2-ssh: its accounts (in the marker group, named like IAM users) are conflicts
-# and left alone by default; with --adopt-legacy-accounts they are taken over once, their legacy sudoers file
+# Migration from the bash aws-ec2-ssh: its accounts (in the marker group, named like IAM users) without a state
+# file make a plain run refuse (exit 7); with --adopt-legacy-accounts they are taken over once, their legacy sudoers file
 # is replaced by ours, and from then on they are managed (removed with their IAM user).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/import_lib.sh"
@@ -15,9 +15,13 @@ SUDOERS_GROUPS="admins"'
 iam_user alice ssh-users admins
 iam_user bob.smith ssh-users
 
-expect_import 0
-assert_contains "$IMPORT_OUTPUT" "conflict: local account alice"
-assert_eq "{}" "$(python3 -c "import json; print(json.load(open('$STATE_DIR/state.json'))['accounts'])" 2>/dev/null || echo '{}')" "state before adoption"
+# Without the flag, marker-group members and no state: a loud error (exit 7) that changes nothing.
+before=$(snapshot_files | grep -v import_users.lock)
+expect_import 7
+assert_contains "$IMPORT_OUTPUT" "marker group iam-synced-users has 2 member(s) (alice, bob.smith)"
+assert_contains "$IMPORT_OUTPUT" "--adopt-legacy-accounts"
+assert_eq "$before" "$(snapshot_files | grep -v import_users.lock)" "files after the refused run"
+[[ ! -e $STATE_DIR/state.json ]] || fail "the refused run wrote a state file"
 
 expect_import 0 --adopt-legacy-accounts
 assert_contains "$IMPORT_OUTPUT" "adopting account alice"

@@ -24,6 +24,7 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
         var failing: [String: Int32] = [:]
         var stubborn: Set<Int32> = []
         var nextID: UInt32 = 2000
+        var observer: (@Sendable (Command) -> Void)?
     }
 
     private let state = Mutex(State())
@@ -48,6 +49,8 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
 
     /// Makes the next runs of a command whose description starts with `prefix` exit with `status`.
     func fail(_ prefix: String, status: Int32 = 1) { state.withLock { $0.failing[prefix] = status } }
+    /// Calls `observer` with every command before it runs (outside the host's lock).
+    func observe(_ observer: @escaping @Sendable (Command) -> Void) { state.withLock { $0.observer = observer } }
     /// Makes every command succeed again.
     func clearFailures() { state.withLock { $0.failing = [:] } }
     /// Gives `uid` processes; pids in `stubborn` ignore TERM.
@@ -65,7 +68,8 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
     // MARK: - ProcessRunning
 
     func run(_ command: Command) throws -> ProcessResult {
-        try state.withLock { state in
+        state.withLock { $0.observer }?(command)
+        return try state.withLock { state in
             state.commands.append(command)
             if let status = state.failing.first(where: { command.description.hasPrefix($0.key) })?.value {
                 return .exited(status, standardError: "simulated failure")
@@ -118,6 +122,9 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
             guard state.host.users[name] != nil else { return .exited(6, standardError: "no user \(name)") }
             if flags.contains("--lock") {
                 state.host.locked.insert(name)
+            }
+            if flags.contains("--unlock") {
+                state.host.locked.remove(name)
             }
             for group in options["--groups"].map({ $0.split(separator: ",").map(String.init) }) ?? [] {
                 guard state.host.groups[group] != nil else { return .exited(6, standardError: "no group \(group)") }
