@@ -60,9 +60,10 @@ for path in sys.argv[2:]:
     iam.upload_ssh_public_key(UserName="bench", SSHPublicKeyBody=open(path).read().strip())
 PY
 useradd --no-create-home bench
+groupadd iam-synced-users && usermod -a -G iam-synced-users bench   # the marker group
 install -d -m 0755 /var/lib/aws-ec2-ssh
-printf '{"version": 1, "users": {"bench": {"iamUserName": "bench", "iamUserID": "AIDABENCH"}}}\n' \
-    >/var/lib/aws-ec2-ssh/managed-users.json
+printf '{"version": 1, "users": {"bench": {"iamUserName": "bench", "iamUserID": "AIDABENCH", "uid": %s}}}\n' \
+    "$(id -u bench)" >/var/lib/aws-ec2-ssh/managed-users.json
 install -d -m 0700 /var/cache/aws-ec2-ssh
 
 config() { # config NAME EXTRA-LINES

@@ -1,29 +1,35 @@
 #!/usr/bin/env python3
 """A fault-injecting HTTP proxy in front of moto, for failure-path tests (loopback only).
 
-Usage: fault-proxy.py UPSTREAM_URL PORT_FILE
+Usage: fault-proxy.py UPSTREAM_URL PORT_FILE [--delay SECONDS] [--connect-delay SECONDS]
 Listens on a free 127.0.0.1 port (written to PORT_FILE) and forwards every request to UPSTREAM_URL unchanged,
 except requests that match a fault rule. Rules are managed over HTTP on the same port:
 
   POST   /__faults__   JSON list of rules, appended.   GET /__faults__: rules with their hit counts.
   DELETE /__faults__   remove all rules.
-
-A rule: {"action": "GetGroup", "params": {"GroupName": "devs"}, "fault": "throttle", "times": 1}
-  action  - the Query API Action to match ("*" for any), params - form parameters that must all match (optional),
-  times   - how many matching requests to fault (default: unlimited), then the rule stops matching,
-  skip    - how many matching requests to let through first (default 0), to fault the Nth page or call,
-  fault   - throttle (400 Throttling), server-error (500 InternalFailure), unavailable (503 HTML page),
-            access-denied (403 AccessDenied), bad-xml (200, broken XML), hang (no answer for "seconds", default 30),
-            truncated (200, the upstream answer with its Marker removed while IsTruncated stays true),
-            drop (the connection is closed without an answer).
-
+  GET    /__stats__    {"connections": N, "requests": N}: client connections accepted and requests served so far
+                       (control requests excluded).
   POST   /__paginate__ {"size": N}   from now on, split list answers (ListUsers, GetGroup, ListUserTags,
          ListSSHPublicKeys, ListGroupsForUser) into pages of N elements with the proxy's own Markers, as IAM may
          return fewer than MaxItems; the later pages are answered from the first upstream answer. 0 turns it off.
          Fault rules see every page request (with its Marker), so "skip" faults the Nth page.
 
+A rule: {"action": "GetGroup", "params": {"GroupName": "devs"}, "fault": "throttle", "times": 1}
+  action  - the Query API Action to match ("*" for any), params - form parameters that must all match (optional),
+  path    - a prefix the request path must start with (optional; for example "/latest/" for IMDS requests),
+  times   - how many matching requests to fault (default: unlimited), then the rule stops matching,
+  skip    - how many matching requests to let through first (default 0), to fault the Nth page or call,
+  fault   - throttle (400 Throttling), server-error (500 InternalFailure), unavailable (503 HTML page),
+            access-denied (403 AccessDenied), bad-xml (200, broken XML), hang (no answer for "seconds", default 30),
+            delay (forwarded after "seconds"), truncated (200, the upstream answer with its Marker removed while
+            IsTruncated stays true), drop (the connection is closed without an answer); any other value (for
+            example "count") forwards and only counts hits.
 A rule's "seen" counts the matching requests it let through because of "skip"; "hits" those it faulted, and "log"
 lists the Action, GroupName, UserName and Marker of the first 100 of them.
+
+Latency for benchmarks: --delay adds SECONDS to every forwarded request (a round trip to a distant endpoint);
+--connect-delay adds SECONDS once per new client connection (the TCP and TLS handshakes a new connection to a
+real endpoint costs), so a client that reuses connections pays it once per connection, not per request.
 """
 import json
 import re
@@ -35,8 +41,12 @@ import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+QUIET = False
 RULES = []
 LOCK = threading.Lock()
+STATS = {"connections": 0, "requests": 0}
+DELAY = 0.0
+CONNECT_DELAY = 0.0
 PAGE_SIZE = 0
 PAGES = {}  # proxy Marker token -> (head, members, tail) of the upstream answer being paged
 PAGED_LISTS = {"ListUsers": "Users", "GetGroup": "Users", "ListUserTags": "Tags",
@@ -105,11 +115,13 @@ def paginate(params, status, payload):
         return page(token, 0)
 
 
-def match(body):
+def match(path, body):
     params = form(body)
     with LOCK:
         for rule in RULES:
             if rule.get("times") is not None and rule["hits"] >= rule["times"]:
+                continue
+            if not path.startswith(rule.get("path", "")):
                 continue
             if rule.get("action", "*") not in ("*", params.get("Action")):
                 continue
@@ -129,7 +141,15 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def log_message(self, fmt, *args):
-        sys.stderr.write("fault-proxy: " + fmt % args + "\n")
+        if not QUIET:
+            sys.stderr.write("fault-proxy: " + fmt % args + "\n")
+
+    def setup(self):
+        super().setup()
+        with LOCK:
+            STATS["connections"] += 1
+        if CONNECT_DELAY > 0:
+            time.sleep(CONNECT_DELAY)
 
     def reply(self, status, body, content_type="text/xml"):
         self.send_response(status)
@@ -174,7 +194,13 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         if self.path.startswith(("/__faults__", "/__paginate__")):
             return self.control(body)
-        rule = match(body)
+        if self.path.startswith("/__stats__"):
+            with LOCK:
+                payload = json.dumps(STATS).encode()
+            return self.reply(200, payload, "application/json")
+        with LOCK:
+            STATS["requests"] += 1
+        rule = match(self.path, body)
         fault = rule["fault"] if rule else None
         if fault == "throttle":
             return self.reply(400, error_document("Throttling", "Rate exceeded"))
@@ -192,6 +218,10 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "hang":
             time.sleep(float(rule.get("seconds", 30)))
             return self.reply(500, error_document("InternalFailure", "late answer"))
+        if fault == "delay":
+            time.sleep(float(rule.get("seconds", 1)))
+        if DELAY > 0:
+            time.sleep(DELAY)
         params = form(body)
         marker = re.fullmatch(r"fp-(\d+)-(\d+)", params.get("Marker", ""))
         if marker and marker.group(1) in PAGES:
@@ -212,13 +242,23 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    global UPSTREAM
-    UPSTREAM = sys.argv[1].rstrip("/")
+    global UPSTREAM, DELAY, CONNECT_DELAY, QUIET
+    args = sys.argv[1:]
+    options = {}
+    while len(args) > 2 and args[-2] in ("--delay", "--connect-delay"):
+        options[args[-2]] = float(args[-1])
+        args = args[:-2]
+    if len(args) != 2:
+        sys.exit("usage: fault-proxy.py UPSTREAM_URL PORT_FILE [--delay SECONDS] [--connect-delay SECONDS]")
+    DELAY = options.get("--delay", 0.0)
+    CONNECT_DELAY = options.get("--connect-delay", 0.0)
+    QUIET = bool(options)  # benchmarks: no line per request
+    UPSTREAM = args[0].rstrip("/")
     if not UPSTREAM.startswith("http://127.0.0.1:"):
         sys.exit("fault-proxy: upstream must be a 127.0.0.1 URL")
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    with open(sys.argv[2], "w") as port_file:
+    with open(args[1], "w") as port_file:
         port_file.write(str(server.server_address[1]))
     server.serve_forever()
 

@@ -12,16 +12,18 @@ public struct CredentialsChain: CredentialsProvider {
         self.providers = providers
     }
 
-    /// The SDK's standard order: environment, shared files profile, then the instance role when `imds` is given.
+    /// The SDK's standard order: environment, shared files profile, then the instance role when `imds` is given
+    /// (its credentials kept in `instanceRoleStore` between processes, when given).
     public static func standard(
-        environment: [String: String], files: any FileReading, imds: IMDSClient?, time: any TimeSource
+        environment: [String: String], files: any FileReading, imds: IMDSClient?, time: any TimeSource,
+        instanceRoleStore: (any CredentialsStore)? = nil
     ) -> CredentialsChain {
         var providers: [any CredentialsProvider] = [
             EnvironmentCredentialsProvider(environment: environment),
             ProfileCredentialsProvider(environment: environment, files: files),
         ]
         if let imds {
-            providers.append(InstanceRoleCredentialsProvider(imds: imds, time: time))
+            providers.append(InstanceRoleCredentialsProvider(imds: imds, time: time, store: instanceRoleStore))
         }
         return CredentialsChain(providers: providers)
     }

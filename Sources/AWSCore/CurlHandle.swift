@@ -1,11 +1,12 @@
 import CCurl
 
-/// One libcurl easy handle (`curl_easy_init`), owned by a single `send` on a single thread.
+/// One libcurl easy handle (`curl_easy_init`), used by a single `send` on a single thread at a time.
 ///
 /// Typed wrappers over the non-variadic shims of Sources/CCurl/shim.h, calling the libcurl that `CurlLibrary`
 /// loads at run time; every failing option throws `AWSError.transport`. The handle and its header list are freed
-/// in `deinit` (`curl_easy_cleanup`, `curl_slist_free_all`).
-final class CurlHandle {
+/// in `deinit` (`curl_easy_cleanup`, `curl_slist_free_all`). Between requests it waits in a `CurlHandlePool`,
+/// which hands it to one thread at a time (hence `@unchecked Sendable`).
+final class CurlHandle: @unchecked Sendable {
     /// The loaded libcurl whose functions this handle calls.
     let library: CurlLibrary
     /// The `CURL *` handle.
@@ -75,6 +76,15 @@ final class CurlHandle {
             ccurl_slist_free_all(library.api, headerList)
         }
         headerList = list
+    }
+
+    /// Forgets every option (`curl_easy_reset`) but keeps the open connections, the DNS cache and the TLS sessions.
+    func reset() {
+        ccurl_easy_reset(library.api, raw)
+        if let headerList {
+            ccurl_slist_free_all(library.api, headerList)
+            self.headerList = nil
+        }
     }
 
     /// Runs the transfer (`curl_easy_perform`) on the calling thread.

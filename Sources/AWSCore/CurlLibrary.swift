@@ -17,9 +17,32 @@ final class CurlLibrary: @unchecked Sendable {
 
     /// The resolved libcurl functions, valid for the life of the process.
     let api: UnsafePointer<ccurl_api>
+    /// The loaded libcurl's version as `0xXXYYZZ` (`curl_version_info`), for example `0x075801` for 7.88.1.
+    let versionNumber: UInt32
+
+    /// The first libcurl version with `CURLOPT_QUICK_EXIT`: 7.87.0.
+    static let quickExitVersion: UInt32 = 0x07_57_00
 
     private init(api: UnsafePointer<ccurl_api>) {
         self.api = api
+        self.versionNumber = UInt32(ccurl_version_num(api))
+    }
+
+    /// Whether this libcurl knows `CURLOPT_QUICK_EXIT`.
+    var supportsQuickExit: Bool { Self.supportsQuickExit(versionNumber: versionNumber) }
+
+    /// Whether a libcurl of version `versionNumber` (`0xXXYYZZ`) knows `CURLOPT_QUICK_EXIT` (7.87.0 and newer).
+    ///
+    /// With it, a request whose time limit runs out while the threaded resolver still waits for DNS returns at
+    /// once (the resolver thread is abandoned); without it, libcurl joins that thread first, which can take as long
+    /// as the system resolver's own timeouts (`options timeout:N attempts:N` of /etc/resolv.conf).
+    static func supportsQuickExit(versionNumber: UInt32) -> Bool {
+        versionNumber >= quickExitVersion
+    }
+
+    /// The version as text, for example `7.88.1`.
+    var version: String {
+        "\(versionNumber >> 16).\((versionNumber >> 8) & 0xff).\(versionNumber & 0xff)"
     }
 
     /// The process-wide libcurl, loading it on the first call; throws `AWSError.transport` when it cannot be used.

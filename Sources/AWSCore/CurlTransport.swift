@@ -9,24 +9,35 @@ import CCurl
 /// URLs, `http_proxy`/`HTTP_PROXY` for http URLs, `no_proxy`/`NO_PROXY`, lowercase first), never from the
 /// process environment. Only http and https are spoken, redirects are not followed, TLS peer and host
 /// verification use the system CA store, and the whole response is kept in memory up to
-/// `maximumResponseBytes`. Each `send` uses its own libcurl easy handle, so one value can be used from
-/// several threads at once.
+/// `maximumResponseBytes`. Each `send` takes a libcurl easy handle of its own from a pool shared by the copies
+/// of this value and gives it back afterwards, so one value can be used from several threads at once and
+/// connections are kept alive between requests (one handle per thread sending at once, each with its own
+/// connections).
 public struct CurlTransport: HTTPTransport {
     /// The default cap on a response body: 16 MiB.
     public static let defaultMaximumResponseBytes = 16 << 20
+    /// The default number of idle handles (and so of kept-alive connection sets) a transport keeps.
+    public static let defaultIdleHandles = 16
 
     /// The proxy settings (and only those) taken from the environment given to `init`.
     let proxyEnvironment: [String: String]
     /// The largest response body accepted; a larger one fails the request with `AWSError.transport`.
     public let maximumResponseBytes: Int
+    /// The idle handles, shared by every copy of this value.
+    let pool: CurlHandlePool
 
     /// Creates a transport that takes its proxy settings from `environment`.
     ///
-    /// Other variables in `environment` are ignored; `maximumResponseBytes` caps every response body.
-    public init(environment: [String: String], maximumResponseBytes: Int = Self.defaultMaximumResponseBytes) {
+    /// Other variables in `environment` are ignored; `maximumResponseBytes` caps every response body; up to
+    /// `idleHandles` handles keep their connections open between requests (0: a new connection every time).
+    public init(
+        environment: [String: String], maximumResponseBytes: Int = Self.defaultMaximumResponseBytes,
+        idleHandles: Int = Self.defaultIdleHandles
+    ) {
         let proxyNames: Set = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"]
         self.proxyEnvironment = environment.filter { proxyNames.contains($0.key) }
         self.maximumResponseBytes = max(0, maximumResponseBytes)
+        self.pool = CurlHandlePool(capacity: idleHandles)
     }
 
     /// Sends `request` and returns whatever HTTP response arrived, within `timeouts`.
@@ -35,11 +46,12 @@ public struct CurlTransport: HTTPTransport {
     /// `AWSError.timeout` when a time limit ran out and `AWSError.transport` for any other failure.
     public func send(_ request: HTTPRequest, timeouts: HTTPTimeouts) throws -> HTTPResponse {
         let options = try CurlRequestOptions(request: request, timeouts: timeouts, environment: proxyEnvironment)
-        let handle = try CurlHandle()
         let collector = CurlResponseCollector(maximumBodyBytes: maximumResponseBytes)
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         defer { errorBuffer.deallocate() }
+        let handle = try pool.take()
+        defer { pool.giveBack(handle) }  // runs first: the reset drops the error buffer before it is freed
 
         let code: CURLcode = try withExtendedLifetime(collector) {
             try configure(handle, options, request.body, collector, errorBuffer)
@@ -64,6 +76,11 @@ public struct CurlTransport: HTTPTransport {
         _ errorBuffer: UnsafeMutablePointer<CChar>
     ) throws {
         try handle.set(CURLOPT_NOSIGNAL, 1)
+        if handle.library.supportsQuickExit {
+            // A time limit that runs out during DNS resolution returns at once instead of waiting for the resolver
+            // thread (older libcurl waits; KeyCommandWatchdog covers that case for the key command).
+            try handle.set(CURLOPT_QUICK_EXIT, 1)
+        }
         try handle.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
         try handle.set(CURLOPT_URL, options.url)
         try handle.set(CURLOPT_PROTOCOLS_STR, "http,https")

@@ -24,6 +24,8 @@ typedef struct ccurl_api {
     const char *(*easy_strerror)(CURLcode code);
     struct curl_slist *(*slist_append)(struct curl_slist *list, const char *string);
     void (*slist_free_all)(struct curl_slist *list);
+    curl_version_info_data *(*version_info)(CURLversion age);
+    void (*easy_reset)(CURL *handle);
     /** curl_easy_setopt, variadic: reached only through the ccurl_easy_setopt_* wrappers. */
     void *easy_setopt;
     /** curl_easy_getinfo, variadic: reached only through the ccurl_easy_getinfo_* wrappers. */
@@ -68,6 +70,8 @@ static inline const char *ccurl_api_load(const char *soname, ccurl_api *api) {
     CCURL_RESOLVE(easy_strerror, "curl_easy_strerror");
     CCURL_RESOLVE(slist_append, "curl_slist_append");
     CCURL_RESOLVE(slist_free_all, "curl_slist_free_all");
+    CCURL_RESOLVE(version_info, "curl_version_info");
+    CCURL_RESOLVE(easy_reset, "curl_easy_reset");
     CCURL_RESOLVE(easy_setopt, "curl_easy_setopt");
     CCURL_RESOLVE(easy_getinfo, "curl_easy_getinfo");
 #undef CCURL_RESOLVE
@@ -87,6 +91,17 @@ static inline CURL *ccurl_easy_init(const ccurl_api *api) {
 /** curl_easy_cleanup: frees an easy handle. */
 static inline void ccurl_easy_cleanup(const ccurl_api *api, CURL *handle) {
     api->easy_cleanup(handle);
+}
+
+/** curl_easy_reset: back to the default options, keeping the handle's open connections and caches. */
+static inline void ccurl_easy_reset(const ccurl_api *api, CURL *handle) {
+    api->easy_reset(handle);
+}
+
+/** The loaded libcurl's version as 0xXXYYZZ (curl_version_info(CURLVERSION_NOW)->version_num), 0 if unknown. */
+static inline unsigned int ccurl_version_num(const ccurl_api *api) {
+    const curl_version_info_data *data = api->version_info(CURLVERSION_NOW);
+    return data != NULL ? data->version_num : 0;
 }
 
 /** curl_easy_perform: runs the transfer on the calling thread. */

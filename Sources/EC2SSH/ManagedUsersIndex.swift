@@ -8,7 +8,8 @@
 ///
 /// import_users writes it (root-owned, mode 0644, in STATE_DIR) after every run that changed the managed state;
 /// the key command serves keys only for local names listed here. It holds no secrets: local names, IAM user
-/// names and IAM UserIds, and the access expiry when the temporary-access tag is in use.
+/// names, IAM UserIds and ARNs, local UIDs, and the access expiry when the temporary-access tag is in use.
+/// Fields added after version 1 are optional, so an older file still decodes (it simply lacks them).
 public struct ManagedUsersIndex: Sendable, Equatable, Codable {
     /// The file name inside STATE_DIR.
     public static let fileName = "managed-users.json"
@@ -25,13 +26,19 @@ public struct ManagedUsersIndex: Sendable, Equatable, Codable {
         public var iamUserARN: String?
         /// When temporary access ends, if the IAM user carries the expiry tag.
         public var accessExpiresAt: Date?
+        /// The local UID import_users created the account with; `nil` in indexes written without it.
+        public var uid: UInt32?
 
         /// Creates an entry.
-        public init(iamUserName: String, iamUserID: String, accessExpiresAt: Date? = nil, iamUserARN: String? = nil) {
+        public init(
+            iamUserName: String, iamUserID: String, accessExpiresAt: Date? = nil, iamUserARN: String? = nil,
+            uid: UInt32? = nil
+        ) {
             self.iamUserName = iamUserName
             self.iamUserID = iamUserID
             self.iamUserARN = iamUserARN
             self.accessExpiresAt = accessExpiresAt
+            self.uid = uid
         }
     }
 
@@ -46,7 +53,8 @@ public struct ManagedUsersIndex: Sendable, Equatable, Codable {
         self.users = users
     }
 
-    /// The index of the active accounts of `state` that import_users has not locked, with the expiries and ARNs known for some IAM user names.
+    /// The index of the active accounts of `state` that import_users has not locked (with their UIDs), with the
+    /// expiries and ARNs known for some IAM user names.
     ///
     /// Both maps are keyed by IAM user name; an account whose IAM user is missing from a map gets no value.
     public init(state: ManagedState, accessExpiries: [String: Date] = [:], arns: [String: String] = [:]) {
@@ -54,7 +62,8 @@ public struct ManagedUsersIndex: Sendable, Equatable, Codable {
         for (localName, account) in state.accounts where account.grantsAccess {
             users[localName] = Entry(
                 iamUserName: account.iamUserName, iamUserID: account.iamUserID,
-                accessExpiresAt: accessExpiries[account.iamUserName], iamUserARN: arns[account.iamUserName])
+                accessExpiresAt: accessExpiries[account.iamUserName], iamUserARN: arns[account.iamUserName],
+                uid: account.uid)
         }
         self.init(users: users)
     }

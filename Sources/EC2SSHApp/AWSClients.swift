@@ -28,10 +28,13 @@ public struct AWSClients: Sendable {
     ///   - assumeRoleARN: the ASSUMEROLE setting, empty or `nil` for none.
     ///   - sessionHost: names the host in the RoleSessionName when IMDS has no instance id (the hostname).
     ///   - credentialsStore: where assumed-role credentials persist between processes, if anywhere.
+    ///   - instanceRoleStore: where the instance role's credentials persist between processes, if anywhere; it is
+    ///     given the IMDS endpoint the credentials come from.
     public init(
         environment: [String: String], transport: any HTTPTransport, files: any FileReading,
         time: any TimeSource, retry: any RetryExecuting, timeouts: HTTPTimeouts = .api,
-        assumeRoleARN: String?, sessionHost: String, credentialsStore: (any CredentialsStore)? = nil
+        assumeRoleARN: String?, sessionHost: String, credentialsStore: (any CredentialsStore)? = nil,
+        instanceRoleStore: (@Sendable (_ imdsEndpoint: String) -> any CredentialsStore)? = nil
     ) {
         self.environment = environment
         self.transport = transport
@@ -41,7 +44,9 @@ public struct AWSClients: Sendable {
         self.timeouts = timeouts
         let imds = IMDSClient.fromEnvironment(environment, transport: transport, time: time)
         self.imds = imds
-        let base = CredentialsChain.standard(environment: environment, files: files, imds: imds, time: time)
+        let base = CredentialsChain.standard(
+            environment: environment, files: files, imds: imds, time: time,
+            instanceRoleStore: imds.flatMap { imds in instanceRoleStore.map { $0(imds.endpoint) } })
         self.baseCredentials = base
         if let roleARN = assumeRoleARN, !roleARN.isEmpty {
             let region = (try? RegionResolver(environment: environment, files: files, imds: imds).region())

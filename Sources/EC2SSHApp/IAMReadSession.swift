@@ -48,14 +48,24 @@ struct IAMReadSession {
         }
     }
 
-    /// The tags of IAM user `name`, or `nil` (recorded) when they cannot be read.
-    mutating func userTags(_ name: String) -> [IAMTag]? {
-        do {
-            return try source.listUserTags(userName: name)
-        } catch {
-            record("ListUserTags \(name): \(error)", error)
-            return nil
+    /// The tags of each IAM user of `names`, read `maxConcurrent` at a time; a user whose tags cannot be read
+    /// maps to `nil` (each failure recorded, in the order of `names`).
+    mutating func userTags(_ names: [String], maxConcurrent: Int) -> [String: [IAMTag]?] {
+        let source = self.source
+        let results = KeyCommandWorkers.map(names.count, maxThreads: max(1, maxConcurrent)) { index in
+            Result { try source.listUserTags(userName: names[index]) }
         }
+        var tags: [String: [IAMTag]?] = [:]
+        for (name, result) in zip(names, results) {
+            switch result {
+            case .success(let list):
+                tags[name] = .some(list)
+            case .failure(let error):
+                record("ListUserTags \(name): \(error)", error)
+                tags[name] = .some(nil)
+            }
+        }
+        return tags
     }
 
     /// The IAM group names in instance tag `key`: from instance metadata, else from `ec2:DescribeTags`.

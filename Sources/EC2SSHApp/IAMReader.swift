@@ -59,15 +59,24 @@ public struct IAMReader: Sendable {
         }
     }
 
+    /// How many users' tags (ACCESS_EXPIRY_TAG) are read at once by default.
+    public static let defaultConcurrentTagReads = 8
+
     private let source: any ImportAWSSource
     private let request: Request
     private let logger: Logger
+    private let concurrentTagReads: Int
 
-    /// Creates a reader of `request` from `source`, logging each failed read to `logger`.
-    public init(source: any ImportAWSSource, request: Request, logger: Logger) {
+    /// Creates a reader of `request` from `source`, logging each failed read to `logger`; up to
+    /// `concurrentTagReads` users' tags are read at once.
+    public init(
+        source: any ImportAWSSource, request: Request, logger: Logger,
+        concurrentTagReads: Int = Self.defaultConcurrentTagReads
+    ) {
         self.source = source
         self.request = request
         self.logger = logger
+        self.concurrentTagReads = max(1, concurrentTagReads)
     }
 
     /// Reads everything the request names; throws `ImportError.iamUnreadable` only when nothing is known.
@@ -131,8 +140,10 @@ public struct IAMReader: Sendable {
         var tagsRead: Set<String> = []
         if !request.expiryTag.isEmpty {
             var unreadable: Set<String> = []
-            for name in users.keys.sorted() where authorizesEveryone || authorizedNames.contains(name) {
-                guard let tags = session.userTags(name) else {
+            let names = users.keys.sorted().filter { authorizesEveryone || authorizedNames.contains($0) }
+            let read = session.userTags(names, maxConcurrent: concurrentTagReads)
+            for name in names {
+                guard let tags = read[name] ?? nil else {
                     unreadable.insert(name)
                     continue
                 }

@@ -202,6 +202,7 @@ public struct ImportRun: Sendable {
             failures += 1
             logger.error("cannot write \(store.indexPath): \(error); the key command keeps using the previous one")
         }
+        failures += forgetDeletedAccounts(before: state, after: finalState)
         if failures == 0 && plan.complete {
             failures += refreshKeyCache(state: finalState, view: iam.view, now: now)
         }
@@ -267,6 +268,18 @@ public struct ImportRun: Sendable {
         }
     }
 
+    /// Deletes the key cache entries of the accounts this run deleted (in `before`, gone from `after`), so a later
+    /// account of the same name can never be served them; returns how many could not be deleted (each logged).
+    private func forgetDeletedAccounts(before: ManagedState, after: ManagedState) -> Int {
+        let deleted = before.accounts.keys.filter { after.accounts[$0] == nil }
+        guard !deleted.isEmpty, let snapshot = dependencies.keySnapshot else { return 0 }
+        let failures = snapshot.forget(localNames: deleted)
+        for failure in failures {
+            logger.error("key cache: \(failure)")
+        }
+        return failures.count
+    }
+
     /// In cache-first mode (KEY_CACHE_TTL above 0), refreshes the key cache of every active managed account this
     /// run's IAM view authorizes; returns how many entries could not be refreshed (each problem is logged).
     private func refreshKeyCache(state: ManagedState, view: IAMView, now: Date) -> Int {
@@ -275,10 +288,10 @@ public struct ImportRun: Sendable {
             logger.debug("KEY_CACHE_TTL is set but this build cannot refresh the key cache; the key command fills it")
             return 0
         }
-        var users: [String: String] = [:]
+        var users: [String: ManagedKeyUser] = [:]
         for (name, account) in state.accounts
         where account.grantsAccess && view.authorized.contains(account.iamUserName) {
-            users[name] = account.iamUserName
+            users[name] = ManagedKeyUser(iamUserName: account.iamUserName, iamUserID: account.iamUserID)
         }
         let failures = snapshot.refresh(users: users, now: now)
         for failure in failures {

@@ -31,6 +31,9 @@ public struct KeyCacheEntry: Sendable, Equatable, Codable {
     public var localUserName: String
     /// The IAM user the keys belong to.
     public var iamUserName: String
+    /// The IAM UserId of that user (from the managed users index); `nil` in entries written without it, which
+    /// are never served.
+    public var iamUserID: String?
     /// When IAM gave these keys.
     public var fetchedAt: Date
     /// The keys, in IAM's order.
@@ -38,12 +41,13 @@ public struct KeyCacheEntry: Sendable, Equatable, Codable {
 
     /// Creates an entry.
     public init(
-        localUserName: String, iamUserName: String, fetchedAt: Date, keys: [Key],
+        localUserName: String, iamUserName: String, iamUserID: String?, fetchedAt: Date, keys: [Key],
         version: Int = KeyCacheEntry.currentVersion
     ) {
         self.version = version
         self.localUserName = localUserName
         self.iamUserName = iamUserName
+        self.iamUserID = iamUserID
         self.fetchedAt = fetchedAt
         self.keys = keys
     }

@@ -47,10 +47,10 @@ public struct KeyCacheSnapshot: ImportKeySnapshotting {
         self.logger = logger
     }
 
-    /// Writes the entries of `users` (IAM user name by local name) fetched at `now`, removes all other entries.
+    /// Writes the entries of `users` (IAM identity by local name) fetched at `now`, removes all other entries.
     ///
     /// Returns one line per problem; a user whose keys cannot be read keeps its previous entry.
-    public func refresh(users: [String: String], now: Date) -> [String] {
+    public func refresh(users: [String: ManagedKeyUser], now: Date) -> [String] {
         let cache: KeyCache
         let owner: FileOwner
         do {
@@ -64,13 +64,12 @@ public struct KeyCacheSnapshot: ImportKeySnapshotting {
             do {
                 let fetcher = KeyCommandFetcher(iam: try makeIAM(), authorizedGroups: [], maxConcurrentRequests: 4)
                 let outcomes = KeyCommandWorkers.map(names.count, maxThreads: maxConcurrentUsers) { [users] index in
-                    Result { try fetcher.fetch(iamUserName: users[names[index]] ?? "") }
+                    Result { try fetcher.fetch(iamUserName: users[names[index]]?.iamUserName ?? "") }
                 }
                 for (localName, outcome) in zip(names, outcomes) {
-                    let iamUserName = users[localName] ?? ""
+                    guard let user = users[localName] else { continue }
                     if let failure = store(
-                        outcome, localName: localName, iamUserName: iamUserName, now: now,
-                        cache: cache, owner: owner)
+                        outcome, localName: localName, user: user, now: now, cache: cache, owner: owner)
                     {
                         failures.append(failure)
                     }
@@ -81,6 +80,25 @@ public struct KeyCacheSnapshot: ImportKeySnapshotting {
         }
         failures += removeUnmanaged(keeping: Set(names), cache: cache)
         return failures
+    }
+
+    /// Deletes the entries of `localNames` after checking the directory like `refresh`; a missing directory or
+    /// entry is fine (nothing was cached).
+    public func forget(localNames: [String]) -> [String] {
+        guard !localNames.isEmpty else { return [] }
+        do {
+            if try fileSystem.status(directory) == nil { return [] }
+        } catch {
+            // openDirectory below reports it.
+        }
+        let cache: KeyCache
+        do {
+            (cache, _) = try openDirectory()
+        } catch {
+            let names = localNames.sorted().joined(separator: ", ")
+            return ["\(error); the cache entries of the deleted accounts \(names) were not removed"]
+        }
+        return localNames.sorted().compactMap { remove($0, cache: cache, reason: "the account was deleted") }
     }
 
     /// Why a KEY_CACHE_DIR with `status` must not be written by root, or `nil` when it may.
@@ -151,9 +169,10 @@ public struct KeyCacheSnapshot: ImportKeySnapshotting {
 
     /// Writes or removes the entry of one user after its IAM answer; returns the problem, if any.
     private func store(
-        _ outcome: Result<KeyCommandFetcher.Outcome, any Error>, localName: String, iamUserName: String, now: Date,
+        _ outcome: Result<KeyCommandFetcher.Outcome, any Error>, localName: String, user: ManagedKeyUser, now: Date,
         cache: KeyCache, owner: FileOwner
     ) -> String? {
+        let iamUserName = user.iamUserName
         switch outcome {
         case .success(.keys(let keys, let rejected)):
             for item in rejected {
@@ -161,7 +180,7 @@ public struct KeyCacheSnapshot: ImportKeySnapshotting {
                     "key snapshot: IAM SSH key \(item.id) of \(iamUserName) dropped: \(item.reason.description)")
             }
             let entry = KeyCacheEntry(
-                localUserName: localName, iamUserName: iamUserName, fetchedAt: now,
+                localUserName: localName, iamUserName: iamUserName, iamUserID: user.iamUserID, fetchedAt: now,
                 keys: keys.map { KeyCacheEntry.Key(id: $0.id, line: $0.key.line) })
             do {
                 try cache.save(entry, owner: owner)

@@ -36,6 +36,9 @@ public struct KeyCommand: Sendable {
         public var lines: [String]
         /// The audit record that was logged.
         public var audit: KeyCommandAudit
+        /// True when the watchdog answered instead (see `KeyCommandFallback`): nothing was logged, nothing may be
+        /// printed, and the process is about to end.
+        public var preempted = false
 
         /// Everything to write on standard output at once: each line followed by a newline.
         public var output: [UInt8] { Array(lines.map { $0 + "\n" }.joined().utf8) }
@@ -57,12 +60,14 @@ public struct KeyCommand: Sendable {
     public let hardTimeout: Double
     /// Where the audit line and warnings go.
     public let logger: Logger
+    /// What the watchdog may serve if the run does not finish in time; `nil` without a watchdog.
+    public let fallback: KeyCommandFallback?
 
     /// Creates the command from its parts.
     public init(
         access: KeyCommandAccess, cache: KeyCache?, policy: KeyCachePolicy,
         makeFetcher: @escaping @Sendable () throws -> KeyCommandFetcher, chain: KeyCommandChain?,
-        deadline: KeyCommandDeadline, hardTimeout: Double, logger: Logger
+        deadline: KeyCommandDeadline, hardTimeout: Double, logger: Logger, fallback: KeyCommandFallback? = nil
     ) {
         self.access = access
         self.cache = cache
@@ -72,18 +77,23 @@ public struct KeyCommand: Sendable {
         self.deadline = deadline
         self.hardTimeout = hardTimeout
         self.logger = logger
+        self.fallback = fallback
     }
 
-    /// Serves `request` and logs its audit line.
+    /// Serves `request` and logs its audit line, unless the watchdog answered first (`Outcome.preempted`).
     public func run(_ request: Request) -> Outcome {
+        fallback?.publish(.init(audit: KeyCommandAudit(localUser: request.user, fingerprint: request.fingerprint)))
         let chained = chain.map { chain in
-            let timeout = max(0, hardTimeout - deadline.elapsed - 0.25)
+            let answerBy = hardTimeout - KeyCommandWatchdog.reserve(forTimeout: hardTimeout)
+            let timeout = max(0, answerBy - deadline.elapsed - 0.25)
             return KeyCommandWorkers.Background {
                 chain.run(user: request.user, fingerprint: request.fingerprint, timeout: timeout)
             }
         }
         var audit = KeyCommandAudit(localUser: request.user, fingerprint: request.fingerprint)
-        var lines = serve(request, audit: &audit).map(\.key.line)
+        let ours = serve(request, audit: &audit)
+        fallback?.publish(.init(audit: audit, decided: ours))
+        var lines = ours.map(\.key.line)
         if let chain, let output = chained?.join() {
             for rejected in output.rejected {
                 logger.warning(
@@ -98,6 +108,9 @@ public struct KeyCommand: Sendable {
             audit.chainFailure = output.failure
         }
         audit.durationMilliseconds = Int((deadline.elapsed * 1000).rounded())
+        if let fallback, !fallback.finish() {
+            return Outcome(lines: [], audit: audit, preempted: true)
+        }
         logger.log(level: audit.level, "\(audit.message)", metadata: audit.metadata)
         return Outcome(lines: lines, audit: audit)
     }
@@ -118,8 +131,10 @@ public struct KeyCommand: Sendable {
         audit.iamUserARN = grant.iamUserARN
 
         let cached = loadCache(grant)
+        let validCached = cached.map(cachedKeys) ?? []
+        fallback?.publish(.init(audit: audit, cachedKeys: validCached, fetchedAt: cached?.fetchedAt))
         if let cached, policy.servesWithoutIAM(fetchedAt: cached.fetchedAt, now: now) {
-            let keys = cachedKeys(cached)
+            let keys = validCached
             if request.fingerprint == nil || !Self.matching(keys, fingerprint: request.fingerprint).isEmpty {
                 return served(keys, source: .cache, request: request, audit: &audit)
             }
@@ -153,7 +168,7 @@ public struct KeyCommand: Sendable {
             if KeyCachePolicy.allowsStaleFallback(after: error), let cached,
                 policy.servesStale(fetchedAt: cached.fetchedAt, now: deadline.time.now())
             {
-                return served(cachedKeys(cached), source: .staleCache, request: request, audit: &audit)
+                return served(validCached, source: .staleCache, request: request, audit: &audit)
             }
             return []
         }
@@ -196,7 +211,20 @@ public struct KeyCommand: Sendable {
         guard let cache, policy.usesCache else { return nil }
         do {
             guard let entry = try cache.load(localName: grant.localName) else { return nil }
-            return entry.iamUserName == grant.iamUserName ? entry : nil
+            guard entry.iamUserName == grant.iamUserName else { return nil }
+            guard entry.iamUserID == grant.iamUserID else {
+                // Another person's keys: an IAM user deleted and re-created under the same name, or an entry
+                // written before UserIds were recorded. Never served; removed so the next IAM answer replaces it.
+                logger.warning(
+                    "key cache entry of another IAM UserId removed",
+                    metadata: [
+                        "user": .string(grant.localName), "iam_user_id": .string(grant.iamUserID),
+                        "cached_iam_user_id": .string(entry.iamUserID ?? "none"),
+                    ])
+                try? cache.remove(localName: grant.localName)
+                return nil
+            }
+            return entry
         } catch {
             logger.warning(
                 "key cache entry ignored", metadata: ["user": .string(grant.localName), "error": .string("\(error)")])
@@ -223,7 +251,8 @@ public struct KeyCommand: Sendable {
     private func store(_ keys: [KeyCommandFetcher.Key], grant: KeyCommandGrant) {
         guard let cache, policy.usesCache else { return }
         let entry = KeyCacheEntry(
-            localUserName: grant.localName, iamUserName: grant.iamUserName, fetchedAt: deadline.time.now(),
+            localUserName: grant.localName, iamUserName: grant.iamUserName, iamUserID: grant.iamUserID,
+            fetchedAt: deadline.time.now(),
             keys: keys.map { KeyCacheEntry.Key(id: $0.id, line: $0.key.line) })
         do {
             try cache.save(entry)

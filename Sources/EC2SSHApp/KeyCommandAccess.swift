@@ -11,8 +11,9 @@ import EC2SSHSystem
 ///
 /// Keys are served only for a local account that exists, is not root and has a UID of at least UID_MIN, and
 /// that import_users lists in its managed users index (STATE_DIR/managed-users.json, trusted only when it and
-/// STATE_DIR are owned by root and not group- or world-writable) under an IAM user whose name maps to the
-/// account's name, and whose temporary access (if any) has not ended.
+/// STATE_DIR are owned by root and not group- or world-writable) with the account's current UID (when the index
+/// records one) under an IAM user whose name maps to the account's name, whose temporary access (if any) has not
+/// ended, and that is in LOCAL_MARKER_GROUP (as a supplementary member or as its primary group).
 public struct KeyCommandAccess: Sendable {
     /// The passwd database.
     public let accounts: any AccountDatabase
@@ -22,14 +23,19 @@ public struct KeyCommandAccess: Sendable {
     public let loginDefs: LoginDefs
     /// STATE_DIR, the directory of the index.
     public let stateDirectory: String
+    /// LOCAL_MARKER_GROUP, the group import_users puts every account it manages in.
+    public let markerGroup: String
 
     /// Creates the check.
-    public init(accounts: any AccountDatabase, fileSystem: any FileSystem, loginDefs: LoginDefs, stateDirectory: String)
-    {
+    public init(
+        accounts: any AccountDatabase, fileSystem: any FileSystem, loginDefs: LoginDefs, stateDirectory: String,
+        markerGroup: String
+    ) {
         self.accounts = accounts
         self.fileSystem = fileSystem
         self.loginDefs = loginDefs
         self.stateDirectory = stateDirectory
+        self.markerGroup = markerGroup
     }
 
     /// The path of the managed users index.
@@ -58,6 +64,10 @@ public struct KeyCommandAccess: Sendable {
         case .failure(let refusal): return .failure(refusal)
         }
         guard let entry = index.users[localName] else { return .failure(.notManaged) }
+        if let indexedUID = entry.uid, indexedUID != account.uid {
+            return .failure(.uidMismatch(indexed: indexedUID, actual: account.uid))
+        }
+        if let refusal = checkMarkerGroup(account) { return .failure(refusal) }
         let expected = NameMapping.iamName(forLocalName: localName)
         guard entry.iamUserName == expected, NameMapping.localName(forIAMName: entry.iamUserName) == localName else {
             return .failure(.nameMismatch(expectedIAMName: expected, indexedIAMName: entry.iamUserName))
@@ -69,6 +79,20 @@ public struct KeyCommandAccess: Sendable {
             KeyCommandGrant(
                 localName: localName, uid: account.uid, iamUserName: entry.iamUserName, iamUserID: entry.iamUserID,
                 iamUserARN: entry.iamUserARN, accessExpiresAt: entry.accessExpiresAt))
+    }
+
+    /// Why `account` is not a member of the marker group, or `nil` when it is.
+    func checkMarkerGroup(_ account: LocalUser) -> KeyCommandRefusal? {
+        let group: LocalGroup?
+        do {
+            group = try accounts.group(named: markerGroup)
+        } catch {
+            return .accountLookupFailed(detail: "group \(markerGroup): \(error)")
+        }
+        guard let group, group.members.contains(account.name) || group.gid == account.gid else {
+            return .notInMarkerGroup(group: markerGroup)
+        }
+        return nil
     }
 
     /// Reads the index after checking the owner and mode of STATE_DIR and of the file.

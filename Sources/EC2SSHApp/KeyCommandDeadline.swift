@@ -2,9 +2,11 @@ import AWSCore
 
 /// The time budget of one key command run, measured on the monotonic clock.
 ///
-/// KEY_COMMAND_TIMEOUT is the hard limit (the process is killed by `alarm(2)` when it is reached); the IAM
-/// calls get the smaller `budget`, so that the run normally ends in time to fall back to the stale cache and
-/// print it.
+/// This one value is passed to everything that spends time: the transport cuts each request's limits to it, the
+/// retrier stops retrying at it, the chained command gets what is left, and `KeyCommandWatchdog` measures
+/// KEY_COMMAND_TIMEOUT (the hard limit) from its `start`. The IAM calls get the smaller `budget`, so that the run
+/// normally ends in time to fall back to the stale cache and print it; the watchdog answers only when the run is
+/// stuck past the budget.
 public struct KeyCommandDeadline: Sendable {
     /// The clock.
     public let time: any TimeSource

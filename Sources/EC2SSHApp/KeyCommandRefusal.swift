@@ -26,6 +26,10 @@ public enum KeyCommandRefusal: Error, Sendable, Equatable, CustomStringConvertib
     case indexUnreadable(path: String, detail: String)
     /// import_users does not manage this account (it is not in the index).
     case notManaged
+    /// The account's UID is not the one import_users created it with (the account was re-created by hand).
+    case uidMismatch(indexed: UInt32, actual: UInt32)
+    /// The account is not in LOCAL_MARKER_GROUP, or that group does not exist.
+    case notInMarkerGroup(group: String)
     /// The index maps the account to an IAM user whose name does not map back to the account's name.
     case nameMismatch(expectedIAMName: String, indexedIAMName: String)
     /// Temporary access of the IAM user ended.
@@ -48,6 +52,8 @@ public enum KeyCommandRefusal: Error, Sendable, Equatable, CustomStringConvertib
         case .indexUntrusted: return "index-untrusted"
         case .indexUnreadable: return "index-unreadable"
         case .notManaged: return "not-managed"
+        case .uidMismatch: return "uid-mismatch"
+        case .notInMarkerGroup: return "not-in-marker-group"
         case .nameMismatch: return "name-mismatch"
         case .accessExpired: return "access-expired"
         case .notInAuthorizedGroups: return "not-in-authorized-groups"
@@ -79,6 +85,12 @@ public enum KeyCommandRefusal: Error, Sendable, Equatable, CustomStringConvertib
             return "\(path) is not trusted: \(reason); it must be owned by root and not group- or world-writable"
         case .indexUnreadable(let path, let detail): return "\(path) cannot be read: \(detail)"
         case .notManaged: return "import_users does not manage this account"
+        case .uidMismatch(let indexed, let actual):
+            return "the account has UID \(actual), but import_users created it with UID \(indexed); it was "
+                + "probably deleted and re-created by hand: delete it, then let import_users create it again"
+        case .notInMarkerGroup(let group):
+            return "the account is not in the marker group \(group) (LOCAL_MARKER_GROUP); import_users adds every "
+                + "account it manages"
         case .nameMismatch(let expected, let indexed):
             return "the index names IAM user '\(indexed)' but the account name maps to '\(expected)'"
         case .accessExpired(let date):

@@ -16,8 +16,9 @@ public enum KeyCommandSystem {
     /// Runs the key command for `request` and returns the bytes to print; never throws.
     ///
     /// The configuration file must be owned by root (or the running user) and not group- or world-writable,
-    /// because its AWS_* lines choose where keys come from. After reading it the process alarm is re-armed to
-    /// KEY_COMMAND_TIMEOUT.
+    /// because its AWS_* lines choose where keys come from. After reading it `KeyCommandWatchdog` guards
+    /// KEY_COMMAND_TIMEOUT from the run's start; when the watchdog answers, this never returns (it ends the
+    /// process).
     public static func run(
         _ request: KeyCommand.Request, configPath: String, environment: [String: String], logger: Logger
     ) -> [UInt8] {
@@ -42,14 +43,20 @@ public enum KeyCommandSystem {
                 metadata: ["user": .string(request.user), "error": .string("\(error)")])
             return []
         }
-        alarm(UInt32(settings.configuration.keyCommandTimeout))
         for warning in settings.warnings {
             logger.debug("\(warning)")
         }
         let command = makeCommand(
             settings: settings, accounts: SystemAccountDatabase(), fileSystem: fileSystem, uid: uid, time: time,
             sessionHost: hostName(), logger: logger, start: start)
-        return command.run(request).output
+        if let fallback = command.fallback {
+            KeyCommandWatchdog.start(
+                timeout: command.hardTimeout, deadline: command.deadline, fallback: fallback, logger: logger,
+                output: writeStandardOutput)
+        }
+        let outcome = command.run(request)
+        if outcome.preempted { KeyCommandWatchdog.waitForExit() }
+        return outcome.output
     }
 
     /// The key command for `settings` over the given host parts, with libcurl, retries and the deadline wired in.
@@ -67,13 +74,13 @@ public enum KeyCommandSystem {
         let deadline = KeyCommandDeadline(
             time: time, budget: KeyCommandDeadline.budget(forTimeout: configuration.keyCommandTimeout), start: start)
         let cache = openCache(configuration, fileSystem: fileSystem, uid: uid, logger: logger)
+        let policy = KeyCachePolicy(
+            ttl: Double(configuration.keyCacheTTL), staleMax: Double(configuration.keyCacheStaleMax))
         return KeyCommand(
             access: KeyCommandAccess(
                 accounts: accounts, fileSystem: fileSystem, loginDefs: loginDefs(fileSystem),
-                stateDirectory: configuration.stateDir),
-            cache: cache,
-            policy: KeyCachePolicy(
-                ttl: Double(configuration.keyCacheTTL), staleMax: Double(configuration.keyCacheStaleMax)),
+                stateDirectory: configuration.stateDir, markerGroup: configuration.localMarkerGroup),
+            cache: cache, policy: policy,
             makeFetcher: {
                 try fetcher(
                     settings: settings, deadline: deadline, cache: cache, sessionHost: sessionHost, logger: logger)
@@ -83,7 +90,8 @@ public enum KeyCommandSystem {
                     program: $0, arguments: configuration.chainedAuthorizedKeysCommandArgs,
                     runner: PosixProcessRunner(terminationGracePeriod: 0.2))
             },
-            deadline: deadline, hardTimeout: Double(configuration.keyCommandTimeout), logger: logger)
+            deadline: deadline, hardTimeout: Double(configuration.keyCommandTimeout), logger: logger,
+            fallback: KeyCommandFallback(policy: policy))
     }
 
     /// Writes all of `bytes` to standard output; a closed pipe (sshd gave up) is ignored.
@@ -174,8 +182,22 @@ public enum KeyCommandSystem {
                 inner: CurlTransport(environment: settings.environment), deadline: deadline),
             files: SystemFileReader(), time: deadline.time, retry: retry,
             timeouts: HTTPTimeouts(connect: 2, total: deadline.budget), assumeRoleARN: role,
-            sessionHost: sessionHost, credentialsStore: store)
+            sessionHost: sessionHost, credentialsStore: store,
+            instanceRoleStore: instanceRoleStore(cache: cache, logger: logger))
         return KeyCommandFetcher(iam: try clients.iam(), authorizedGroups: settings.configuration.iamAuthorizedGroups)
+    }
+
+    /// The store of the instance role's credentials in the cache directory, given the IMDS endpoint; `nil` without a
+    /// usable cache directory.
+    private static func instanceRoleStore(
+        cache: KeyCache?, logger: Logger
+    ) -> (@Sendable (String) -> any CredentialsStore)? {
+        guard let cache else { return nil }
+        return { endpoint in
+            FileCredentialsStore.instanceRole(imdsEndpoint: endpoint, cache: cache) { problem in
+                logger.warning("\(problem)")
+            }
+        }
     }
 
     private static func hostName() -> String {

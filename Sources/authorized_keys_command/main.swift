@@ -8,9 +8,9 @@ import Logging
 #endif
 
 // First things first: a closed stdout must not kill us mid-write, and the whole run has a hard deadline
-// (re-armed to KEY_COMMAND_TIMEOUT once the configuration is read; SIGALRM's default action ends the process).
+// (KeyCommandWatchdog owns it: 5 s until the configuration is read, then KEY_COMMAND_TIMEOUT from the start).
 signal(SIGPIPE, SIG_IGN)
-alarm(5)
+KeyCommandWatchdog.armAlarm(seconds: KeyCommandWatchdog.startupLimit)
 
 /// Prints the SSH public keys of the IAM user behind a local account, for sshd's AuthorizedKeysCommand.
 struct AuthorizedKeysCommand: ParsableCommand {
@@ -27,7 +27,8 @@ struct AuthorizedKeysCommand: ParsableCommand {
             FINGERPRINT (%f, SHA256:...) only the matching key is printed when one matches.
 
             No keys are printed for root, UID 0, system accounts (UID below UID_MIN of /etc/login.defs), accounts \
-            that import_users does not manage (STATE_DIR/managed-users.json, root-owned), expired temporary access, \
+            that import_users does not manage (STATE_DIR/managed-users.json, root-owned), accounts whose UID differs \
+            from the one import_users recorded or that are not in LOCAL_MARKER_GROUP, expired temporary access, \
             users outside IAM_AUTHORIZED_GROUPS or users gone from IAM. With IAM_AUTHORIZED_GROUPS set, membership \
             is checked live at every login (one ListGroupsForUser call); with only IAM_AUTHORIZED_GROUPS_TAG the \
             index written by the last import_users run is trusted.
@@ -42,14 +43,16 @@ struct AuthorizedKeysCommand: ParsableCommand {
             Files: the configuration file (--config; its AWS_* and proxy lines are applied as environment; it must \
             be owned by root or the running user and not group- or world-writable), STATE_DIR/managed-users.json (read), \
             KEY_CACHE_DIR (default /var/cache/aws-ec2-ssh, owned by the running user, mode 0700: user-NAME.json \
-            key caches and assume-role-*.json credentials, mode 0600), /etc/login.defs (UID_MIN).
+            key caches, assume-role-*.json and instance-role-*.json credentials, mode 0600), /etc/login.defs (UID_MIN).
 
             Logging: one audit line per run to syslog, facility authpriv, tag aws-ec2-ssh (also to standard error \
             on a terminal or with --verbose). Secrets and key bodies are never logged.
 
             Exit status: 0 whenever the arguments parse, whether keys were printed or not (sshd only reads \
-            standard output; every reason is in the log); 64 for a usage error; killed by SIGALRM when \
-            KEY_COMMAND_TIMEOUT is reached, with nothing printed.
+            standard output; every reason is in the log); 64 for a usage error. A run about to reach \
+            KEY_COMMAND_TIMEOUT (for example a DNS resolver that never answers) is ended by a watchdog shortly \
+            before it, which prints what KEY_CACHE_STALE_MAX allows, logs the audit line and exits 0; SIGALRM at \
+            the timeout itself is the last resort, with nothing printed.
             """,
         version: BuildInfo.versionLine(program: "authorized_keys_command")
     )
@@ -80,7 +83,7 @@ struct AuthorizedKeysCommand: ParsableCommand {
         let output = KeyCommandSystem.run(
             KeyCommand.Request(user: arguments.user, fingerprint: arguments.fingerprint), configPath: arguments.config,
             environment: ProcessEnvironment.current(), logger: logger)
-        alarm(0)
+        KeyCommandWatchdog.disarm()
         KeyCommandSystem.writeStandardOutput(output)
     }
 }

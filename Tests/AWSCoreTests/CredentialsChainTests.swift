@@ -101,7 +101,8 @@ import Testing
     @Test func standardChainWithNothingExplainsEachSource() {
         let transport = CredsFakeTransport()
         let clock = CredsFakeClock()
-        transport.on("PUT", "http://127.0.0.1:5104/latest/api/token", .failure(.timeout(detail: "127.0.0.1:5104")))
+        transport.on(
+            "PUT", "http://127.0.0.1:5104/latest/api/token", .failure(.transport(detail: "127.0.0.1:5104 refused")))
         let chain = CredentialsChain.standard(
             environment: [:], files: CredsMemoryFiles(),
             imds: IMDSClient(endpoint: "http://127.0.0.1:5104", transport: transport, time: clock), time: clock)

@@ -32,4 +32,18 @@ import Testing
         #expect(detail.hasPrefix("libc.so.6 could not be loaded: "))
         #expect(detail.contains("curl_global_init"))
     }
+
+    /// Issue 10, finding 4: CURLOPT_QUICK_EXIT is set only on libcurl 7.87.0 and newer (older ones reject it).
+    @Test(arguments: [
+        (UInt32(0x07_56_00), false), (0x07_56_ff, false), (0x07_57_00, true), (0x07_58_01, true), (0x08_0e_01, true),
+    ])
+    func quickExitNeedsLibcurl787(version: UInt32, supported: Bool) {
+        #expect(CurlLibrary.supportsQuickExit(versionNumber: version) == supported)
+    }
+
+    @Test func theLoadedLibraryReportsItsVersion() throws {
+        let library = try CurlLibrary.shared()
+        #expect(library.versionNumber >= 0x07_55_00)
+        #expect(library.version.split(separator: ".").count == 3)
+    }
 }

@@ -185,6 +185,46 @@ import Testing
         #expect(detail.contains("CURLcode 7"))
     }
 
+    /// Issue 10, finding 12: requests reuse the connection of an idle handle (keep-alive) instead of opening one
+    /// each.
+    @Test func sequentialRequestsReuseOneConnection() throws {
+        let server = try LoopbackHTTPServer(keepAlive: true) { _ in .respond(status: 200, body: Array("ok".utf8)) }
+        defer { server.stop() }
+        for index in 0..<3 {
+            let response = try transport.send(
+                HTTPRequest(method: "GET", url: server.baseURL + "/r\(index)"), timeouts: relaxed)
+            #expect(response.status == 200 && response.body == Array("ok".utf8))
+        }
+        #expect(server.requests.map(\.target) == ["/r0", "/r1", "/r2"])
+        #expect(server.connectionCount == 1)
+    }
+
+    @Test func withoutIdleHandlesEachRequestOpensItsOwnConnection() throws {
+        let server = try LoopbackHTTPServer(keepAlive: true) { _ in .respond(status: 200) }
+        defer { server.stop() }
+        let fresh = CurlTransport(environment: [:], idleHandles: 0)
+        for _ in 0..<2 {
+            _ = try fresh.send(HTTPRequest(method: "GET", url: server.baseURL + "/"), timeouts: relaxed)
+        }
+        #expect(server.connectionCount == 2)
+    }
+
+    /// A reused handle forgets the previous request: method, headers and body are the new request's only.
+    @Test func aReusedHandleCarriesNothingOfThePreviousRequest() throws {
+        let server = try LoopbackHTTPServer(keepAlive: true) { _ in .respond(status: 200) }
+        defer { server.stop() }
+        _ = try transport.send(
+            HTTPRequest(
+                method: "POST", url: server.baseURL + "/first", headers: [HTTPField("X-First", "1")],
+                body: Array("a=b".utf8)),
+            timeouts: relaxed)
+        _ = try transport.send(HTTPRequest(method: "GET", url: server.baseURL + "/second"), timeouts: relaxed)
+        let second = try #require(server.requests.last)
+        #expect(second.method == "GET" && second.target == "/second")
+        #expect(second.header("X-First") == nil && second.header("Content-Length") == nil && second.body.isEmpty)
+        #expect(server.connectionCount == 1)
+    }
+
     @Test func serverThatNeverAnswersTimesOut() throws {
         let server = try server(.neverAnswer)
         defer { server.stop() }

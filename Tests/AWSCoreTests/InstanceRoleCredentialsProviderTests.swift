@@ -13,9 +13,9 @@ import Testing
     let transport = CredsFakeTransport()
     let clock = CredsFakeClock()
 
-    func makeProvider() -> InstanceRoleCredentialsProvider {
+    func makeProvider(store: (any CredentialsStore)? = nil) -> InstanceRoleCredentialsProvider {
         InstanceRoleCredentialsProvider(
-            imds: IMDSClient(endpoint: Self.base, transport: transport, time: clock), time: clock)
+            imds: IMDSClient(endpoint: Self.base, transport: transport, time: clock), time: clock, store: store)
     }
 
     /// Queues the two GETs that return credentials `keyID` valid for `lifetime` seconds from the fake now.
@@ -74,14 +74,74 @@ import Testing
         #expect(provider.name == "instance role (IMDS \(Self.base))")
     }
 
-    @Test func unreachableMeansNoCredentials() throws {
-        transport.on("PUT", Self.base + "/latest/api/token", .failure(.timeout(detail: "127.0.0.1:5104")))
+    @Test func aRefusedConnectionMeansNoCredentials() throws {
+        transport.on("PUT", Self.base + "/latest/api/token", .failure(.transport(detail: "127.0.0.1:5104 refused")))
         guard case .unavailable(let reason) = try makeProvider().lookupCredentials() else {
             Issue.record("expected no credentials")
             return
         }
         #expect(reason.contains("unreachable"))
         #expect(reason.contains("127.0.0.1:5104"))
+    }
+
+    /// A metadata service that accepts connections but never answers is an unreachable AWS (retryable, so the key
+    /// command's stale-cache rules apply), not "no credentials", which is final.
+    @Test func aMetadataServiceThatDoesNotAnswerIsATransientError() throws {
+        transport.on("PUT", Self.base + "/latest/api/token", .failure(.timeout(detail: "127.0.0.1:5104 after 1 s")))
+        let error = try #require(throws: AWSError.self) { try makeProvider().lookupCredentials() }
+        guard case .timeout(let detail) = error else {
+            Issue.record("expected AWSError.timeout, got \(error)")
+            return
+        }
+        #expect(error.isRetryable)
+        #expect(detail.contains("instance metadata service \(Self.base)") && detail.contains("after 1 s"))
+        let chain = CredentialsChain(providers: [makeProvider()])
+        transport.on("PUT", Self.base + "/latest/api/token", .failure(.timeout(detail: "again")))
+        #expect(throws: AWSError.self) { try chain.resolve() }
+    }
+
+    @Test func storedCredentialsServeANewProcessWithoutAnyIMDSRequest() throws {
+        let store = CredsMemoryStore()
+        serveToken()
+        serveRole("ASIA1", lifetime: 3_600)
+        #expect(try makeProvider(store: store).credentials()?.accessKeyID == "ASIA1")
+        #expect(store.saves.map(\.accessKeyID) == ["ASIA1"])
+        #expect(transport.requests.count == 3)
+        // The next login is a new process: a new provider over the same store.
+        #expect(try makeProvider(store: store).credentials()?.accessKeyID == "ASIA1")
+        #expect(transport.requests.count == 3)
+    }
+
+    @Test func storedCredentialsAboutToExpireAreRefreshed() throws {
+        let store = CredsMemoryStore(
+            Credentials(
+                accessKeyID: "ASIAOLD", secretAccessKey: "s", sessionToken: "t",
+                expiration: clock.now().addingTimeInterval(299)))
+        serveToken()
+        serveRole("ASIA2", lifetime: 3_600)
+        #expect(try makeProvider(store: store).credentials()?.accessKeyID == "ASIA2")
+        #expect(store.saves.map(\.accessKeyID) == ["ASIA2"])
+    }
+
+    @Test func storedStillValidCredentialsBridgeAHangingMetadataService() throws {
+        let store = CredsMemoryStore(
+            Credentials(
+                accessKeyID: "ASIAOLD", secretAccessKey: "s", sessionToken: "t",
+                expiration: clock.now().addingTimeInterval(120)))
+        transport.on("PUT", Self.base + "/latest/api/token", .failure(.timeout(detail: "hang")))
+        #expect(try makeProvider(store: store).credentials()?.accessKeyID == "ASIAOLD")
+    }
+
+    @Test func longTermOrExpiredStoredCredentialsAreNeverUsed() throws {
+        let store = CredsMemoryStore(
+            Credentials(
+                accessKeyID: "ASIAOLD", secretAccessKey: "s", sessionToken: "t",
+                expiration: clock.now().addingTimeInterval(-1)))
+        transport.on("PUT", Self.base + "/latest/api/token", .failure(.timeout(detail: "hang")))
+        #expect(throws: AWSError.self) { try makeProvider(store: store).credentials() }
+        let longTerm = CredsMemoryStore(Credentials(accessKeyID: "AKIA", secretAccessKey: "s"))
+        transport.on("PUT", Self.base + "/latest/api/token", .failure(.timeout(detail: "hang")))
+        #expect(throws: AWSError.self) { try makeProvider(store: longTerm).credentials() }
     }
 
     @Test func malformedAnswerIsThrown() {

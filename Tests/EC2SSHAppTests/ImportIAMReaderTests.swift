@@ -148,11 +148,27 @@ import Testing
             .init(
                 groups: ["ssh": .success(["alice", "bob"])],
                 tags: ["alice": .success(["expires": "2030-01-01", "team": "x"]), "bob": .success([:])]))
-        #expect(aws.calls == ["GetGroup ssh", "ListUserTags alice", "ListUserTags bob"])
+        #expect(aws.calls.first == "GetGroup ssh")
+        #expect(aws.calls.dropFirst().sorted() == ["ListUserTags alice", "ListUserTags bob"])
         #expect(result.view.users.first?.tags == ["expires": "2030-01-01"])
         #expect(result.accessExpiries == ["alice": Date(timeIntervalSince1970: 1_893_456_000)])
         #expect(result.tagsRead == ["alice", "bob"])
         #expect(result.view.isComplete)
+    }
+
+    /// Issue 10, finding 12: per-user tag reads run `concurrentTagReads` at a time, never more.
+    @Test(arguments: [(20, 8), (5, 3), (3, 8)])
+    func tagReadsRunConcurrentlyWithinTheBound(users: Int, bound: Int) throws {
+        let names = (0..<users).map { "user\(Character(UnicodeScalar(UInt8(97 + $0))))" }
+        let aws = ImportFakeAWS(
+            .init(users: .success(names), tags: Dictionary(uniqueKeysWithValues: names.map { ($0, .success([:])) })))
+        let probe = ImportConcurrencyProbe(inner: aws, expected: min(users, bound))
+        let result = try IAMReader(
+            source: probe, request: try request("ACCESS_EXPIRY_TAG=\"expires\""), logger: LogCapture().logger,
+            concurrentTagReads: bound
+        ).read()
+        #expect(result.tagsRead == Set(names))
+        #expect(probe.maximum == min(users, bound))
     }
 
     @Test func aUserWhoseTagsCannotBeReadIsNotAuthorized() throws {

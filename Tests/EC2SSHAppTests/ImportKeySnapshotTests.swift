@@ -13,15 +13,21 @@ import Testing
 
 /// Records what import_users asks the key cache to refresh.
 final class ImportRecordingSnapshot: ImportKeySnapshotting {
-    let calls = Mutex<[[String: String]]>([])
+    let calls = Mutex<[[String: ManagedKeyUser]]>([])
+    let forgotten = Mutex<[[String]]>([])
     let failures: [String]
 
     init(failures: [String] = []) {
         self.failures = failures
     }
 
-    func refresh(users: [String: String], now: Date) -> [String] {
+    func refresh(users: [String: ManagedKeyUser], now: Date) -> [String] {
         calls.withLock { $0.append(users) }
+        return failures
+    }
+
+    func forget(localNames: [String]) -> [String] {
+        forgotten.withLock { $0.append(localNames.sorted()) }
         return failures
     }
 }
@@ -65,6 +71,18 @@ final class ImportRecordingSnapshot: ImportKeySnapshotting {
         #expect(snapshot.calls.withLock { $0 }.count == 1)
         #expect(try harness.run(config, ImportOptions(force: true)).exitCode == .ok)
         #expect(snapshot.calls.withLock { $0 }.last == ["carol": "carol"])
+    }
+
+    @Test(arguments: ["KEY_CACHE_TTL=0\n", "KEY_CACHE_TTL=300\n"])
+    func deletedAccountsLoseTheirCacheEntryInEveryCacheMode(config: String) throws {
+        let snapshot = ImportRecordingSnapshot()
+        let harness = ImportHarness(
+            aws: ImportFakeAWS(.init(users: .success(["alice", "bob"]), groups: [:])), keySnapshot: snapshot)
+        #expect(try harness.run(config).exitCode == .ok)
+        #expect(snapshot.forgotten.withLock { $0 }.isEmpty)
+        harness.aws.update { $0.users = .success(["alice"]) }
+        #expect(try harness.run(config, ImportOptions(force: true)).exitCode == .ok)
+        #expect(snapshot.forgotten.withLock { $0 } == [["bob"]])
     }
 
     @Test(arguments: [

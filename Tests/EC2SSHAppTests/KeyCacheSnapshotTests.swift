@@ -55,6 +55,7 @@ import Testing
         let alice = try #require(try entry("alice"))
         #expect(alice.keys == [KeyCacheEntry.Key(id: "K1", line: KeyTestKeys.ed25519)])
         #expect(alice.iamUserName == "alice" && alice.fetchedAt == Self.now)
+        #expect(alice.iamUserID == "AIDAALICE")
         #expect(try entry("bob.plus.x")?.keys == [])
         let path = Self.directory + "/user-alice.json"
         #expect(fs.writes.contains(.init(path: path, mode: 0o600, owner: FileOwner(uid: 990, gid: 990))))
@@ -87,7 +88,8 @@ import Testing
     @Test func aFailedReadIsReportedAndKeepsThatUsersPreviousEntry() throws {
         fs.addDirectory(Self.directory, mode: 0o700, uid: 990)
         let old = KeyCacheEntry(
-            localUserName: "alice", iamUserName: "alice", fetchedAt: Date(timeIntervalSince1970: 5),
+            localUserName: "alice", iamUserName: "alice", iamUserID: "AIDAALICE",
+            fetchedAt: Date(timeIntervalSince1970: 5),
             keys: [.init(id: "K0", line: KeyTestKeys.second)])
         fs.addFile(Self.directory + "/user-alice.json", try old.encoded(), mode: 0o600, uid: 990)
         iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519)])
@@ -167,6 +169,30 @@ import Testing
         let failures = snapshot().refresh(users: ["alice": "alice"], now: Self.now)
         #expect(failures.count == 1 && failures.first?.contains("does not exist; install.sh") == true)
         #expect(iam.calls.isEmpty && fs.node(Self.directory) == nil)
+    }
+
+    @Test func forgetRemovesTheEntriesOfDeletedAccountsOnly() throws {
+        fs.addDirectory(Self.directory, mode: 0o700, uid: 990)
+        for name in ["user-carol.json", "user-alice.json"] {
+            fs.addFile(Self.directory + "/" + name, Array("{}".utf8), mode: 0o600, uid: 990)
+        }
+        #expect(snapshot(iamFails: true).forget(localNames: ["carol", "dave"]).isEmpty)
+        #expect(fs.node(Self.directory + "/user-carol.json") == nil)
+        #expect(fs.node(Self.directory + "/user-alice.json") != nil)
+        #expect(iam.calls.isEmpty)
+    }
+
+    @Test func forgetWithoutACacheDirectoryHasNothingToDo() {
+        #expect(snapshot().forget(localNames: ["carol"]).isEmpty)
+        #expect(fs.removals.isEmpty)
+    }
+
+    @Test func forgetNeverWritesIntoAnUnsafeDirectory() {
+        fs.addDirectory(Self.directory, mode: 0o777, uid: 1000)
+        fs.addFile(Self.directory + "/user-carol.json", [], mode: 0o600, uid: 1000)
+        let failures = snapshot().forget(localNames: ["carol"])
+        #expect(failures.count == 1 && failures.first?.contains("carol") == true)
+        #expect(fs.removals.isEmpty)
     }
 
     @Test func loginDefsDecidesWhichUIDsAreRegularUsers() {

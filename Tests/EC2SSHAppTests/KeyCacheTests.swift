@@ -65,7 +65,8 @@ import Testing
         fs.addDirectory(directory, mode: 0o700, uid: 990)
         let cache = try KeyCache.open(directory: directory, fileSystem: fs, uid: 990)
         let entry = KeyCacheEntry(
-            localUserName: "bob.plus.admin", iamUserName: "bob+admin", fetchedAt: Date(timeIntervalSince1970: 1.5),
+            localUserName: "bob.plus.admin", iamUserName: "bob+admin", iamUserID: "AIDABOB",
+            fetchedAt: Date(timeIntervalSince1970: 1.5),
             keys: [.init(id: "K1", line: KeyTestKeys.ed25519)])
         try cache.save(entry)
         #expect(try cache.load(localName: "bob.plus.admin") == entry)
@@ -84,7 +85,8 @@ import Testing
         let fs = filesystem()
         fs.addDirectory(directory, mode: 0o700, uid: 990)
         let cache = try KeyCache.open(directory: directory, fileSystem: fs, uid: 990)
-        let entry = KeyCacheEntry(localUserName: "alice", iamUserName: "alice", fetchedAt: Date(), keys: [])
+        let entry = KeyCacheEntry(
+            localUserName: "alice", iamUserName: "alice", iamUserID: "AIDAALICE", fetchedAt: Date(), keys: [])
         fs.addFile(cache.path(for: "alice"), try entry.encoded(), mode: mode, uid: uid)
         #expect(throws: KeyCacheError.self) { try cache.load(localName: "alice") }
     }
@@ -112,7 +114,8 @@ import Testing
         let fs = filesystem()
         fs.addDirectory(directory, mode: 0o700, uid: 990)
         let cache = try KeyCache.open(directory: directory, fileSystem: fs, uid: 990)
-        let entry = KeyCacheEntry(localUserName: "mallory", iamUserName: "mallory", fetchedAt: Date(), keys: [])
+        let entry = KeyCacheEntry(
+            localUserName: "mallory", iamUserName: "mallory", iamUserID: "AIDAM", fetchedAt: Date(), keys: [])
         fs.addFile(cache.path(for: "alice"), try entry.encoded(), mode: 0o600, uid: 990)
         #expect(throws: KeyCacheError.self) { try cache.load(localName: "alice") }
     }
@@ -121,7 +124,8 @@ import Testing
         let fs = filesystem()
         fs.addDirectory(directory, mode: 0o700, uid: 990)
         let cache = try KeyCache.open(directory: directory, fileSystem: fs, uid: 990)
-        let entry = KeyCacheEntry(localUserName: "../x", iamUserName: "x", fetchedAt: Date(), keys: [])
+        let entry = KeyCacheEntry(
+            localUserName: "../x", iamUserName: "x", iamUserID: "AIDAX", fetchedAt: Date(), keys: [])
         #expect(throws: KeyCacheError.self) { try cache.save(entry) }
         try cache.remove(localName: "../x")
         #expect(fs.writes.isEmpty)

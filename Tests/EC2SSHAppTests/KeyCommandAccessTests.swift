@@ -39,6 +39,7 @@ import Testing
         case root, uidZero, systemUID, uidOneBelowMin, noAccount, invalidName, notInIndex, indexMissing
         case indexNotRootOwned, indexGroupWritable, indexWorldWritable, indexSymlink, stateDirWorldWritable
         case stateDirNotRootOwned, indexCorrupt, indexNewerSchema, nameMismatch, expired, expiresNow, lookupFails
+        case uidChanged, notInMarkerGroup, noMarkerGroup, markerLookupFails
     }
 
     @Test(arguments: Case.allCases)
@@ -118,6 +119,20 @@ import Testing
             harness.accounts = KeyFakeAccounts(
                 [], failure: SystemError(.systemCall, operation: "getpwnam_r", subject: "alice", errno: 5))
             expected = "account-lookup-failed"
+        case .uidChanged:
+            // The managed account was deleted and re-created by hand under the same name.
+            harness.accounts = KeyFakeAccounts([("alice", 1600)])
+            expected = "uid-mismatch"
+        case .notInMarkerGroup:
+            harness.accounts.markerMembers = ["bob.plus.admin"]
+            expected = "not-in-marker-group"
+        case .noMarkerGroup:
+            harness.accounts.markerMembers = nil
+            expected = "not-in-marker-group"
+        case .markerLookupFails:
+            harness.accounts.groupFailure = SystemError(
+                .systemCall, operation: "getgrnam_r", subject: KeyFakeAccounts.markerGroup, errno: 5)
+            expected = "account-lookup-failed"
         }
         let result = harness.access.check(localName: user, now: harness.clock.now())
         guard case .failure(let refusal) = result else {
@@ -126,6 +141,20 @@ import Testing
         }
         #expect(refusal.code == expected)
         #expect(!refusal.description.isEmpty)
+    }
+
+    @Test func anIndexWithoutUIDsIsStillTrusted() throws {
+        let harness = KeyHarness()
+        harness.index.users["alice"]?.uid = nil
+        harness.writeIndex()
+        #expect(try harness.access.check(localName: "alice", now: harness.clock.now()).get().uid == 1500)
+    }
+
+    @Test func theMarkerGroupAsPrimaryGroupCounts() throws {
+        let harness = KeyHarness()
+        harness.accounts.markerMembers = []
+        harness.accounts.users[0].gid = 1999
+        #expect(try harness.access.check(localName: "alice", now: harness.clock.now()).get().localName == "alice")
     }
 
     @Test func accessValidUntilLaterIsGranted() {

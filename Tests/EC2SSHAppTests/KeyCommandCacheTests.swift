@@ -148,6 +148,27 @@ import Testing
         #expect(harness.run().lines == [KeyTestKeys.ed25519])
     }
 
+    @Test func freshKeysAreCachedWithTheIAMUserID() throws {
+        let harness = KeyHarness()
+        #expect(harness.run().lines == [KeyTestKeys.ed25519])
+        #expect(try harness.cachedEntry()?.iamUserID == "AIDAALICE")
+    }
+
+    /// A deleted and re-created IAM user of the same name (another person, another UserId) must never be served
+    /// the old person's cached keys, neither within the TTL nor as stale keys during an outage.
+    @Test(arguments: [("AIDAOLDALICE" as String?, 60.0), ("AIDAOLDALICE", 0), (nil, 60), (nil, 0)])
+    func aCacheEntryOfAnotherIAMUserIDIsNeverServed(cachedID: String?, ttl: Double) throws {
+        let harness = KeyHarness()
+        harness.policy = KeyCachePolicy(ttl: ttl, staleMax: 3600)
+        try harness.seedCache(iamUserID: cachedID, age: 1, keys: [("OLD", KeyTestKeys.second)])
+        harness.iam.failList(Self.throttled)
+        let outcome = harness.run()
+        #expect(outcome.lines.isEmpty)
+        #expect(outcome.audit.source == .none)
+        #expect(try harness.cachedEntry() == nil)
+        #expect(harness.log.all.contains { $0.contains("key cache entry of another IAM UserId removed") })
+    }
+
     @Test func tamperedCachedLinesAreRevalidated() throws {
         let harness = KeyHarness()
         harness.policy = KeyCachePolicy(ttl: 60, staleMax: 3600)

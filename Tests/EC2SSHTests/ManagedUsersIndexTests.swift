@@ -21,7 +21,9 @@ import Testing
         let expiry = Date(timeIntervalSince1970: 1_800_000_000)
         let index = ManagedUsersIndex(state: state, accessExpiries: ["d@x": expiry])
         #expect(Set(index.users.keys) == ["alice", "d.at.x"])
-        #expect(index.users["d.at.x"] == .init(iamUserName: "d@x", iamUserID: "AIDA4", accessExpiresAt: expiry))
+        #expect(
+            index.users["d.at.x"]
+                == .init(iamUserName: "d@x", iamUserID: "AIDA4", accessExpiresAt: expiry, uid: 70004))
         #expect(index.users["alice"]?.accessExpiresAt == nil)
     }
 
@@ -57,6 +59,21 @@ import Testing
         let data = try index.encoded()
         #expect(data.last == 0x0a)
         #expect(try ManagedUsersIndex.decoded(from: data, path: "/x") == index)
+    }
+
+    @Test func recordsEachAccountsUID() throws {
+        let state = ManagedState(accounts: [
+            "alice": .init(iamUserName: "alice", iamUserID: "AIDA1", uid: 70001, createdAt: created)
+        ])
+        let json = String(decoding: try ManagedUsersIndex(state: state).encoded(), as: UTF8.self)
+        #expect(json.contains("\"uid\" : 70001"))
+    }
+
+    @Test func decodesAnOlderFileWithoutTheNewerFields() throws {
+        let text = "{\"version\": 1, \"users\": {\"alice\": {\"iamUserName\": \"alice\", \"iamUserID\": \"AIDA1\"}}}"
+        let index = try ManagedUsersIndex.decoded(from: Data(text.utf8), path: "/x")
+        #expect(index.users["alice"] == .init(iamUserName: "alice", iamUserID: "AIDA1"))
+        #expect(index.users["alice"]?.uid == nil && index.users["alice"]?.iamUserARN == nil)
     }
 
     @Test(arguments: [

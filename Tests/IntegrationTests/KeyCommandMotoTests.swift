@@ -135,6 +135,53 @@ struct KeyCommandMotoTests {
         #expect(try proxy.hits(userName: name) == 1 + ids.count)
     }
 
+    /// Issue 10, finding 6: with only the instance role to give credentials, a metadata service that accepts
+    /// connections and never answers is an unreachable AWS (stale-cache rules apply), not "no credentials".
+    @Test(.enabled(if: faultURL != nil, "needs scripts/fault-proxy-up (EC2SSH_TEST_FAULT_URL)"))
+    func aMetadataServiceThatNeverAnswersServesTheStaleCache() throws {
+        let proxy = try FaultProxy(try #require(Self.faultURL))
+        let (name, _) = try makeUser("imdshang", keys: [TestKeys.ed25519])
+        let host = try KeyHost(users: [name])
+        try host.seedCache(name, age: 30, lines: [TestKeys.ed25519])
+        let prefix = "/imds-\(name)"
+        try proxy.add(action: "*", fault: "hang", seconds: 5, path: prefix)
+        var env = moto.awsEnvironment().merging(["AWS_EC2_METADATA_SERVICE_ENDPOINT": proxy.url + prefix]) { $1 }
+        env["AWS_ACCESS_KEY_ID"] = nil
+        env["AWS_SECRET_ACCESS_KEY"] = nil
+        let settings = host.settings(env, extra: "KEY_CACHE_STALE_MAX=\"60\"\nKEY_COMMAND_TIMEOUT=\"2\"\n")
+        let start = SystemTimeSource().monotonicSeconds()
+        let outcome = host.run(name, settings: settings)
+        #expect(outcome.lines == [TestKeys.ed25519])
+        #expect(outcome.audit.source == .staleCache)
+        #expect(outcome.audit.errorCode != nil && outcome.audit.errorCode != "NoCredentials")
+        #expect(SystemTimeSource().monotonicSeconds() - start < 2)
+        #expect(try proxy.hits(path: prefix) >= 1)
+    }
+
+    /// Issue 10, finding 6: the instance role's credentials are kept in the cache directory (0600), so the next
+    /// login asks the metadata service nothing.
+    @Test(.enabled(if: faultURL != nil, "needs scripts/fault-proxy-up (EC2SSH_TEST_FAULT_URL)"))
+    func instanceRoleCredentialsAreCachedAcrossInvocations() throws {
+        let proxy = try FaultProxy(try #require(Self.faultURL))
+        let (name, _) = try makeUser("imdsrole", keys: [TestKeys.ed25519])
+        let host = try KeyHost(users: [name])
+        try proxy.add(action: "*", fault: "count", path: "/latest/")
+        var env = moto.awsEnvironment().merging(["AWS_EC2_METADATA_SERVICE_ENDPOINT": proxy.url]) { $1 }
+        env["AWS_ACCESS_KEY_ID"] = nil
+        env["AWS_SECRET_ACCESS_KEY"] = nil
+        let settings = host.settings(env)
+        let before = try proxy.hits(path: "/latest/")
+        _ = host.run(name, settings: settings)
+        let first = try proxy.hits(path: "/latest/") - before
+        #expect(first == 3)  // token, role name, credentials
+        let stored = try host.directoryListing().filter { $0.hasPrefix("instance-role-") }
+        #expect(stored.count == 1)
+        let status = try #require(try PosixFileSystem().status(host.cacheDir + "/" + (stored.first ?? "")))
+        #expect(status.mode == 0o600)
+        _ = host.run(name, settings: settings)
+        #expect(try proxy.hits(path: "/latest/") - before == first)
+    }
+
     @Test(.enabled(if: faultURL != nil, "needs scripts/fault-proxy-up (EC2SSH_TEST_FAULT_URL)"))
     func assumedRoleCredentialsAreCachedAcrossInvocations() throws {
         let proxy = try FaultProxy(try #require(Self.faultURL))
@@ -163,6 +210,8 @@ private final class KeyHost {
     let cacheDir: String
     let accounts: HostAccounts
     let fileSystem: RootOwnedState
+    /// The IAM UserId the index records, by IAM user name.
+    let userIDs: [String: String]
 
     init(users: [String]) throws {
         var template = Array("/tmp/ec2ssh-keys.XXXXXX".utf8CString)
@@ -175,15 +224,18 @@ private final class KeyHost {
         try real.createDirectory(cacheDir, mode: 0o700, owner: nil)
         var index = ManagedUsersIndex()
         var locals: [LocalUser] = []
+        var ids: [String: String] = [:]
         for (offset, name) in users.enumerated() {
             let local = try #require(NameMapping.localName(forIAMName: name))
-            index.users[local] = .init(iamUserName: name, iamUserID: "AIDA\(offset)")
+            ids[name] = "AIDA\(offset)"
+            index.users[local] = .init(iamUserName: name, iamUserID: "AIDA\(offset)", uid: 2000 + UInt32(offset))
             locals.append(
                 LocalUser(name: local, uid: 2000 + UInt32(offset), gid: 2000, home: "/nonexistent", shell: "/bin/sh"))
         }
         try real.writeFileAtomically(
             stateDir + "/" + ManagedUsersIndex.fileName, contents: Array(try index.encoded()), mode: 0o644, owner: nil)
         accounts = HostAccounts(users: locals)
+        userIDs = ids
         fileSystem = RootOwnedState(stateDir: stateDir)
     }
 
@@ -221,7 +273,8 @@ private final class KeyHost {
         let local = try #require(NameMapping.localName(forIAMName: iamName))
         try cache.save(
             KeyCacheEntry(
-                localUserName: local, iamUserName: iamName, fetchedAt: Date().addingTimeInterval(-age),
+                localUserName: local, iamUserName: iamName, iamUserID: userIDs[iamName],
+                fetchedAt: Date().addingTimeInterval(-age),
                 keys: lines.enumerated().map { KeyCacheEntry.Key(id: "SEED\($0.offset)", line: $0.element) }))
     }
 
@@ -263,9 +316,12 @@ private struct HostAccounts: AccountDatabase {
 
     func user(named name: String) throws -> LocalUser? { users.first { $0.name == name } }
     func user(uid: UInt32) throws -> LocalUser? { users.first { $0.uid == uid } }
-    func group(named name: String) throws -> LocalGroup? { nil }
+    /// The marker group (LOCAL_MARKER_GROUP's default) lists every account.
+    func group(named name: String) throws -> LocalGroup? {
+        name == "iam-synced-users" ? LocalGroup(name: name, gid: 1999, members: users.map(\.name)) : nil
+    }
     func allUsers() throws -> [LocalUser] { users }
-    func allGroups() throws -> [LocalGroup] { [] }
+    func allGroups() throws -> [LocalGroup] { try group(named: "iam-synced-users").map { [$0] } ?? [] }
 }
 
 /// The control endpoint of scripts/fault-proxy.py: add rules, read their hit counts.
@@ -278,6 +334,7 @@ private struct FaultProxy {
         var params: [String: String]?
         var fault: String
         var seconds: Double?
+        var path: String?
         var hits: Int?
     }
 
@@ -286,14 +343,21 @@ private struct FaultProxy {
     }
 
     func add(
-        action: String, userName: String? = nil, params: [String: String] = [:], fault: String, seconds: Double? = nil
+        action: String, userName: String? = nil, params: [String: String] = [:], fault: String, seconds: Double? = nil,
+        path: String? = nil
     )
         throws
     {
         var all = params
         if let userName { all["UserName"] = userName }
-        let body = try JSONEncoder().encode([Rule(action: action, params: all, fault: fault, seconds: seconds)])
-        _ = try send("POST", Array(body))
+        let rule = Rule(action: action, params: all, fault: fault, seconds: seconds, path: path)
+        _ = try send("POST", Array(try JSONEncoder().encode([rule])))
+    }
+
+    /// The hits of the rules matching request paths that start with `path`.
+    func hits(path: String) throws -> Int {
+        let rules = try JSONDecoder().decode([Rule].self, from: Data(try send("GET", [])))
+        return rules.filter { $0.path == path }.reduce(0) { $0 + ($1.hits ?? 0) }
     }
 
     func hits(userName: String) throws -> Int {

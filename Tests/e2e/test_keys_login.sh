@@ -27,10 +27,12 @@ useradd --system --no-create-home --shell /usr/sbin/nologin aws-ec2-ssh
 useradd --create-home --shell /bin/bash ubuntu           # pre-existing, not managed
 useradd --create-home --shell /bin/bash alice            # what import_users would create
 usermod -p '*' alice && usermod -p '*' ubuntu            # not locked (sshd runs without PAM here)
+groupadd iam-synced-users && usermod -a -G iam-synced-users alice   # the marker group
+alice_uid=$(id -u alice)
 install -d -o root -g root -m 0755 /var/lib/aws-ec2-ssh
 cat >/var/lib/aws-ec2-ssh/managed-users.json <<JSON
 {"version": 1, "users": {
-  "alice": {"iamUserName": "alice", "iamUserID": "$alice_id"},
+  "alice": {"iamUserName": "alice", "iamUserID": "$alice_id", "uid": $alice_uid},
   "root": {"iamUserName": "root", "iamUserID": "AIDAHOSTILE"}
 }}
 JSON
@@ -86,5 +88,18 @@ python3 -c "import json,sys; d=json.load(open('$cache_file')); sys.exit(0 if d['
     fail "the cache still holds the inactive key"
 
 grep -q "Accepted publickey for alice" "$SSHD_LOG" || fail "sshd did not log alice's accepted login"
+
+# key_command_reason: the refusal code in the audit line of the key command for alice.
+key_command_reason() {
+    setpriv --reuid aws-ec2-ssh --regid aws-ec2-ssh --clear-groups env -i \
+        /usr/local/sbin/authorized_keys_command --verbose alice 2>&1 >/dev/null | grep -o 'reason=[a-z-]*'
+}
+# Out of the marker group: refused before any IAM call.
+gpasswd -d alice iam-synced-users >/dev/null
+assert_eq "reason=not-in-marker-group" "$(key_command_reason)" "alice outside the marker group"
+# Deleted and re-created by hand under the managed name (another UID, back in the marker group): refused.
+userdel alice
+useradd --no-create-home --uid $((alice_uid + 100)) --groups iam-synced-users alice
+assert_eq "reason=uid-mismatch" "$(key_command_reason)" "alice re-created by hand with another UID"
 kill "$(cat /run/sshd-e2e.pid)"
 echo "keys login ok"

@@ -20,6 +20,7 @@ PY
 useradd --system --no-create-home --shell /usr/sbin/nologin aws-ec2-ssh
 useradd --create-home --shell /bin/bash alice
 usermod -p '*' alice
+groupadd iam-synced-users && usermod -a -G iam-synced-users alice   # the marker group
 install -d -o root -g root -m 0755 /var/lib/aws-ec2-ssh
 printf '{"version": 1, "users": {"alice": {"iamUserName": "alice", "iamUserID": "%s"}}}\n' "$alice_id" \
     >/var/lib/aws-ec2-ssh/managed-users.json

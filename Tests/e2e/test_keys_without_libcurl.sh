@@ -17,6 +17,7 @@ iam.upload_ssh_public_key(UserName="carol", SSHPublicKeyBody=sys.argv[1])
 PY
 )
 useradd --no-create-home carol
+groupadd iam-synced-users && usermod -a -G iam-synced-users carol   # the marker group
 install -d -o root -g root -m 0755 /var/lib/aws-ec2-ssh
 printf '{"version": 1, "users": {"carol": {"iamUserName": "carol", "iamUserID": "%s"}}}\n' "$carol_id" \
     >/var/lib/aws-ec2-ssh/managed-users.json

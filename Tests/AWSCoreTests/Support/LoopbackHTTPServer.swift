@@ -35,7 +35,8 @@ enum ServerReply: Sendable {
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 and an ephemeral port, serving one connection at a time on its own thread.
 ///
-/// Each connection carries one request: it is recorded, then answered with what `handler` returns. Call
+/// Each connection carries one request (with `keepAlive`: requests until the client closes it, each answered
+/// without `Connection: close`): it is recorded, then answered with what `handler` returns. Call
 /// `stop()` at the end of a test; it wakes the server thread through a pipe and joins it (no sleeps).
 final class LoopbackHTTPServer: Sendable {
     /// The port the server listens on.
@@ -49,7 +50,10 @@ final class LoopbackHTTPServer: Sendable {
     ///
     /// A non-empty `greeting` is written as soon as a connection is accepted, before the request is read
     /// (for clients that wait for the server, for example a TLS handshake against plain HTTP).
-    init(greeting: [UInt8] = [], handler: @escaping @Sendable (RecordedRequest) -> ServerReply) throws {
+    init(
+        greeting: [UInt8] = [], keepAlive: Bool = false,
+        handler: @escaping @Sendable (RecordedRequest) -> ServerReply
+    ) throws {
         let listenFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard listenFD >= 0 else { throw TestSupportError(message: "socket failed: errno \(errno)") }
         var address = sockaddr_in()
@@ -72,7 +76,8 @@ final class LoopbackHTTPServer: Sendable {
         }
         port = UInt16(bigEndian: address.sin_port)
         wakeWriteFD = pipeFDs[1]
-        let core = Core(listenFD: listenFD, wakeFD: pipeFDs[0], greeting: greeting, handler: handler)
+        let core = Core(
+            listenFD: listenFD, wakeFD: pipeFDs[0], greeting: greeting, keepAlive: keepAlive, handler: handler)
         self.core = core
         thread = try TestThread { core.run() }
     }
@@ -131,16 +136,18 @@ final class LoopbackHTTPServer: Sendable {
         let listenFD: Int32
         let wakeFD: Int32
         let greeting: [UInt8]
+        let keepAlive: Bool
         let handler: @Sendable (RecordedRequest) -> ServerReply
         let state = Mutex(State())
 
         init(
-            listenFD: Int32, wakeFD: Int32, greeting: [UInt8],
+            listenFD: Int32, wakeFD: Int32, greeting: [UInt8], keepAlive: Bool,
             handler: @escaping @Sendable (RecordedRequest) -> ServerReply
         ) {
             self.listenFD = listenFD
             self.wakeFD = wakeFD
             self.greeting = greeting
+            self.keepAlive = keepAlive
             self.handler = handler
         }
 
@@ -172,8 +179,14 @@ final class LoopbackHTTPServer: Sendable {
             if !greeting.isEmpty {
                 writeAll(connection, greeting)
             }
-            guard let request = readRequest(connection) else { return }
-            state.withLock { $0.requests.append(request) }
+            while let request = readRequest(connection) {
+                state.withLock { $0.requests.append(request) }
+                guard answer(request, on: connection), keepAlive else { return }
+            }
+        }
+
+        /// Answers `request`; true when the connection may carry another request.
+        private func answer(_ request: RecordedRequest, on connection: Int32) -> Bool {
             switch handler(request) {
             case .respond(let status, let headers, let body):
                 var head = "HTTP/1.1 \(status) Scripted\r\n"
@@ -183,13 +196,16 @@ final class LoopbackHTTPServer: Sendable {
                 if !headers.contains(where: { $0.name.lowercased() == "content-length" }) {
                     head += "Content-Length: \(body.count)\r\n"
                 }
-                head += "Connection: close\r\n\r\n"
+                head += keepAlive ? "\r\n" : "Connection: close\r\n\r\n"
                 writeAll(connection, Array(head.utf8) + body)
+                return true
             case .raw(let bytes):
                 writeAll(connection, bytes)
+                return false
             case .neverAnswer:
                 var scratch = [UInt8](repeating: 0, count: 4096)
                 while waitReadable(connection), recv(connection, &scratch, scratch.count, 0) > 0 {}
+                return false
             }
         }
 

@@ -39,8 +39,8 @@ final class KeyHarness: @unchecked Sendable {
         ("carol", 1502),
     ])
     var index = ManagedUsersIndex(users: [
-        "alice": .init(iamUserName: "alice", iamUserID: "AIDAALICE", iamUserARN: KeyHarness.aliceARN),
-        "bob.plus.admin": .init(iamUserName: "bob+admin", iamUserID: "AIDABOB"),
+        "alice": .init(iamUserName: "alice", iamUserID: "AIDAALICE", iamUserARN: KeyHarness.aliceARN, uid: 1500),
+        "bob.plus.admin": .init(iamUserName: "bob+admin", iamUserID: "AIDABOB", uid: 1501),
     ])
     var policy = KeyCachePolicy(ttl: 0, staleMax: 86_400)
     var authorizedGroups: [String] = []
@@ -69,16 +69,28 @@ final class KeyHarness: @unchecked Sendable {
     var cache: KeyCache { KeyCache(directory: Self.cacheDir, fileSystem: fs, uid: Self.runningUID) }
 
     var access: KeyCommandAccess {
-        KeyCommandAccess(accounts: accounts, fileSystem: fs, loginDefs: .defaults, stateDirectory: Self.stateDir)
+        KeyCommandAccess(
+            accounts: accounts, fileSystem: fs, loginDefs: .defaults, stateDirectory: Self.stateDir,
+            markerGroup: KeyFakeAccounts.markerGroup)
     }
+
+    /// What the watchdog may serve; `nil` runs without one.
+    var fallback: KeyCommandFallback?
+    /// Runs when the fetcher is built, before any IAM call (for example: the watchdog fires while IAM hangs).
+    var beforeIAM: (@Sendable () -> Void)?
 
     func command() -> KeyCommand {
         let iam = self.iam
         let groups = authorizedGroups
+        let beforeIAM = self.beforeIAM
         return KeyCommand(
             access: access, cache: useCache ? cache : nil, policy: policy,
-            makeFetcher: { KeyCommandFetcher(iam: iam, authorizedGroups: groups) }, chain: chain,
-            deadline: KeyCommandDeadline(time: clock, budget: budget), hardTimeout: budget + 1, logger: log.logger)
+            makeFetcher: {
+                beforeIAM?()
+                return KeyCommandFetcher(iam: iam, authorizedGroups: groups)
+            }, chain: chain,
+            deadline: KeyCommandDeadline(time: clock, budget: budget), hardTimeout: budget + 1, logger: log.logger,
+            fallback: fallback)
     }
 
     func run(_ user: String = "alice", fingerprint: String? = nil) -> KeyCommand.Outcome {
@@ -86,10 +98,14 @@ final class KeyHarness: @unchecked Sendable {
     }
 
     /// Puts a cache entry for `user` fetched `age` seconds ago.
-    func seedCache(_ user: String = "alice", iamUser: String = "alice", age: Double, keys: [(String, String)]) throws {
+    func seedCache(
+        _ user: String = "alice", iamUser: String = "alice", iamUserID: String? = "AIDAALICE", age: Double,
+        keys: [(String, String)]
+    ) throws {
         try cache.save(
             KeyCacheEntry(
-                localUserName: user, iamUserName: iamUser, fetchedAt: clock.now().addingTimeInterval(-age),
+                localUserName: user, iamUserName: iamUser, iamUserID: iamUserID,
+                fetchedAt: clock.now().addingTimeInterval(-age),
                 keys: keys.map { KeyCacheEntry.Key(id: $0.0, line: $0.1) }))
     }
 
