@@ -6,7 +6,8 @@ public struct ActionOutcomes: Sendable, Equatable {
         case applied
         /// The action ran and failed; the message says why.
         case failed(message: String)
-        /// The action did not run (an earlier failure stopped it, or the run ended first).
+        /// The action did not run (an earlier action for its account, or a group it needs, failed; or the run
+        /// ended first).
         case skipped
     }
 

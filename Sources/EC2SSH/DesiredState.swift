@@ -37,6 +37,10 @@ public struct DesiredState: Sendable, Equatable, Codable {
             case invalidName
             /// The mapped name is longer than 32 characters.
             case tooLong
+            /// The mapped name is a path, an option or a number (`.`, `..`, `-rf`, `1000`...): never given to useradd.
+            case unsafeName
+            /// The mapped name maps back to a different IAM name (`x.at.y` -> `x@y`), so its keys could never be served.
+            case notReversible
             /// Two or more IAM users map to the same local name; none of them is imported.
             case collision
             /// The expiry tag lies in the past.

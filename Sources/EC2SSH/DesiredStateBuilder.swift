@@ -9,7 +9,8 @@ public enum DesiredStateBuilder {
     /// The desired state for `view` under `policy` at `now`.
     ///
     /// Collisions are found among all users of the view, authorized or not, because the key command maps a local
-    /// name back to exactly one IAM name.
+    /// name back to exactly one IAM name. A user whose name gets no safe local name (`.`, `-rf`, `1000`...) or
+    /// whose local name maps back to another IAM name (`x.at.y` -> `x@y`) is skipped with the reason.
     public static func build(view: IAMView, policy: SyncPolicy, now: Date) -> DesiredState {
         var usersByName: [String: IAMView.User] = [:]
         for user in view.users where usersByName[user.userName] == nil {
@@ -19,15 +20,21 @@ public enum DesiredStateBuilder {
         var skipped: [DesiredState.Skipped] = []
         var namesByLocal: [String: [String]] = [:]
         for user in users {
-            if let local = NameMapping.localName(forIAMName: user.userName) {
-                namesByLocal[local, default: []].append(user.userName)
-            } else if view.authorized.contains(user.userName) {
-                skipped.append(unmappable(user.userName))
-            }
+            let local = NameMapping.substituted(user.userName)
+            if NameMapping.isValidLocalName(local) { namesByLocal[local, default: []].append(user.userName) }
         }
         var accounts: [DesiredState.Account] = []
         for user in users where view.authorized.contains(user.userName) {
-            guard let local = NameMapping.localName(forIAMName: user.userName) else { continue }
+            let local: String
+            switch NameMapping.mapping(forIAMName: user.userName) {
+            case .success(let mapped):
+                local = mapped
+            case .failure(.notReversible(let mapped, _)) where (namesByLocal[mapped]?.count ?? 0) > 1:
+                local = mapped
+            case .failure(let refusal):
+                skipped.append(refused(user.userName, refusal))
+                continue
+            }
             if let names = namesByLocal[local], names.count > 1 {
                 let others = names.filter { $0 != user.userName }.joined(separator: ", ")
                 skipped.append(
@@ -60,22 +67,18 @@ public enum DesiredStateBuilder {
         return groups.sorted()
     }
 
-    private static func unmappable(_ userName: String) -> DesiredState.Skipped {
-        let allowed = "._-+=,@".unicodeScalars
-        let mappable = userName.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII
-                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || allowed.contains(scalar))
+    private static func refused(_ userName: String, _ refusal: NameMapping.Refusal) -> DesiredState.Skipped {
+        let message = refusal.message(iamUserName: userName)
+        switch refusal {
+        case .invalidCharacters:
+            return .init(iamUserName: userName, localName: nil, reason: .invalidName, message: message)
+        case .tooLong:
+            return .init(iamUserName: userName, localName: nil, reason: .tooLong, message: message)
+        case .unsafe:
+            return .init(iamUserName: userName, localName: nil, reason: .unsafeName, message: message)
+        case .notReversible(let local, _):
+            return .init(iamUserName: userName, localName: local, reason: .notReversible, message: message)
         }
-        if mappable && !userName.isEmpty {
-            return .init(
-                iamUserName: userName, localName: nil, reason: .tooLong,
-                message: "IAM user \(userName) maps to a local name longer than \(NameMapping.maximumLength) "
-                    + "characters; it is not imported (rename the IAM user)")
-        }
-        return .init(
-            iamUserName: userName, localName: nil, reason: .invalidName,
-            message: "IAM user \(String(reflecting: userName)) cannot be mapped to a local name "
-                + "(allowed: letters, digits, '.', '_', '-', '+', '=', ',', '@'); it is not imported")
     }
 
     private static func expirySkip(user: IAMView.User, localName: String, policy: SyncPolicy, now: Date)

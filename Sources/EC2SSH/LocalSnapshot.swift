@@ -31,6 +31,10 @@ public struct LocalSnapshot: Sendable, Equatable, Codable {
     public var usedUIDs: Set<UInt32>
     /// GIDs in use.
     public var usedGIDs: Set<UInt32>
+    /// Names no account may be created under although they are not in `accounts` or `groups`, with why: a user
+    /// or group only the name service knows (LDAP, SSSD: found by getpwnam or getgrnam but not enumerated), or a
+    /// name whose lookup failed.
+    public var unavailableNames: [String: String] = [:]
 
     /// Creates a snapshot.
     public init(

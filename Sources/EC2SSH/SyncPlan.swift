@@ -7,8 +7,8 @@
 /// What one run will do: ordered actions, what it leaves alone and why, and the state to persist.
 ///
 /// The executor writes `intentState` (when it differs from the state it read) before the first action, runs the
-/// actions in order, and writes `finalState` only when every action succeeded. A run killed or failing anywhere
-/// in between leaves `intentState` on disk, which the next plan repairs.
+/// actions in order, and writes `finalState` at the end, with the intent entry kept for each account whose
+/// action failed. A run killed anywhere in between leaves `intentState` on disk, which the next plan repairs.
 public struct SyncPlan: Sendable, Equatable, Codable {
     /// One change to the host.
     public enum Action: Sendable, Equatable, Codable {
@@ -174,6 +174,16 @@ public struct SyncPlan: Sendable, Equatable, Codable {
         self.notices = notices
         self.intentState = intentState
         self.finalState = finalState
+    }
+
+    /// The state to persist when the actions for `subjects` did not all succeed: `finalState`, except that each
+    /// of those accounts keeps its `intentState` entry (or none), which the next plan repairs.
+    public func finalState(keepingIntentOf subjects: Set<String>) -> ManagedState {
+        var state = finalState
+        for subject in subjects {
+            state.accounts[subject] = intentState.accounts[subject]
+        }
+        return state
     }
 
     /// Whether any notice is an error, so the run should exit non-zero.

@@ -351,6 +351,14 @@ struct SyncPlanning {
     private mutating func create(_ wanted: DesiredState.Account) {
         let name = wanted.localName
         let uid = policy.preassignedUIDs[name]
+        if let why = nameTaken(name) {
+            conflicts.append(
+                .init(
+                    localName: name, iamUserName: wanted.iamUserName,
+                    message: "IAM user \(wanted.iamUserName) maps to local name \(name), but \(why); no account is "
+                        + "created (useradd would fail) until the name is free"))
+            return
+        }
         if let uid, local.usedUIDs.contains(uid) {
             note(
                 .error, .uidInUse, name,
@@ -372,6 +380,16 @@ struct SyncPlanning {
     }
 
     // MARK: - Helpers
+
+    /// Why useradd cannot create `name`, or `nil`: a local group of that name (`--user-group` fails; a user
+    /// group left by a creation of ours with a pre-assigned UID that was interrupted is reused by the executor),
+    /// or a user or group only the name service knows.
+    private func nameTaken(_ name: String) -> String? {
+        if let why = local.unavailableNames[name] { return "\(name) \(why)" }
+        guard local.groups.contains(name) else { return nil }
+        if state.accounts[name]?.status == .creating, policy.preassignedUIDs[name] != nil { return nil }
+        return "a local group \(name) exists"
+    }
 
     /// Plans the sudoers file of `name` and returns whether it grants sudo afterwards.
     ///

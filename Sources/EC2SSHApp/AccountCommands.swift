@@ -93,9 +93,10 @@ public struct AccountCommands: Sendable, Equatable {
         command(paths.usermod, ["--unlock", "--expiredate", "", "--", name])
     }
 
-    /// USERDEL_PROGRAM USERDEL_ARGS -- NAME.
-    public func deleteUser(_ name: String) -> Command {
-        command(userdelProgram, userdelArguments + ["--", name])
+    /// USERDEL_PROGRAM USERDEL_ARGS -- NAME; without `removingHome`, USERDEL_ARGS lose `-r`/`--remove`.
+    public func deleteUser(_ name: String, removingHome: Bool = true) -> Command {
+        let arguments = removingHome ? userdelArguments : UserdelArguments.withoutHomeRemoval(userdelArguments)
+        return command(userdelProgram, arguments + ["--", name])
     }
 
     /// `visudo -cf PATH`: checks the syntax of one sudoers file.

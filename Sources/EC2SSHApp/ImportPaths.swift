@@ -12,16 +12,19 @@ public struct ImportPaths: Sendable, Equatable {
     public var usermod: String
     /// gpasswd, used to remove an account from a group.
     public var gpasswd: String
+    /// useradd's defaults file, read for HOME (the home base) before userdel may remove a home directory.
+    public var useraddDefaults: String
 
     /// The standard locations on Linux.
     public static let standard = ImportPaths(
         sudoersDirectory: "/etc/sudoers.d", loginDefs: "/etc/login.defs", visudo: "/usr/sbin/visudo",
-        groupadd: "/usr/sbin/groupadd", usermod: "/usr/sbin/usermod", gpasswd: "/usr/bin/gpasswd")
+        groupadd: "/usr/sbin/groupadd", usermod: "/usr/sbin/usermod", gpasswd: "/usr/bin/gpasswd",
+        useraddDefaults: "/etc/default/useradd")
 
     /// Creates paths from explicit values.
     public init(
         sudoersDirectory: String, loginDefs: String, visudo: String, groupadd: String, usermod: String,
-        gpasswd: String
+        gpasswd: String, useraddDefaults: String
     ) {
         self.sudoersDirectory = sudoersDirectory
         self.loginDefs = loginDefs
@@ -29,5 +32,6 @@ public struct ImportPaths: Sendable, Equatable {
         self.groupadd = groupadd
         self.usermod = usermod
         self.gpasswd = gpasswd
+        self.useraddDefaults = useraddDefaults
     }
 }

@@ -108,10 +108,10 @@ public struct ImportRun: Sendable {
         let state = try store.loadState()
         let sudoers = try SudoersFile()
         let adopting = options.adoptLegacyAccounts || options.rebuildState
-        let host = try LocalSnapshotReader(
+        let reader = LocalSnapshotReader(
             accounts: dependencies.accounts, fileSystem: dependencies.fileSystem, paths: dependencies.paths,
-            sudoers: sudoers, readsLegacyFiles: adopting
-        ).read()
+            sudoers: sudoers, readsLegacyFiles: adopting)
+        var host = try reader.read()
         let markerMembers = host.snapshot.members(of: configuration.localMarkerGroup)
         if !stateExists && !adopting && !markerMembers.isEmpty {
             throw ImportError.stateMissing(
@@ -145,6 +145,8 @@ public struct ImportRun: Sendable {
             failures += choice.failures.count
             desired.accounts.removeAll { choice.failures[$0.localName] != nil }
         }
+        host.snapshot.unavailableNames = reader.unavailableNames(
+            among: desired.accounts.map(\.localName), in: host.snapshot)
         let plan = try SyncPlanner.plan(
             desired: desired, local: host.snapshot, state: state, policy: policy, complete: iam.view.isComplete,
             failedReads: iam.view.failedReads, now: now)
@@ -176,13 +178,15 @@ public struct ImportRun: Sendable {
             let executed = executor(store: store).execute(plan, from: state)
             report = executed
             finalState = executed.state
-            if let failure = executed.failure {
-                failures += max(1, executed.outcomes.failedCount)
-                let done = "\(executed.completed.count) of \(Self.count(plan.actions.count, "change")) applied"
-                if failure.action == nil {
-                    logger.error("run incomplete: \(failure.message); \(done), the next run repairs the rest")
+            if !executed.failures.isEmpty {
+                failures += executed.failures.count
+                let done =
+                    "\(executed.completed.count) of \(Self.count(plan.actions.count, "change")) applied, "
+                    + "\(executed.failures.count) failed, \(executed.skipped.count) skipped"
+                if let stateFailure = executed.failures.first(where: { $0.action == nil }) {
+                    logger.error("run incomplete: \(stateFailure.message); \(done), the next run repairs the rest")
                 } else {
-                    // The executor logged the failed action as an error already: one error line per failure.
+                    // The executor logged each failed action as an error already: one error line per failure.
                     logger.notice("run incomplete: \(done); the next run repairs the rest")
                 }
             }
@@ -231,7 +235,7 @@ public struct ImportRun: Sendable {
         return PlanExecutor(
             host: .init(
                 runner: dependencies.runner, accounts: dependencies.accounts, processes: dependencies.processes,
-                time: dependencies.time),
+                time: dependencies.time, fileSystem: dependencies.fileSystem),
             commands: commands,
             sudoers: SudoersInstaller(
                 fileSystem: dependencies.fileSystem, runner: dependencies.runner, commands: commands,

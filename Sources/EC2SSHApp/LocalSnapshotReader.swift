@@ -58,6 +58,27 @@ public struct LocalSnapshotReader: Sendable {
         return Result(snapshot: snapshot, loginDefs: try loginDefs(), groupIDs: groupIDs)
     }
 
+    /// The names of `names` that `snapshot` does not hold but the name service does (an LDAP or SSSD user or
+    /// group that enumeration does not list), or whose lookup fails, with why; no account is created under them.
+    public func unavailableNames(among names: [String], in snapshot: LocalSnapshot) -> [String: String] {
+        var unavailable: [String: String] = [:]
+        for name in Set(names) where snapshot.accounts[name] == nil {
+            do {
+                if let user = try accounts.user(named: name) {
+                    unavailable[name] =
+                        "exists in the name service (uid \(user.uid); LDAP, SSSD or another NSS source) but not in "
+                        + "the local account list"
+                } else if !snapshot.groups.contains(name), let group = try accounts.group(named: name) {
+                    unavailable[name] =
+                        "is a group in the name service (gid \(group.gid); LDAP, SSSD or another NSS source)"
+                }
+            } catch {
+                unavailable[name] = "cannot be looked up (\(error)); it is retried on the next run"
+            }
+        }
+        return unavailable
+    }
+
     /// Every file of the sudoers directory, with the content of ours (others map to an empty string).
     private func sudoersFiles() throws -> [String: String] {
         do {

@@ -10,8 +10,9 @@ import Logging
 /// Applies a `SyncPlan` to the host, following the plan's contract.
 ///
 /// The intent state is written (when it differs from the state read) before the first action; the actions run
-/// in order and the run stops at the first failure, leaving the intent state on disk for the next run to
-/// repair; the final state, with the UIDs useradd chose, is written only when every action succeeded.
+/// in order, and a failure is isolated to its account: it is recorded, the account's later granting actions are
+/// skipped, and the other accounts go on. The final state, with the UIDs useradd chose, is written at the end;
+/// an account with a failed or skipped action keeps its intent entry, which the next run repairs.
 public struct PlanExecutor: Sendable {
     /// What an execution did.
     public struct Report: Sendable, Equatable {
@@ -25,12 +26,17 @@ public struct PlanExecutor: Sendable {
 
         /// The actions that completed, in order.
         public var completed: [SyncPlan.Action]
-        /// The failed step, if any; later actions did not run.
-        public var failure: Failure?
+        /// The failed steps, in order.
+        public var failures: [Failure] = []
+        /// The actions not run because an earlier action for the same account (or a group they need) failed.
+        public var skipped: [SyncPlan.Action] = []
         /// The state on disk after the run.
         public var state: ManagedState
         /// What became of each action of the plan, in plan order.
         public var outcomes = ActionOutcomes(count: 0)
+
+        /// The first failed step, if any.
+        public var failure: Failure? { failures.first }
     }
 
     /// The host side effects the executor uses.
@@ -43,16 +49,19 @@ public struct PlanExecutor: Sendable {
         public var processes: any ProcessControl
         /// Waits during the termination grace period.
         public var time: any TimeSource
+        /// Reads /etc/default/useradd and the home directory of an account before userdel may remove it.
+        public var fileSystem: any FileSystem
 
         /// Creates the host.
         public init(
             runner: any ProcessRunning, accounts: any AccountDatabase, processes: any ProcessControl,
-            time: any TimeSource
+            time: any TimeSource, fileSystem: any FileSystem
         ) {
             self.runner = runner
             self.accounts = accounts
             self.processes = processes
             self.time = time
+            self.fileSystem = fileSystem
         }
     }
 
@@ -78,38 +87,75 @@ public struct PlanExecutor: Sendable {
 
     /// Runs `plan` on a host whose persisted state is `state`.
     public func execute(_ plan: SyncPlan, from state: ManagedState) -> Report {
-        var report = Report(completed: [], failure: nil, state: state)
+        var report = Report(completed: [], state: state)
         report.outcomes = ActionOutcomes(count: plan.actions.count)
         do {
             try store.saveState(plan.intentState)
             report.state = plan.intentState
         } catch {
-            report.failure = .init(action: nil, message: "cannot write \(store.statePath): \(error)")
+            report.failures.append(.init(action: nil, message: "cannot write \(store.statePath): \(error)"))
             return report
         }
-        var final = plan.finalState
+        var recordedUIDs: [String: UInt32] = [:]
+        var failedSubjects: Set<String> = []
+        var failedGroups: Set<String> = []
         for (index, action) in plan.actions.enumerated() {
+            if let blocker = Self.blocker(of: action, failedSubjects: failedSubjects, failedGroups: failedGroups) {
+                logger.warning("skipped: \(action.summary): \(blocker); it waits for the next run")
+                report.skipped.append(action)
+                failedSubjects.insert(action.subject)
+                continue
+            }
             logger.notice("applying: \(action.summary)")
             do {
                 if let uid = try perform(action, recorded: state) {
-                    final = final.recordingUID(uid, for: action.subject)
+                    recordedUIDs[action.subject] = uid
                 }
                 report.completed.append(action)
                 report.outcomes.applied(index)
             } catch {
                 report.outcomes.failed(index, message: "\(error)")
-                logger.error("failed: \(action.summary): \(error); the remaining actions wait for the next run")
-                report.failure = .init(action: action, message: "\(error)")
-                return report
+                logger.error("failed: \(action.summary): \(error); the other accounts go on, the next run retries")
+                report.failures.append(.init(action: action, message: "\(error)"))
+                if case .createGroup(let name) = action {
+                    failedGroups.insert(name)
+                } else {
+                    failedSubjects.insert(action.subject)
+                }
             }
+        }
+        var final = plan.finalState(keepingIntentOf: failedSubjects)
+        for (name, uid) in recordedUIDs.sorted(by: { $0.key < $1.key }) {
+            final = final.recordingUID(uid, for: name)
         }
         do {
             try store.saveState(final)
             report.state = final
         } catch {
-            report.failure = .init(action: nil, message: "cannot write \(store.statePath): \(error)")
+            report.failures.append(.init(action: nil, message: "cannot write \(store.statePath): \(error)"))
         }
         return report
+    }
+
+    /// Why `action` must not run after the failures so far, or `nil`.
+    ///
+    /// After a failure for an account only actions that take something away (revoke sudo, remove groups, lock,
+    /// delete) still run for it; nothing is granted to an account whose creation or an earlier change failed. A failed
+    /// group creation skips the creations and additions that need the group.
+    static func blocker(of action: SyncPlan.Action, failedSubjects: Set<String>, failedGroups: Set<String>)
+        -> String?
+    {
+        switch action {
+        case .createUser(let name, _, _, let groups), .addToGroups(let name, let groups):
+            if let group = groups.first(where: failedGroups.contains) {
+                return "creating group \(group) failed"
+            }
+            return failedSubjects.contains(name) ? "an earlier action for \(name) failed" : nil
+        case .writeSudoers(let name, _, _), .unlockUser(let name):
+            return failedSubjects.contains(name) ? "an earlier action for \(name) failed" : nil
+        case .createGroup, .removeFromGroups, .removeSudoers, .removeLegacySudoers, .deleteUser, .lockUser:
+            return nil
+        }
     }
 
     /// Performs one action; returns the UID of a created account.
@@ -173,7 +219,16 @@ public struct PlanExecutor: Sendable {
         }
         try run(commands.lock(name))
         try endProcesses(of: name, uid: user.uid)
-        let command = commands.deleteUser(name)
+        var command = commands.deleteUser(name)
+        if UserdelArguments.removesHome(commands.userdelArguments) {
+            let check = HomeRemovalCheck(
+                fileSystem: host.fileSystem, accounts: host.accounts, useraddDefaults: commands.paths.useraddDefaults)
+            if case .keep(let reason) = check.decision(for: user) {
+                logger.warning(
+                    "keeping the home directory \(user.home) of \(name): \(reason); userdel runs without --remove")
+                command = commands.deleteUser(name, removingHome: false)
+            }
+        }
         let result = try host.runner.run(command)
         if !result.succeeded {
             guard try host.accounts.user(named: name) == nil else {

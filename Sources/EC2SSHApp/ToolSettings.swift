@@ -25,10 +25,22 @@ public struct ToolSettings: Sendable, Equatable {
     ///
     /// A missing file gives the defaults and a warning, unless it was named explicitly (`--config`), which
     /// throws; an unreadable or invalid file throws (an `EC2SSHError.invalidConfiguration` naming the line, or the
-    /// `SystemError` of the read).
+    /// `SystemError` of the read). With `trustedOwners`, an existing file must also be a regular file owned by one
+    /// of them and not writable by its group or others (`KeyCommandFileTrust.problem`), or it is refused before it
+    /// is read.
     public static func load(
-        path: String, fileSystem: any FileSystem, environment: [String: String], explicit: Bool = false
+        path: String, fileSystem: any FileSystem, environment: [String: String], explicit: Bool = false,
+        trustedOwners: Set<UInt32>? = nil
     ) throws -> ToolSettings {
+        if let trustedOwners, let status = try fileSystem.status(path),
+            let problem = KeyCommandFileTrust.problem(with: status, type: .regular, allowedOwners: trustedOwners)
+        {
+            throw EC2SSHError.invalidConfiguration(
+                path: path, line: nil,
+                message: "not trusted: \(problem); it names programs that run as root (USERADD_PROGRAM, "
+                    + "USERDEL_PROGRAM), so it must be a regular file that only root can change "
+                    + "(chown root:root \(path); chmod go-w \(path))")
+        }
         guard let bytes = try fileSystem.readFile(path) else {
             if explicit {
                 throw EC2SSHError.invalidConfiguration(

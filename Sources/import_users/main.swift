@@ -14,7 +14,8 @@ struct ImportUsers: ParsableCommand {
         commandName: "import_users",
         abstract: "Create, update and remove local accounts for IAM users (run from cron).",
         discussion: """
-            Reads the configuration file (parsed, never executed), reads IAM, and makes the local accounts match: \
+            Reads the configuration file (parsed, never executed; refused with exit status 2 unless it is a \
+            regular file owned by root that only root can write), reads IAM, and makes the local accounts match: \
             creates accounts (in LOCAL_MARKER_GROUP and LOCAL_GROUPS), grants and revokes sudo with one file per \
             user in /etc/sudoers.d, and deletes only accounts it created itself. An account whose IAM user lost \
             access is locked, loses sudo and leaves the key command's index at once, and is unlocked if the user \
@@ -81,7 +82,7 @@ struct ImportUsers: ParsableCommand {
         do {
             settings = try ToolSettings.load(
                 path: config ?? Configuration.defaultPath, fileSystem: PosixFileSystem(), environment: environment,
-                explicit: config != nil)
+                explicit: config != nil, trustedOwners: [0])
         } catch {
             logger.error("cannot use the configuration: \(error); nothing was changed")
             throw ExitCode(ImportExitCode.configuration.rawValue)

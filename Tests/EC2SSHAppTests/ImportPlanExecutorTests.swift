@@ -23,7 +23,8 @@ import Testing
     func executor(runner: any ProcessRunning, host: ImportFakeHost) -> PlanExecutor {
         let commands = AccountCommands(configuration: Configuration(), paths: .standard)
         return PlanExecutor(
-            host: .init(runner: runner, accounts: host, processes: host, time: time), commands: commands,
+            host: .init(runner: runner, accounts: host, processes: host, time: time, fileSystem: fileSystem),
+            commands: commands,
             sudoers: SudoersInstaller(
                 fileSystem: fileSystem, runner: runner, commands: commands, checkDirectory: Self.stateDir),
             store: StateStore(directory: Self.stateDir, fileSystem: fileSystem), gracePeriod: 2,
@@ -100,7 +101,7 @@ import Testing
         #expect(String(decoding: installed.contents, as: UTF8.self) == content)
     }
 
-    @Test func aSudoersFileVisudoRejectsIsNeverInstalledAndStopsTheRun() throws {
+    @Test func aSudoersFileVisudoRejectsIsNeverInstalledAndOnlyThatAccountKeepsItsIntent() throws {
         let runner = RecordingProcessRunner()
         let check = Self.stateDir + "/sudoers-check-aws-ec2-ssh-alice"
         runner.expect(
@@ -120,17 +121,17 @@ import Testing
         #expect(fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") == nil)
         #expect(fileSystem.entry(check) == nil)
         #expect(try savedState() == intent)
-        #expect(report.completed.isEmpty)
+        #expect(report.completed == [.removeSudoers(localName: "bob", fileName: "aws-ec2-ssh-bob")])
         #expect(report.outcomes.outcomes.count == 2)
         guard case .failed(let message) = report.outcomes[0] else {
             Issue.record("the failed action is not recorded as failed: \(report.outcomes[0])")
             return
         }
         #expect(message.contains("syntax error"))
-        #expect(report.outcomes[1] == .skipped)
+        #expect(report.outcomes[1] == .applied)
     }
 
-    @Test func aFailingActionStopsTheRunAndLeavesTheIntentState() throws {
+    @Test func aFailingCreationKeepsTheIntentOfItsAccountOnlyAndTheOthersGoOn() throws {
         let host = ImportFakeHost(groups: [("iam-synced-users", 900, [])])
         host.fail("/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users -- alice")
         let intent = ManagedState(accounts: [
@@ -144,17 +145,21 @@ import Testing
                     .createUser(localName: "bob", iamUserName: "bob", uid: nil, groups: ["iam-synced-users"]),
                 ], intent: intent, final: final),
             from: ManagedState())
-        #expect(report.failure?.action?.subject == "alice")
-        #expect(report.completed.isEmpty)
-        #expect(host.commands.count == 1)
-        #expect(host.host.users["bob"] == nil)
-        #expect(try savedState() == intent)
-        #expect(report.state == intent)
+        #expect(report.failures.map(\.action?.subject) == ["alice"])
+        #expect(report.completed.map(\.subject) == ["bob"])
+        #expect(host.commands.count == 2)
+        let bob = try #require(host.host.users["bob"])
+        let expected = ManagedState(accounts: [
+            "alice": entry("alice", status: .creating), "bob": entry("bob", uid: bob.uid),
+        ])
+        #expect(try savedState() == expected)
+        #expect(report.state == expected)
     }
 
     @Test func deletionLocksEndsProcessesDeletesAndRemovesTheSudoersFile() throws {
         let host = ImportFakeHost(users: [("alice", 2000)], groups: [("iam-synced-users", 900, ["alice"])])
         host.spawn(uid: 2000, pids: [41, 42], stubborn: [42])
+        fileSystem.setDirectoryStatus("/home/alice", FileStatus(type: .directory, mode: 0o755, uid: 2000, gid: 2000))
         let sudoersPath = "/etc/sudoers.d/aws-ec2-ssh-alice"
         try fileSystem.writeFileAtomically(sudoersPath, contents: Array("x\n".utf8), mode: 0o440, owner: .root)
         let state = ManagedState(accounts: ["alice": entry("alice", uid: 2000)])

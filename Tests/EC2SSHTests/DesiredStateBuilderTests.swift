@@ -71,6 +71,31 @@ import Testing
         #expect(desired.skipped.first?.message.contains("not imported") == true)
     }
 
+    @Test(arguments: [".", "..", "...", "-rf", "--remove", "1000", "0x0", "+x", "x@", ".ssh", "x."])
+    func namesThatArePathsOptionsOrNumbersAreSkippedWithAWarningNamingTheIAMUser(name: String) {
+        let desired = Self.build(IAMView(users: [F.user(name), F.user("alice")], sudo: .all))
+        #expect(desired.accounts.map(\.localName) == ["alice"])
+        #expect(desired.skipped.map(\.reason) == [.unsafeName])
+        #expect(desired.skipped.first?.iamUserName == name)
+        #expect(desired.skipped.first?.message.contains("IAM user \(String(reflecting: name))") == true)
+        #expect(desired.skipped.first?.message.contains("not imported") == true)
+    }
+
+    @Test(arguments: [("x.at.y", "x@y"), ("c+at.d", "c.plus@d"), ("a.plus.b", "a+b")])
+    func namesThatDoNotMapBackAreSkipped(name: String, reversed: String) {
+        let desired = Self.build(IAMView(users: [F.user(name), F.user("alice")], sudo: .all))
+        #expect(desired.accounts.map(\.localName) == ["alice"])
+        #expect(desired.skipped.map(\.reason) == [.notReversible])
+        #expect(desired.skipped.first?.message.contains("maps back to IAM user \(reversed)") == true)
+    }
+
+    @Test func aNameThatDoesNotMapBackStillCollidesWithTheNameItMapsBackTo() {
+        let desired = Self.build(IAMView(users: [F.user("a@at.b"), F.user("a.at@b"), F.user("alice")]))
+        #expect(desired.accounts.map(\.localName) == ["alice"])
+        #expect(desired.skipped.map(\.reason) == [.collision, .collision])
+        #expect(desired.collidingLocalNames == ["a.at.at.b"])
+    }
+
     @Test func unmappableUnauthorizedUsersAreNotReported() {
         let desired = Self.build(
             IAMView(users: [F.user("with space"), F.user("alice")], authorized: .members(["alice"])))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# DONOTSYNC=1 exits 6, a bad configuration line exits 2 naming the line (the file is never executed), and a dry
-# run on a fresh host prints the plan and changes nothing, not even STATE_DIR.
+# DONOTSYNC=1 exits 6, a bad configuration line exits 2 naming the line (the file is never executed), a file
+# others can write or not owned by root exits 2, and a dry run on a fresh host prints the plan and changes
+# nothing, not even STATE_DIR.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/import_lib.sh"
 
@@ -18,7 +19,19 @@ expect_import 2
 assert_contains "$IMPORT_OUTPUT" "$IMPORT_CONF:6"
 [[ ! -e /run/pwned ]] || fail "the configuration file was executed"
 
+# A configuration others could change is refused before it is read (it names programs run as root).
 write_import_conf "$AWS_ENDPOINT_URL"
+for change in "chmod 0666" "chmod 0664" "chown nobody"; do
+    $change "$IMPORT_CONF"
+    expect_import 2
+    assert_contains "$IMPORT_OUTPUT" "$IMPORT_CONF: not trusted"
+    assert_contains "$IMPORT_OUTPUT" "nothing was changed"
+    ! getent passwd alice >/dev/null || fail "a configuration after $change was used"
+    chown root:root "$IMPORT_CONF"
+    chmod 0644 "$IMPORT_CONF"
+done
+assert_eq "$before" "$(snapshot_files)" "files after refused configurations"
+
 expect_import 0 --dry-run
 assert_contains "$IMPORT_OUTPUT" "create user alice"
 expect_import 0 --dry-run --json

@@ -15,6 +15,11 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
         var groups: [String: LocalGroup] = [:]
         var locked: Set<String> = []
         var processes: [UInt32: [Int32]] = [:]
+        /// Users and groups only the name service knows (LDAP, SSSD): found by name, never enumerated.
+        var nameServiceUsers: [String: LocalUser] = [:]
+        var nameServiceGroups: [String: LocalGroup] = [:]
+        /// Names whose lookup fails like an unreachable directory service.
+        var failingLookups: Set<String> = []
     }
 
     private struct State {
@@ -49,6 +54,21 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
 
     /// Makes the next runs of a command whose description starts with `prefix` exit with `status`.
     func fail(_ prefix: String, status: Int32 = 1) { state.withLock { $0.failing[prefix] = status } }
+    /// Adds a user that getpwnam finds but enumeration does not, as with LDAP or SSSD.
+    func addNameServiceUser(_ name: String, uid: UInt32) {
+        state.withLock {
+            $0.host.nameServiceUsers[name] = LocalUser(
+                name: name, uid: uid, gid: uid, home: "/home/\(name)", shell: "/bin/sh")
+        }
+    }
+    /// Adds a group that getgrnam finds but enumeration does not.
+    func addNameServiceGroup(_ name: String, gid: UInt32) {
+        state.withLock { $0.host.nameServiceGroups[name] = LocalGroup(name: name, gid: gid, members: []) }
+    }
+    /// Makes lookups of `name` fail.
+    func failLookups(of name: String) { state.withLock { _ = $0.host.failingLookups.insert(name) } }
+    /// Gives account `name` the home directory `home` in the passwd database.
+    func setHome(_ name: String, _ home: String) { state.withLock { $0.host.users[name]?.home = home } }
     /// Calls `observer` with every command before it runs (outside the host's lock).
     func observe(_ observer: @escaping @Sendable (Command) -> Void) { state.withLock { $0.observer = observer } }
     /// Makes every command succeed again.
@@ -104,7 +124,15 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
             let gid = options["--gid"].flatMap(UInt32.init) ?? nextID(&state)
             state.host.groups[name] = LocalGroup(name: name, gid: gid, members: [])
         case "/usr/sbin/useradd":
-            guard state.host.users[name] == nil else { return .exited(9, standardError: "user exists") }
+            guard state.host.users[name] == nil, state.host.nameServiceUsers[name] == nil else {
+                return .exited(9, standardError: "user '\(name)' already exists")
+            }
+            if flags.contains("--user-group"),
+                state.host.groups[name] != nil || state.host.nameServiceGroups[name] != nil
+            {
+                return .exited(
+                    9, standardError: "group \(name) exists - if you want to add this user to that group, use -g.")
+            }
             let groups = options["--groups"].map { $0.split(separator: ",").map(String.init) } ?? []
             for group in groups where state.host.groups[group] == nil {
                 return .exited(6, standardError: "group \(group) does not exist")
@@ -162,11 +190,24 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
 
     // MARK: - AccountDatabase
 
-    func user(named name: String) throws -> LocalUser? { host.users[name] }
+    func user(named name: String) throws -> LocalUser? {
+        let host = self.host
+        try Self.failIfAsked(host, name)
+        return host.users[name] ?? host.nameServiceUsers[name]
+    }
     func user(uid: UInt32) throws -> LocalUser? { host.users.values.first { $0.uid == uid } }
-    func group(named name: String) throws -> LocalGroup? { host.groups[name] }
+    func group(named name: String) throws -> LocalGroup? {
+        let host = self.host
+        try Self.failIfAsked(host, name)
+        return host.groups[name] ?? host.nameServiceGroups[name]
+    }
     func allUsers() throws -> [LocalUser] { host.users.values.sorted { $0.name < $1.name } }
     func allGroups() throws -> [LocalGroup] { host.groups.values.sorted { $0.name < $1.name } }
+
+    private static func failIfAsked(_ host: Snapshot, _ name: String) throws {
+        guard host.failingLookups.contains(name) else { return }
+        throw SystemError(.systemCall, operation: "look up user", subject: name, errno: EIO)
+    }
 
     // MARK: - ProcessControl
 
