@@ -9,15 +9,23 @@ except requests that match a fault rule. Rules are managed over HTTP on the same
   DELETE /__faults__   remove all rules.
   GET    /__stats__    {"connections": N, "requests": N}: client connections accepted and requests served so far
                        (control requests excluded).
+  POST   /__paginate__ {"size": N}   from now on, split list answers (ListUsers, GetGroup, ListUserTags,
+         ListSSHPublicKeys, ListGroupsForUser) into pages of N elements with the proxy's own Markers, as IAM may
+         return fewer than MaxItems; the later pages are answered from the first upstream answer. 0 turns it off.
+         Fault rules see every page request (with its Marker), so "skip" faults the Nth page.
 
 A rule: {"action": "GetGroup", "params": {"GroupName": "devs"}, "fault": "throttle", "times": 1}
   action  - the Query API Action to match ("*" for any), params - form parameters that must all match (optional),
   path    - a prefix the request path must start with (optional; for example "/latest/" for IMDS requests),
   times   - how many matching requests to fault (default: unlimited), then the rule stops matching,
+  skip    - how many matching requests to let through first (default 0), to fault the Nth page or call,
   fault   - throttle (400 Throttling), server-error (500 InternalFailure), unavailable (503 HTML page),
             access-denied (403 AccessDenied), bad-xml (200, broken XML), hang (no answer for "seconds", default 30),
             delay (forwarded after "seconds"), truncated (200, the upstream answer with its Marker removed while
-            IsTruncated stays true); any other value (for example "count") forwards and only counts hits.
+            IsTruncated stays true), drop (the connection is closed without an answer); any other value (for
+            example "count") forwards and only counts hits.
+A rule's "seen" counts the matching requests it let through because of "skip"; "hits" those it faulted, and "log"
+lists the Action, GroupName, UserName and Marker of the first 100 of them.
 
 Latency for benchmarks: --delay adds SECONDS to every forwarded request (a round trip to a distant endpoint);
 --connect-delay adds SECONDS once per new client connection (the TCP and TLS handshakes a new connection to a
@@ -39,6 +47,10 @@ LOCK = threading.Lock()
 STATS = {"connections": 0, "requests": 0}
 DELAY = 0.0
 CONNECT_DELAY = 0.0
+PAGE_SIZE = 0
+PAGES = {}  # proxy Marker token -> (head, members, tail) of the upstream answer being paged
+PAGED_LISTS = {"ListUsers": "Users", "GetGroup": "Users", "ListUserTags": "Tags",
+               "ListSSHPublicKeys": "SSHPublicKeys", "ListGroupsForUser": "Groups"}
 
 
 def error_document(code, message):
@@ -48,8 +60,63 @@ def error_document(code, message):
     ).encode()
 
 
+def form(body):
+    return dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def split_list(payload, element):
+    """(head, [member, ...], tail) of the first <element> list of an answer, or None when it has none."""
+    start, end = payload.find(b"<%s>" % element), payload.find(b"</%s>" % element)
+    if start < 0 or end < 0:
+        return None
+    inner = payload[start + len(element) + 2:end]
+    members, depth, begin = [], 0, 0
+    for tag in re.finditer(rb"<(/?)member\b[^>]*?(/?)>", inner):
+        if tag.group(2):
+            if depth == 0:
+                members.append(inner[tag.start():tag.end()])
+            continue
+        if not tag.group(1):
+            if depth == 0:
+                begin = tag.start()
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                members.append(inner[begin:tag.end()])
+    head = payload[:start + len(element) + 2]
+    tail = payload[end:]
+    tail = re.sub(rb"<IsTruncated>.*?</IsTruncated>|<Marker>.*?</Marker>", b"", tail)
+    return head, members, tail
+
+
+def page(token, offset):
+    """The answer holding the page of PAGES[token] that starts at offset, with the next Marker if any."""
+    head, members, tail = PAGES[token]
+    chunk = members[offset:offset + PAGE_SIZE]
+    more = offset + PAGE_SIZE < len(members)
+    marker = b"<IsTruncated>true</IsTruncated><Marker>fp-%s-%d</Marker>" % (token.encode(), offset + PAGE_SIZE)
+    flag = marker if more else b"<IsTruncated>false</IsTruncated>"
+    tail = re.sub(rb"(</\w+Result>)", flag + rb"\1", tail, count=1)
+    return head + b"".join(chunk) + tail
+
+
+def paginate(params, status, payload):
+    """Splits a 200 list answer into pages of PAGE_SIZE; returns the first page (or the answer unchanged)."""
+    element = PAGED_LISTS.get(params.get("Action"))
+    if not PAGE_SIZE or status != 200 or element is None:
+        return payload
+    parts = split_list(payload, element.encode())
+    if parts is None or len(parts[1]) <= PAGE_SIZE:
+        return payload
+    with LOCK:
+        token = str(len(PAGES))
+        PAGES[token] = parts
+        return page(token, 0)
+
+
 def match(path, body):
-    params = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    params = form(body)
     with LOCK:
         for rule in RULES:
             if rule.get("times") is not None and rule["hits"] >= rule["times"]:
@@ -60,7 +127,12 @@ def match(path, body):
                 continue
             if any(params.get(k) != v for k, v in rule.get("params", {}).items()):
                 continue
+            if rule["seen"] < rule.get("skip", 0):
+                rule["seen"] += 1
+                continue
             rule["hits"] += 1
+            if len(rule["log"]) < 100:
+                rule["log"].append({k: params[k] for k in ("Action", "GroupName", "UserName", "Marker") if k in params})
             return rule
     return None
 
@@ -87,11 +159,19 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def control(self, body):
-        global RULES
+        global RULES, PAGE_SIZE
+        if self.path.startswith("/__paginate__"):
+            with LOCK:
+                if self.command == "POST":
+                    PAGE_SIZE = int(json.loads(body or b"{}").get("size", 0))
+                payload = json.dumps({"size": PAGE_SIZE, "answers": len(PAGES)}).encode()
+            return self.reply(200, payload, "application/json")
         with LOCK:
             if self.command == "POST":
                 for rule in json.loads(body or b"[]"):
                     rule["hits"] = 0
+                    rule["seen"] = 0
+                    rule["log"] = []
                     RULES.append(rule)
             elif self.command == "DELETE":
                 RULES = []
@@ -112,7 +192,7 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        if self.path.startswith("/__faults__"):
+        if self.path.startswith(("/__faults__", "/__paginate__")):
             return self.control(body)
         if self.path.startswith("/__stats__"):
             with LOCK:
@@ -132,6 +212,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(403, error_document("AccessDenied", "injected access denied"))
         if fault == "bad-xml":
             return self.reply(200, b"<ListUsersResponse><ListUsersResult><Users><member>")
+        if fault == "drop":
+            self.close_connection = True
+            return None
         if fault == "hang":
             time.sleep(float(rule.get("seconds", 30)))
             return self.reply(500, error_document("InternalFailure", "late answer"))
@@ -139,7 +222,15 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(float(rule.get("seconds", 1)))
         if DELAY > 0:
             time.sleep(DELAY)
-        status, payload, content_type = self.forward(body)
+        params = form(body)
+        marker = re.fullmatch(r"fp-(\d+)-(\d+)", params.get("Marker", ""))
+        if marker and marker.group(1) in PAGES:
+            status, content_type = 200, "text/xml"
+            with LOCK:
+                payload = page(marker.group(1), int(marker.group(2)))
+        else:
+            status, payload, content_type = self.forward(body)
+            payload = paginate(params, status, payload)
         if fault == "truncated":
             payload = re.sub(rb"<Marker>.*?</Marker>", b"", payload)
             payload = re.sub(rb"<IsTruncated>false</IsTruncated>", b"<IsTruncated>true</IsTruncated>", payload)
