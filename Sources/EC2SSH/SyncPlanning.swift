@@ -122,9 +122,13 @@ struct SyncPlanning {
         if entry.status == .deleting {
             continueDeletion(name: name, entry: entry)
         } else if collisions.contains(name) {
+            // Neither of the colliding IAM users is imported, so the account's owner is treated as not authorized:
+            // access goes now (lock, sudo, index), deletion waits as for any missing user.
             note(
-                .warning, .held, name,
-                "managed account \(name) is kept unchanged while several IAM users map to that name")
+                .warning, .accessRevoked, name,
+                "several IAM users map to local name \(name), so none of them is imported; managed account "
+                    + "\(name) is treated as not authorized until the IAM names differ")
+            markMissing(name: name, entry: entry, account: account, recreatedAs: nil)
         } else if let wanted = desiredByName[name], wanted.iamUserID == entry.iamUserID {
             reconcileOwned(name: name, entry: entry, account: account, wanted: wanted)
         } else {

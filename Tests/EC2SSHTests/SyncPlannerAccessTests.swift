@@ -116,16 +116,21 @@ import Testing
         #expect(plan.skipped.map(\.iamUserName) == (removed ? ["alice"] : []))
     }
 
-    @Test func mappingCollisionSkipsBothAndHoldsTheManagedAccount() throws {
-        var harness = PlanHarness()
-        try harness.run(IAMView(users: [F.user("a+b"), F.user("bob")]))
+    /// A collision that appears after the account exists revokes its access at once (neither IAM user is
+    /// imported), and the deletion waits for DELETE_AFTER_MISSING_RUNS like that of any user no longer authorized.
+    /// Found by the soak: the account used to be held with its sudo and its place in the key command's index.
+    @Test func mappingCollisionSkipsBothAndRevokesTheManagedAccount() throws {
+        var harness = PlanHarness(policy: SyncPolicy(deleteAfterMissingRuns: 2))
+        try harness.run(IAMView(users: [F.user("a+b"), F.user("bob")], sudo: .members(["a+b"])))
         #expect(harness.state.accounts["a.plus.b"] != nil)
-        let view = IAMView(users: [F.user("a+b"), F.user("a.plus.b"), F.user("bob")])
+        let view = IAMView(users: [F.user("a+b"), F.user("a.plus.b"), F.user("bob")], sudo: .members(["a+b"]))
         let plan = try harness.plan(view)
-        #expect(plan.actions.isEmpty)
+        #expect(plan.actions.contains(.lockUser(localName: "a.plus.b")))
+        #expect(plan.actions.contains(.removeSudoers(localName: "a.plus.b", fileName: F.sudoersFileName("a.plus.b"))))
+        #expect(plan.deletedNames.isEmpty)
         #expect(plan.skipped.map(\.reason) == [.collision, .collision])
-        #expect(plan.notices(.held).first?.subject == "a.plus.b")
-        #expect(plan.finalState == harness.state)
+        #expect(plan.notices(.accessRevoked).first?.subject == "a.plus.b")
+        #expect(plan.finalState.accounts["a.plus.b"]?.lock == .locked)
     }
 
     @Test func preassignedUIDIsUsedAndAUIDInUseIsRefused() throws {

@@ -102,6 +102,10 @@ class Checker:
         for name, info in sorted(tool_after.items()):
             if name in tool_before and tool_before[name]["serial"] == info["serial"]:
                 continue
+            if name in expect.forbidden and not rnd.clean and " collide" in expect.forbidden[name]:
+                # A failed group read can hide the colliding IAM user; the next complete read revokes the account
+                # (checked after every clean round).
+                continue
             if name in expect.forbidden:
                 self.fail(rnd, "no-hostile-or-conflicting-account",
                           f"account {name!r} created although {expect.forbidden[name]}")
