@@ -116,9 +116,10 @@ import Testing
         #expect(plan.skipped.map(\.iamUserName) == (removed ? ["alice"] : []))
     }
 
-    /// A collision that appears after the account exists revokes its access at once (neither IAM user is
-    /// imported), and the deletion waits for DELETE_AFTER_MISSING_RUNS like that of any user no longer authorized.
-    /// Found by the soak: the account used to be held with its sudo and its place in the key command's index.
+    /// A collision that appears after the account exists revokes its access at once.
+    ///
+    /// Neither IAM user is imported, and the deletion waits for DELETE_AFTER_MISSING_RUNS like that of any user no
+    /// longer authorized. Found by the soak: the account used to be held with its sudo and its place in the key command's index.
     @Test func mappingCollisionSkipsBothAndRevokesTheManagedAccount() throws {
         var harness = PlanHarness(policy: SyncPolicy(deleteAfterMissingRuns: 2))
         try harness.run(IAMView(users: [F.user("a+b"), F.user("bob")], sudo: .members(["a+b"])))
