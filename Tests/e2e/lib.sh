@@ -117,3 +117,15 @@ ssh_login() {
         -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 -o LogLevel=ERROR \
         "$2@127.0.0.1" "$3" 2>>/run/ssh-e2e.log || true
 }
+
+# iam_user_with_key NAME KEYFILE: make an ed25519 key pair at KEYFILE(.pub), create IAM user NAME in moto with that
+# public key, and print the user's IAM UserId.
+iam_user_with_key() {
+    ssh-keygen -q -t ed25519 -N '' -C "e2e-$1" -f "$2"
+    python3 - "$1" "$(cat "$2.pub")" <<'PY'
+import sys, boto3
+iam = boto3.client("iam", region_name="us-east-1")
+print(iam.create_user(UserName=sys.argv[1])["User"]["UserId"])
+iam.upload_ssh_public_key(UserName=sys.argv[1], SSHPublicKeyBody=sys.argv[2])
+PY
+}

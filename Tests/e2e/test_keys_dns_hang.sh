@@ -8,15 +8,8 @@ source "$(dirname "$0")/lib.sh"
 start_moto
 
 work=$(mktemp -d /tmp/e2e-dns.XXXXXX)
-ssh-keygen -q -t ed25519 -N '' -C e2e-alice -f "$work/alice"
+alice_id=$(iam_user_with_key alice "$work/alice")
 pubkey=$(cat "$work/alice.pub")
-alice_id=$(python3 - "$pubkey" <<'PY'
-import sys, boto3
-iam = boto3.client("iam", region_name="us-east-1")
-print(iam.create_user(UserName="alice")["User"]["UserId"])
-iam.upload_ssh_public_key(UserName="alice", SSHPublicKeyBody=sys.argv[1])
-PY
-)
 
 useradd --system --no-create-home --shell /usr/sbin/nologin aws-ec2-ssh
 useradd --create-home --shell /bin/bash alice
