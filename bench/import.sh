@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Benchmark of import_users at scale: first import, no-op run and the bare-useradd floor, against moto on 127.0.0.1.
+#
+# Usage: bench/import.sh [--no-build] [USERS]     (USERS: IAM users in the authorized group, default 1000)
+#
+# Runs itself inside scripts/sandbox (the whole-root overlay: the accounts, homes, /etc and /var changes never reach
+# the machine). Setup: USERS IAM users in the authorized group bench-users (IAM_AUTHORIZED_GROUPS), every tenth also
+# in bench-sudo (SUDOERS_GROUPS: 10 % sudoers), LOCAL_GROUPS="bench-local", the default marker group and useradd
+# arguments. The IAM users are created in moto first, through boto3 with concurrent requests; that seeding is timed
+# and reported apart, never counted in the figures. Then, in this order:
+#   1. the floor: USERS plain `useradd --user-group --create-home -- NAME` calls with the same names, one after the
+#      other, timed (total, and per call for the first and the last tenth: useradd rewrites the four account files,
+#      so it slows down as they grow); then the accounts files, homes and state are put back as before;
+#   2. the first import (wall time; peak RSS with /usr/bin/time -v; AWS requests and connections at the fault
+#      proxy); 3. a no-op run right after (the same, plus files changed under /etc, /home and STATE_DIR other than
+#      last-run.json, and processes started, counted with strace -f -e trace=execve in one more no-op run);
+#   4. after another reset, the first import again with a timing shim in place of useradd, groupadd, usermod,
+#      gpasswd, visudo and userdel (import_users runs them by absolute path, so the shim replaces each program
+#      inside the sandbox): each process started appends its name and elapsed time to a log. That gives the
+#      processes per account and the time in each program; the time in import_users' own code is the wall time of
+#      the un-instrumented first import (2) minus the time spent in those programs (the shims' own bash start-up is
+#      thereby left out).
+# The binary measured is the release build (swift build -c release --static-swift-stdlib, as scripts/build-release
+# builds it); BENCH_IMPORT_USERS=PATH measures another one (for example a debug build or an older commit's).
+# Needs root, /usr/bin/time (apt-get install time), strace, and the project's .venv/ (moto, boto3:
+# scripts/install-deps). Talks to 127.0.0.1 only.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=SCRIPTDIR/../scripts/toolchain.sh
+source "$repo/scripts/toolchain.sh"
+use_venv
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$repo/bench/lib.sh"
+build=1
+if [[ ${1:-} == --no-build ]]; then
+    build=0
+    shift
+fi
+users=${1:-1000}
+[[ $users =~ ^[1-9][0-9]*$ ]] || { echo "bench: USERS must be a positive number, not '$users'" >&2; exit 64; }
+bench_sandbox "$build" import_users "$0" "$users"
+
+bin=${BENCH_IMPORT_USERS:-$repo/.build/release/import_users}
+[[ -x $bin ]] || { echo "bench: $bin is not an executable; build first (or drop --no-build)" >&2; exit 1; }
+for tool in /usr/bin/time strace; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install ${tool##*/})" >&2; exit 1; }
+done
+work=$(mktemp -d /tmp/bench-import.XXXXXX)
+bench_aws "$work"
+trap bench_stop EXIT
+
+# micros START END: microseconds between two $EPOCHREALTIME values (always six decimals), without a process.
+micros() { echo $((${2/./} - ${1/./})); }
+
+echo "seeding moto with $users IAM users..." >&2
+start=$EPOCHREALTIME
+python3 - "$EC2SSH_TEST_MOTO_URL" "$users" <<'PY'
+import sys, boto3, botocore.config
+from concurrent.futures import ThreadPoolExecutor
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   config=botocore.config.Config(max_pool_connections=16, retries={"max_attempts": 10}))
+iam.create_group(GroupName="bench-users")
+iam.create_group(GroupName="bench-sudo")
+def create(i):
+    name = f"bench{i:05d}"
+    iam.create_user(UserName=name)
+    iam.add_user_to_group(GroupName="bench-users", UserName=name)
+    if i % 10 == 0:
+        iam.add_user_to_group(GroupName="bench-sudo", UserName=name)
+with ThreadPoolExecutor(8) as pool:
+    list(pool.map(create, range(int(sys.argv[2]))))
+PY
+seed_us=$(micros "$start" "$EPOCHREALTIME")
+
+groupadd bench-local
+install -d -m 0755 /var/lib/aws-ec2-ssh
+bench_config "$work/import.conf" 'IAM_AUTHORIZED_GROUPS="bench-users"
+SUDOERS_GROUPS="bench-sudo"
+LOCAL_GROUPS="bench-local"'
+
+# The account files and directories as before any account: reset puts them back between the phases.
+mkdir "$work/etc"
+cp -a /etc/passwd /etc/shadow /etc/group /etc/gshadow "$work/etc/"
+reset_accounts() {
+    cp -a "$work"/etc/* /etc/
+    rm -f /etc/sudoers.d/aws-ec2-ssh-*
+    find /home -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+    rm -rf /var/lib/aws-ec2-ssh /var/cache/aws-ec2-ssh
+    install -d -m 0755 /var/lib/aws-ec2-ssh
+}
+
+# timed NAME ARGS...: run import_users ARGS under /usr/bin/time -v; WORK/NAME.{us,rss,rc,out,err} keep the wall time
+# (microseconds), the peak RSS (kB), the exit status, stdout and stderr; WORK/NAME.stats the proxy's request and
+# connection counters before and after.
+stats() { curl -s "$EC2SSH_TEST_FAULT_URL/__stats__"; }
+timed() {
+    local name=$1 start end rc=0
+    shift
+    stats >"$work/$name.stats"
+    start=$EPOCHREALTIME
+    /usr/bin/time -v -o "$work/$name.time" "$bin" --config "$work/import.conf" "$@" >"$work/$name.out" \
+        2>"$work/$name.err" || rc=$?
+    end=$EPOCHREALTIME
+    { echo; stats; } >>"$work/$name.stats"
+    micros "$start" "$end" >"$work/$name.us"
+    awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/$name.time" >"$work/$name.rss"
+    echo "$rc" >"$work/$name.rc"
+    [[ $rc == 0 ]] || { echo "bench: import_users $* exited $rc:" >&2; tail -5 "$work/$name.err" >&2; exit 1; }
+}
+
+echo "floor: $users plain useradd calls..." >&2
+: >"$work/floor.calls"
+start=$EPOCHREALTIME
+for ((i = 0; i < users; i++)); do
+    printf -v name 'bench%05d' "$i"
+    call=$EPOCHREALTIME
+    useradd --user-group --create-home -- "$name"
+    micros "$call" "$EPOCHREALTIME" >>"$work/floor.calls"
+done
+micros "$start" "$EPOCHREALTIME" >"$work/floor.us"
+reset_accounts
+
+echo "first import and no-op run..." >&2
+timed first
+[[ $(grep -c '^bench[0-9]' /etc/passwd) == "$users" ]] || { echo "bench: the first import did not create $users accounts" >&2; exit 1; }
+touch "$work/noop.mark"
+timed noop
+find /etc /home /var/lib/aws-ec2-ssh -newer "$work/noop.mark" ! -name last-run.json ! -type d | wc -l \
+    >"$work/noop.writes"
+strace -f -qq -e trace=execve -e signal=none -o "$work/noop.strace" \
+    "$bin" --config "$work/import.conf" >/dev/null 2>&1
+# Every execve but import_users' own.
+echo $(($(grep -c 'execve(' "$work/noop.strace") - 1)) >"$work/noop.execs"
+
+echo "first import with timing shims..." >&2
+reset_accounts
+mkdir "$work/real"
+: >"$work/children.log"
+for program in /usr/sbin/useradd /usr/sbin/groupadd /usr/sbin/usermod /usr/bin/gpasswd /usr/sbin/visudo \
+    /usr/sbin/userdel; do
+    real=$work/real/${program##*/}
+    cp -p "$program" "$real"
+    rm -f "$program" # inside the sandbox's overlay: the machine's program is untouched
+    cat >"$program" <<SHIM
+#!/bin/bash
+start=\$EPOCHREALTIME
+"$real" "\$@"
+rc=\$?
+end=\$EPOCHREALTIME
+echo "${program##*/} \$((\${end/./} - \${start/./}))" >>"$work/children.log"
+exit \$rc
+SHIM
+    chmod 0755 "$program"
+done
+timed shimmed --json
+
+python3 - "$work" "$users" "$seed_us" "$bin" <<'PY'
+import json, os, sys
+work, users, seed_us, binary = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+def read(name): return open(os.path.join(work, name)).read().strip()
+def stats(name):
+    before, after = (json.loads(part) for part in read(name + ".stats").split("\n"))
+    # the /__stats__ request after the run opens one connection of its own
+    return after["requests"] - before["requests"], after["connections"] - before["connections"] - 1
+def s(us): return f"{us / 1e6:.2f} s"
+
+floor_us = int(read("floor.us"))
+calls = [int(x) for x in read("floor.calls").split()]
+tenth = max(1, len(calls) // 10)
+first_us, noop_us, shimmed_us = int(read("first.us")), int(read("noop.us")), int(read("shimmed.us"))
+children = {}
+for line in read("children.log").splitlines():
+    program, us = line.split()
+    count, total = children.get(program, (0, 0))
+    children[program] = (count + 1, total + int(us))
+child_count = sum(c for c, _ in children.values())
+child_us = sum(t for _, t in children.values())
+actions = {}
+for action in json.loads(read("shimmed.out"))["actions"]:
+    actions[action["type"]] = actions.get(action["type"], 0) + 1
+
+print(f"import_users, {users} IAM users (10 % sudoers, LOCAL_GROUPS, marker group), {os.cpu_count()} CPU(s), "
+      f"load average {open('/proc/loadavg').read().split()[0]} at the end")
+print(f"binary: {binary}")
+print(f"moto seeding (not in the figures): {s(seed_us)}, {users / (seed_us / 1e6):.0f} users/s")
+print()
+print("| run | wall time | per account | peak RSS | AWS requests (connections) | processes started |")
+print("|---|---|---|---|---|---|")
+r, c = stats("first")
+print(f"| first import | {s(first_us)} | {first_us / users / 1000:.2f} ms | {int(read('first.rss')) / 1024:.1f} MB "
+      f"| {r} ({c}) | {child_count} (timed run) |")
+r, c = stats("noop")
+print(f"| no-op run | {s(noop_us)} | | {int(read('noop.rss')) / 1024:.1f} MB | {r} ({c}) "
+      f"| {read('noop.execs')}; files changed: {read('noop.writes')} |")
+print(f"| bare-useradd floor | {s(floor_us)} | {floor_us / users / 1000:.2f} ms (first tenth "
+      f"{sum(calls[:tenth]) / tenth / 1000:.2f} ms, last tenth {sum(calls[-tenth:]) / tenth / 1000:.2f} ms) | | | {users} |")
+print()
+print(f"first import / floor: {first_us / floor_us:.2f}x")
+print("plan: " + ", ".join(f"{n} {t}" for t, n in sorted(actions.items())))
+print()
+print(f"Per account, first import ({s(shimmed_us)} with the shims, {s(first_us)} without):")
+print()
+print("| where | processes | time | per account |")
+print("|---|---|---|---|")
+for program in sorted(children, key=lambda p: -children[p][1]):
+    count, total = children[program]
+    print(f"| {program} | {count} ({count / users:.2f}/account) | {s(total)} | {total / users / 1000:.2f} ms |")
+own = first_us - child_us
+print(f"| import_users' own code (first import minus the programs) | | {s(own)} | {own / users / 1000:.2f} ms |")
+print(f"| total | {child_count} ({child_count / users:.2f}/account) | {s(first_us)} | {first_us / users / 1000:.2f} ms |")
+PY
