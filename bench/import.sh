@@ -10,19 +10,21 @@
 # and reported apart, never counted in the figures. Then, in this order:
 #   1. the floor: USERS plain `useradd --user-group --create-home -- NAME` calls with the same names, one after the
 #      other, timed (total, and per call for the first and the last tenth: useradd rewrites the four account files,
-#      so it slows down as they grow); then the accounts files, homes and state are put back as before;
+#      so it slows down as they grow); then the same with the arguments import_users gives useradd (the default
+#      USERADD_ARGS plus `--groups MARKER,LOCAL_GROUPS`). After each, the account files, homes and state are put
+#      back as before;
 #   2. the first import (wall time; peak RSS with /usr/bin/time -v; AWS requests and connections at the fault
 #      proxy); 3. a no-op run right after (the same, plus files changed under /etc, /home and STATE_DIR other than
 #      last-run.json, and processes started, counted with strace -f -e trace=execve in one more no-op run);
-#   4. after another reset, the first import again with a timing shim in place of useradd, groupadd, usermod,
-#      gpasswd, visudo and userdel (import_users runs them by absolute path, so the shim replaces each program
-#      inside the sandbox): each process started appends its name and elapsed time to a log. That gives the
-#      processes per account and the time in each program; the time in import_users' own code is the wall time of
-#      the un-instrumented first import (2) minus the time spent in those programs (the shims' own bash start-up is
-#      thereby left out).
+#   4. after another reset, the first import again (the timed run) with a timing shim in place of useradd,
+#      groupadd, usermod, gpasswd, visudo and userdel (import_users runs them by absolute path, so a copy of the
+#      shim, a small C program compiled here, replaces each program inside the sandbox): each process started
+#      appends its name and elapsed time (fork to exit) to a log. That gives the processes per account and the time
+#      in each program; the time in import_users' own code is the timed run's wall time minus the time spent in
+#      those programs (it includes the shims' own exec, a fraction of a millisecond each).
 # The binary measured is the release build (swift build -c release --static-swift-stdlib, as scripts/build-release
 # builds it); BENCH_IMPORT_USERS=PATH measures another one (for example a debug build or an older commit's).
-# Needs root, /usr/bin/time (apt-get install time), strace, and the project's .venv/ (moto, boto3:
+# Needs root, /usr/bin/time (apt-get install time), strace, a C compiler (cc), and the project's .venv/ (moto, boto3:
 # scripts/install-deps). Talks to 127.0.0.1 only.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,8 +44,8 @@ bench_sandbox "$build" import_users "$0" "$users"
 
 bin=${BENCH_IMPORT_USERS:-$repo/.build/release/import_users}
 [[ -x $bin ]] || { echo "bench: $bin is not an executable; build first (or drop --no-build)" >&2; exit 1; }
-for tool in /usr/bin/time strace; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install ${tool##*/})" >&2; exit 1; }
+for tool in /usr/bin/time strace cc; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install time strace gcc)" >&2; exit 1; }
 done
 work=$(mktemp -d /tmp/bench-import.XXXXXX)
 bench_aws "$work"
@@ -108,17 +110,26 @@ timed() {
     [[ $rc == 0 ]] || { echo "bench: import_users $* exited $rc:" >&2; tail -5 "$work/$name.err" >&2; exit 1; }
 }
 
-echo "floor: $users plain useradd calls..." >&2
-: >"$work/floor.calls"
-start=$EPOCHREALTIME
-for ((i = 0; i < users; i++)); do
-    printf -v name 'bench%05d' "$i"
-    call=$EPOCHREALTIME
-    useradd --user-group --create-home -- "$name"
-    micros "$call" "$EPOCHREALTIME" >>"$work/floor.calls"
-done
-micros "$start" "$EPOCHREALTIME" >"$work/floor.us"
-reset_accounts
+# floor NAME USERADD_ARGS...: USERS useradd calls one after the other with the benchmark's names; WORK/NAME.us keeps
+# the total and WORK/NAME.calls each call (microseconds). Then the accounts are reset.
+floor() {
+    local name=$1 user i start call
+    shift
+    : >"$work/$name.calls"
+    start=$EPOCHREALTIME
+    for ((i = 0; i < users; i++)); do
+        printf -v user 'bench%05d' "$i"
+        call=$EPOCHREALTIME
+        useradd "$@" -- "$user"
+        micros "$call" "$EPOCHREALTIME" >>"$work/$name.calls"
+    done
+    micros "$start" "$EPOCHREALTIME" >"$work/$name.us"
+    reset_accounts
+}
+echo "floor: $users plain useradd calls, then $users as import_users runs them..." >&2
+floor floor --user-group --create-home
+groupadd iam-synced-users
+floor floor-import --user-group --create-home --shell /bin/bash --groups iam-synced-users,bench-local
 
 echo "first import and no-op run..." >&2
 timed first
@@ -136,21 +147,43 @@ echo "first import with timing shims..." >&2
 reset_accounts
 mkdir "$work/real"
 : >"$work/children.log"
+# The shim: runs WORK/real/<its own name> with its arguments, waits, and appends "<name> <microseconds>" to the log.
+cat >"$work/shim.c" <<'C'
+#include <libgen.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    (void)argc;
+    char self[4096], real[8192];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n < 0) return 127;
+    self[n] = 0;
+    const char *name = basename(self);
+    snprintf(real, sizeof real, "%s/%s", REAL_DIR, name);
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(real, argv);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0) return 127;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    FILE *log = fopen(LOG, "a");
+    if (log == NULL) return 127;
+    fprintf(log, "%s %ld\n", name, (end.tv_sec - start.tv_sec) * 1000000L + (end.tv_nsec - start.tv_nsec) / 1000);
+    fclose(log);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+C
+cc -O2 -o "$work/shim" -DREAL_DIR="\"$work/real\"" -DLOG="\"$work/children.log\"" "$work/shim.c"
 for program in /usr/sbin/useradd /usr/sbin/groupadd /usr/sbin/usermod /usr/bin/gpasswd /usr/sbin/visudo \
     /usr/sbin/userdel; do
-    real=$work/real/${program##*/}
-    cp -p "$program" "$real"
-    rm -f "$program" # inside the sandbox's overlay: the machine's program is untouched
-    cat >"$program" <<SHIM
-#!/bin/bash
-start=\$EPOCHREALTIME
-"$real" "\$@"
-rc=\$?
-end=\$EPOCHREALTIME
-echo "${program##*/} \$((\${end/./} - \${start/./}))" >>"$work/children.log"
-exit \$rc
-SHIM
-    chmod 0755 "$program"
+    cp -p "$program" "$work/real/${program##*/}"
+    cp "$work/shim" "$program" # inside the sandbox's overlay: the machine's program is untouched
 done
 timed shimmed --json
 
@@ -164,9 +197,14 @@ def stats(name):
     return after["requests"] - before["requests"], after["connections"] - before["connections"] - 1
 def s(us): return f"{us / 1e6:.2f} s"
 
-floor_us = int(read("floor.us"))
-calls = [int(x) for x in read("floor.calls").split()]
-tenth = max(1, len(calls) // 10)
+def floor(name):
+    total = int(read(name + ".us"))
+    calls = [int(x) for x in read(name + ".calls").split()]
+    tenth = max(1, len(calls) // 10)
+    return total, (f"{s(total)} | {total / users / 1000:.2f} ms (first tenth {sum(calls[:tenth]) / tenth / 1000:.2f} ms, "
+                   f"last tenth {sum(calls[-tenth:]) / tenth / 1000:.2f} ms)")
+floor_us, floor_row = floor("floor")
+_, floor_import_row = floor("floor-import")
 first_us, noop_us, shimmed_us = int(read("first.us")), int(read("noop.us")), int(read("shimmed.us"))
 children = {}
 for line in read("children.log").splitlines():
@@ -192,8 +230,9 @@ print(f"| first import | {s(first_us)} | {first_us / users / 1000:.2f} ms | {int
 r, c = stats("noop")
 print(f"| no-op run | {s(noop_us)} | | {int(read('noop.rss')) / 1024:.1f} MB | {r} ({c}) "
       f"| {read('noop.execs')}; files changed: {read('noop.writes')} |")
-print(f"| bare-useradd floor | {s(floor_us)} | {floor_us / users / 1000:.2f} ms (first tenth "
-      f"{sum(calls[:tenth]) / tenth / 1000:.2f} ms, last tenth {sum(calls[-tenth:]) / tenth / 1000:.2f} ms) | | | {users} |")
+print(f"| bare-useradd floor (`useradd --user-group --create-home`) | {floor_row} | | | {users} |")
+print(f"| useradd as import_users runs it (+ `--shell /bin/bash --groups MARKER,LOCAL`) | {floor_import_row} | | "
+      f"| {users} |")
 print()
 print(f"first import / floor: {first_us / floor_us:.2f}x")
 print("plan: " + ", ".join(f"{n} {t}" for t, n in sorted(actions.items())))
@@ -205,7 +244,8 @@ print("|---|---|---|---|")
 for program in sorted(children, key=lambda p: -children[p][1]):
     count, total = children[program]
     print(f"| {program} | {count} ({count / users:.2f}/account) | {s(total)} | {total / users / 1000:.2f} ms |")
-own = first_us - child_us
-print(f"| import_users' own code (first import minus the programs) | | {s(own)} | {own / users / 1000:.2f} ms |")
-print(f"| total | {child_count} ({child_count / users:.2f}/account) | {s(first_us)} | {first_us / users / 1000:.2f} ms |")
+own = shimmed_us - child_us
+print(f"| import_users' own code (wall time minus the programs) | | {s(own)} | {own / users / 1000:.2f} ms |")
+print(f"| total (timed run) | {child_count} ({child_count / users:.2f}/account) | {s(shimmed_us)} "
+      f"| {shimmed_us / users / 1000:.2f} ms |")
 PY
