@@ -21,7 +21,8 @@
 #      shim, a small C program compiled here, replaces each program inside the sandbox): each process started
 #      appends its name and elapsed time (fork to exit) to a log. That gives the processes per account and the time
 #      in each program; the time in import_users' own code is the timed run's wall time minus the time spent in
-#      those programs (it includes the shims' own exec, a fraction of a millisecond each).
+#      those programs (it includes the shims' own exec, a fraction of a millisecond each), and its CPU time, without
+#      its children's, comes from `perf stat --no-inherit -e task-clock` when perf is installed.
 # The binary measured is the release build (swift build -c release --static-swift-stdlib, as scripts/build-release
 # builds it); BENCH_IMPORT_USERS=PATH measures another one (for example a debug build or an older commit's).
 # Needs root, /usr/bin/time (apt-get install time), strace, a C compiler (cc), and the project's .venv/ (moto, boto3:
@@ -94,13 +95,15 @@ reset_accounts() {
 # timed NAME ARGS...: run import_users ARGS under /usr/bin/time -v; WORK/NAME.{us,rss,rc,out,err} keep the wall time
 # (microseconds), the peak RSS (kB), the exit status, stdout and stderr; WORK/NAME.stats the proxy's request and
 # connection counters before and after.
+# wrap: a command line that runs import_users (perf stat for the timed run), empty otherwise.
 stats() { curl -s "$EC2SSH_TEST_FAULT_URL/__stats__"; }
+wrap=()
 timed() {
     local name=$1 start end rc=0
     shift
     stats >"$work/$name.stats"
     start=$EPOCHREALTIME
-    /usr/bin/time -v -o "$work/$name.time" "$bin" --config "$work/import.conf" "$@" >"$work/$name.out" \
+    /usr/bin/time -v -o "$work/$name.time" "${wrap[@]}" "$bin" --config "$work/import.conf" "$@" >"$work/$name.out" \
         2>"$work/$name.err" || rc=$?
     end=$EPOCHREALTIME
     { echo; stats; } >>"$work/$name.stats"
@@ -185,6 +188,10 @@ for program in /usr/sbin/useradd /usr/sbin/groupadd /usr/sbin/usermod /usr/bin/g
     cp -p "$program" "$work/real/${program##*/}"
     cp "$work/shim" "$program" # inside the sandbox's overlay: the machine's program is untouched
 done
+# import_users' own CPU time, without its children's (perf stat --no-inherit), when perf is installed.
+if command -v perf >/dev/null; then
+    wrap=(perf stat --no-inherit -e task-clock -x ',' -o "$work/shimmed.perf")
+fi
 timed shimmed --json
 
 python3 - "$work" "$users" "$seed_us" "$bin" <<'PY'
@@ -246,6 +253,10 @@ for program in sorted(children, key=lambda p: -children[p][1]):
     print(f"| {program} | {count} ({count / users:.2f}/account) | {s(total)} | {total / users / 1000:.2f} ms |")
 own = shimmed_us - child_us
 print(f"| import_users' own code (wall time minus the programs) | | {s(own)} | {own / users / 1000:.2f} ms |")
+if os.path.exists(os.path.join(work, "shimmed.perf")):
+    cpu_ms = next(float(line.split(",")[0]) for line in read("shimmed.perf").splitlines() if "task-clock" in line)
+    print(f"| of which import_users' own CPU time (perf stat --no-inherit) | | {cpu_ms / 1000:.2f} s "
+          f"| {cpu_ms / users:.2f} ms |")
 print(f"| total (timed run) | {child_count} ({child_count / users:.2f}/account) | {s(shimmed_us)} "
       f"| {shimmed_us / users / 1000:.2f} ms |")
 PY
