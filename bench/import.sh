@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of import_users at scale: first import, no-op run and the bare-useradd floor, against moto on 127.0.0.1.
 #
-# Usage: bench/import.sh [--no-build] [USERS]     (USERS: IAM users in the authorized group, default 1000)
+# Usage: bench/import.sh [--no-build] [--floor-only] [USERS]     (USERS: IAM users in the authorized group, default 1000)
+#   --floor-only: only the USERS plain useradd calls of step 1 below (no moto, no import_users), with the time per
+#                 call for each tenth; for a USERS too large for the whole benchmark.
 #
 # Runs itself inside scripts/sandbox (the whole-root overlay: the accounts, homes, /etc and /var changes never reach
 # the machine). Setup: USERS IAM users in the authorized group bench-users (IAM_AUTHORIZED_GROUPS), every tenth also
@@ -35,13 +37,50 @@ use_venv
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$repo/bench/lib.sh"
 build=1
-if [[ ${1:-} == --no-build ]]; then
-    build=0
+floor_only=
+while [[ ${1:-} == --* ]]; do
+    case $1 in
+    --no-build) build=0 ;;
+    --floor-only) floor_only=--floor-only ;;
+    *) echo "bench: unknown option $1; usage: bench/import.sh [--no-build] [--floor-only] [USERS]" >&2; exit 64 ;;
+    esac
     shift
-fi
+done
 users=${1:-1000}
 [[ $users =~ ^[1-9][0-9]*$ ]] || { echo "bench: USERS must be a positive number, not '$users'" >&2; exit 64; }
-bench_sandbox "$build" import_users "$0" "$users"
+bench_sandbox "$build" import_users "$0" ${floor_only:+"$floor_only"} "$users"
+
+# micros START END: microseconds between two $EPOCHREALTIME values (always six decimals), without a process.
+micros() { echo $((${2/./} - ${1/./})); }
+
+# floor_calls USERADD_ARGS...: USERS useradd calls one after the other with the benchmark's names (bench00000...);
+# prints each call's time in microseconds, one a line.
+floor_calls() {
+    local user i call
+    for ((i = 0; i < users; i++)); do
+        printf -v user 'bench%05d' "$i"
+        call=$EPOCHREALTIME
+        useradd "$@" -- "$user"
+        micros "$call" "$EPOCHREALTIME"
+    done
+}
+
+if [[ -n $floor_only ]]; then
+    echo "floor only: $users plain useradd --user-group --create-home calls, $(nproc) CPU(s)..." >&2
+    start=$EPOCHREALTIME
+    floor_calls --user-group --create-home >/tmp/floor.calls
+    total=$(micros "$start" "$EPOCHREALTIME")
+    python3 - "$users" "$total" /tmp/floor.calls <<'PY'
+import sys
+users, total = int(sys.argv[1]), int(sys.argv[2])
+calls = [int(x) for x in open(sys.argv[3]).read().split()]
+tenth = max(1, users // 10)
+print(f"bare-useradd floor, {users} calls: {total / 1e6:.1f} s, {total / users / 1000:.2f} ms per call; "
+      + ", ".join(f"tenth {t + 1}: {sum(calls[t * tenth:(t + 1) * tenth]) / tenth / 1000:.2f} ms"
+                  for t in range(min(10, users // tenth))))
+PY
+    exit 0
+fi
 
 bin=${BENCH_IMPORT_USERS:-$repo/.build/release/import_users}
 [[ -x $bin ]] || { echo "bench: $bin is not an executable; build first (or drop --no-build)" >&2; exit 1; }
@@ -51,9 +90,6 @@ done
 work=$(mktemp -d /tmp/bench-import.XXXXXX)
 bench_aws "$work"
 trap bench_stop EXIT
-
-# micros START END: microseconds between two $EPOCHREALTIME values (always six decimals), without a process.
-micros() { echo $((${2/./} - ${1/./})); }
 
 echo "seeding moto with $users IAM users..." >&2
 start=$EPOCHREALTIME
@@ -116,16 +152,10 @@ timed() {
 # floor NAME USERADD_ARGS...: USERS useradd calls one after the other with the benchmark's names; WORK/NAME.us keeps
 # the total and WORK/NAME.calls each call (microseconds). Then the accounts are reset.
 floor() {
-    local name=$1 user i start call
+    local name=$1 start
     shift
-    : >"$work/$name.calls"
     start=$EPOCHREALTIME
-    for ((i = 0; i < users; i++)); do
-        printf -v user 'bench%05d' "$i"
-        call=$EPOCHREALTIME
-        useradd "$@" -- "$user"
-        micros "$call" "$EPOCHREALTIME" >>"$work/$name.calls"
-    done
+    floor_calls "$@" >"$work/$name.calls"
     micros "$start" "$EPOCHREALTIME" >"$work/$name.us"
     reset_accounts
 }
