@@ -16,8 +16,11 @@
 # to 127.0.0.1 only.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=SCRIPTDIR/../scripts/toolchain.sh
 source "$repo/scripts/toolchain.sh"
 use_venv
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$repo/bench/lib.sh"
 build=1
 if [[ ${1:-} == --no-build ]]; then
     build=0
@@ -30,31 +33,14 @@ shift $(($# < 3 ? $# : 3))
 binaries=("$@")
 ((${#binaries[@]})) || binaries=("$repo/.build/release/import_users")
 
-if [[ ${EC2SSH_IN_SANDBOX:-} != 1 ]]; then
-    if ((build)); then
-        cd "$repo"
-        use_swift
-        swift build -c release --static-swift-stdlib --product import_users >&2
-    fi
-    exec "$repo/scripts/sandbox" "$0" --no-build "$users" "$delay_ms" "$connect_delay_ms" "${binaries[@]}"
-fi
+bench_sandbox "$build" import_users "$0" "$users" "$delay_ms" "$connect_delay_ms" "${binaries[@]}"
 
-export AWS_EC2_METADATA_DISABLED=true
 for bin in "${binaries[@]}"; do
     [[ -x $bin ]] || { echo "bench: $bin is not an executable; build first" >&2; exit 1; }
 done
 work=$(mktemp -d /tmp/bench-import.XXXXXX)
-envfile=$work/env
-MOTO_LOG=$work/moto.log "$repo/scripts/moto-up" "$envfile" 2>/dev/null
-# shellcheck disable=SC1090
-. "$envfile"
 seconds() { python3 -c "print($1 / 1000)"; }
-"$repo/scripts/fault-proxy-up" "$EC2SSH_TEST_MOTO_URL" "$envfile" \
-    --delay "$(seconds "$delay_ms")" --connect-delay "$(seconds "$connect_delay_ms")"
-# shellcheck disable=SC1090
-. "$envfile"
-
-export AWS_ACCESS_KEY_ID=$EC2SSH_TEST_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$EC2SSH_TEST_SECRET_ACCESS_KEY
+bench_aws "$work" --delay "$(seconds "$delay_ms")" --connect-delay "$(seconds "$connect_delay_ms")"
 echo "creating $users IAM users with an expiry tag in moto..." >&2
 python3 - "$EC2SSH_TEST_MOTO_URL" "$users" <<'PY'
 import sys, boto3
@@ -67,15 +53,7 @@ with ThreadPoolExecutor(8) as pool:
 PY
 
 install -d -m 0755 /var/lib/aws-ec2-ssh
-cat >"$work/import.conf" <<CONF
-AWS_ACCESS_KEY_ID="$EC2SSH_TEST_ACCESS_KEY_ID"
-AWS_SECRET_ACCESS_KEY="$EC2SSH_TEST_SECRET_ACCESS_KEY"
-AWS_ENDPOINT_URL="$EC2SSH_TEST_FAULT_URL"
-AWS_REGION="us-east-1"
-AWS_EC2_METADATA_DISABLED="true"
-ACCESS_EXPIRY_TAG="expires"
-CONF
-chmod 0600 "$work/import.conf"
+bench_config "$work/import.conf" 'ACCESS_EXPIRY_TAG="expires"'
 
 stats() { curl -s "$EC2SSH_TEST_FAULT_URL/__stats__"; }
 echo "import_users --dry-run, $users users with ACCESS_EXPIRY_TAG, $(nproc) CPU(s); proxy latency ${delay_ms} ms per" \
@@ -97,4 +75,4 @@ print(f"{bin}: exit {rc}, {ms / 1000:.1f} s, {requests} requests on {connections
 PY
     grep -i "error" "$work/import.err" | head -3 >&2 || true
 done
-kill "$FAULT_PROXY_PID" "$MOTO_PID" 2>/dev/null || true
+bench_stop

@@ -14,8 +14,11 @@
 # Needs root and the project's .venv/ (moto, boto3: scripts/install-deps makes it). Talks to 127.0.0.1 only.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=SCRIPTDIR/../scripts/toolchain.sh
 source "$repo/scripts/toolchain.sh"
 use_venv
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$repo/bench/lib.sh"
 build=1
 if [[ ${1:-} == --no-build ]]; then
     build=0
@@ -23,16 +26,8 @@ if [[ ${1:-} == --no-build ]]; then
 fi
 keys=${1:-2}
 
-if [[ ${EC2SSH_IN_SANDBOX:-} != 1 ]]; then
-    if ((build)); then
-        cd "$repo"
-        use_swift
-        swift build -c release --static-swift-stdlib --product authorized_keys_command >&2
-    fi
-    exec "$repo/scripts/sandbox" "$0" --no-build "$keys"
-fi
+bench_sandbox "$build" authorized_keys_command "$0" "$keys"
 
-export AWS_EC2_METADATA_DISABLED=true
 built=$repo/.build/release/authorized_keys_command
 [[ -x $built ]] || { echo "bench: build first: swift build -c release --static-swift-stdlib" >&2; exit 1; }
 work=$(mktemp -d /tmp/bench-keys.XXXXXX)
@@ -41,14 +36,7 @@ work=$(mktemp -d /tmp/bench-keys.XXXXXX)
 bin=$work/authorized_keys_command
 cp "$built" "$bin"
 "$repo/scripts/lazy-libcurl" "$bin"
-envfile=$work/env
-MOTO_LOG=$work/moto.log "$repo/scripts/moto-up" "$envfile" 2>/dev/null
-# shellcheck disable=SC1090
-. "$envfile"
-"$repo/scripts/fault-proxy-up" "$EC2SSH_TEST_MOTO_URL" "$envfile"
-# shellcheck disable=SC1090
-. "$envfile"
-export AWS_ACCESS_KEY_ID=$EC2SSH_TEST_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$EC2SSH_TEST_SECRET_ACCESS_KEY
+bench_aws "$work"
 
 # The benchmark user: in IAM with KEYS active keys, a local account, listed in the managed users index.
 for i in $(seq 1 "$keys"); do ssh-keygen -q -t ed25519 -N '' -C "bench-$i" -f "$work/key$i"; done
@@ -66,20 +54,9 @@ printf '{"version": 1, "users": {"bench": {"iamUserName": "bench", "iamUserID": 
     "$(id -u bench)" >/var/lib/aws-ec2-ssh/managed-users.json
 install -d -m 0700 /var/cache/aws-ec2-ssh
 
-config() { # config NAME EXTRA-LINES
-    {
-        echo "AWS_ACCESS_KEY_ID=\"$AWS_ACCESS_KEY_ID\""
-        echo "AWS_SECRET_ACCESS_KEY=\"$AWS_SECRET_ACCESS_KEY\""
-        echo "AWS_ENDPOINT_URL=\"$EC2SSH_TEST_FAULT_URL\""
-        echo "AWS_REGION=\"us-east-1\""
-        echo "AWS_EC2_METADATA_DISABLED=\"true\""
-        printf '%b' "$2"
-    } >"$work/$1.conf"
-    chmod 0600 "$work/$1.conf"
-}
-config live 'KEY_CACHE_TTL="0"\n'
-config cached 'KEY_CACHE_TTL="300"\n'
-config role "ASSUMEROLE=\"$EC2SSH_TEST_ROLE_ARN\"\n"
+bench_config "$work/live.conf" 'KEY_CACHE_TTL="0"'
+bench_config "$work/cached.conf" 'KEY_CACHE_TTL="300"'
+bench_config "$work/role.conf" "ASSUMEROLE=\"$EC2SSH_TEST_ROLE_ARN\""
 run() { env -i "$bin" --config "$work/$1.conf" bench ${2:+"$2"}; } # run CONFIG [FINGERPRINT]
 # The fingerprint of the first key, as sshd passes it (%f): a cache hit then also computes SHA-256 fingerprints.
 fingerprint=$(ssh-keygen -lf "$work/key1.pub" | awk '{ print $2 }')
@@ -149,4 +126,4 @@ echo "ASSUMEROLE, live IAM:"
 rm -f /var/cache/aws-ec2-ssh/assume-role-*.json
 echo "  first run requests:  $(count_requests role)"
 echo "  second run requests: $(count_requests role)"
-kill "$FAULT_PROXY_PID" "$MOTO_PID" 2>/dev/null || true
+bench_stop
