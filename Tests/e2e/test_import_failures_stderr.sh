@@ -2,7 +2,8 @@
 # Every failure speaks through a pipe: with stdout and stderr both pipes (as under cron, systemd, cloud-init or SSM),
 # import_users prints each failure once on stderr as one line with its cause and what to do, for no credentials, a
 # wrong secret, an unreachable and a hanging endpoint, a corrupt state.json, a missing --config file and a run as
-# non-root; config typo warnings reach stderr too, informational lines do not. After each run last-run.json and
+# non-root (each failure also with --dry-run, --json and both, but the hanging endpoint: the plain run and both); config
+# typo warnings reach stderr too, informational lines do not. After each run last-run.json and
 # the METRICS_FILE hold the result, and a failed run keeps the time of the last success.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/import_lib.sh"
@@ -103,17 +104,25 @@ AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL"
 AWS_REGION="us-east-1"
 AWS_EC2_METADATA_DISABLED="true"
 CONF
-piped env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
-    AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_CONFIG_FILE=/nonexistent "$IMPORT_USERS" --config "$IMPORT_CONF"
-assert_eq 3 "$PIPED_STATUS" "exit status without credentials ($PIPED_ERR)"
-assert_eq 1 "$(grep -c '^import_users: error: ' <<<"$PIPED_ERR")" "error lines without credentials ($PIPED_ERR)"
-assert_contains "$PIPED_ERR" "no AWS credentials found"
-assert_contains "$PIPED_ERR" "attach an instance profile"
+for args in "" "--dry-run" "--json" "--dry-run --json"; do
+    # shellcheck disable=SC2086 # $args is zero to two words
+    piped env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+        AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_CONFIG_FILE=/nonexistent "$IMPORT_USERS" --config "$IMPORT_CONF" $args
+    assert_eq 3 "$PIPED_STATUS" "exit status without credentials, $args ($PIPED_ERR)"
+    assert_eq 1 "$(grep -c '^import_users: error: ' <<<"$PIPED_ERR")" "error lines without credentials ($PIPED_ERR)"
+    assert_contains "$PIPED_ERR" "no AWS credentials found"
+    assert_contains "$PIPED_ERR" "attach an instance profile"
+    assert_eq "" "$PIPED_OUT" "stdout without credentials, $args"
+done
 
 # An endpoint nobody listens on.
 closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 write_import_conf "http://127.0.0.1:$closed"
-expect_failure 3 "network error" "check that this host can reach the IAM endpoint"
+for args in "" "--dry-run" "--json" "--dry-run --json"; do
+    # shellcheck disable=SC2086 # $args is zero to two words
+    expect_failure 3 "network error" "check that this host can reach the IAM endpoint" $args
+    assert_eq "" "$PIPED_OUT" "stdout of a failed import_users $args"
+done
 
 # An endpoint that accepts connections and never answers (each request times out; the whole call has a deadline).
 hang_port_file=/run/hang.port
@@ -134,14 +143,20 @@ for _ in $(seq 1 100); do
     python3 -c 'import time; time.sleep(0.05)'
 done
 write_import_conf "http://127.0.0.1:$(cat "$hang_port_file")"
-expect_failure 3 "ListUsers" "did not answer in time"
+for args in "" "--dry-run --json"; do
+    # shellcheck disable=SC2086 # $args is zero to two words
+    expect_failure 3 "ListUsers" "did not answer in time" $args
+done
 
 # A corrupt state.json in the root-owned STATE_DIR.
 write_import_conf "$AWS_ENDPOINT_URL"
 printf '{"version": 1, "accounts": ' >"$STATE_DIR/state.json"
-expect_failure 2 "$STATE_DIR/state.json" "restore it from a backup"
-assert_contains "$PIPED_ERR" "not valid JSON"
-assert_not_contains "$PIPED_ERR" "DecodingError"
+for args in "" "--dry-run" "--json" "--dry-run --json"; do
+    # shellcheck disable=SC2086 # $args is zero to two words
+    expect_failure 2 "$STATE_DIR/state.json" "restore it from a backup" $args
+    assert_contains "$PIPED_ERR" "not valid JSON"
+    assert_not_contains "$PIPED_ERR" "DecodingError"
+done
 
 # A --config file that does not exist is an error, not the defaults.
 piped "$IMPORT_USERS" --config /nonexistent.conf
