@@ -129,3 +129,34 @@ print(iam.create_user(UserName=sys.argv[1])["User"]["UserId"])
 iam.upload_ssh_public_key(UserName=sys.argv[1], SSHPublicKeyBody=sys.argv[2])
 PY
 }
+
+# key_command_host NAME IAM_USER_ID: a host set up for the key command alone (no import): the aws-ec2-ssh system user,
+# a local account NAME (password locked, in the marker group iam-synced-users) that managed-users.json lists for IAM
+# user NAME with IAM_USER_ID and its UID, the key cache directory, and the command installed where sshd trusts it.
+key_command_host() {
+    useradd --system --no-create-home --shell /usr/sbin/nologin aws-ec2-ssh
+    useradd --create-home --shell /bin/bash "$1"
+    usermod -p '*' "$1"
+    groupadd iam-synced-users && usermod -a -G iam-synced-users "$1"
+    install -d -o root -g root -m 0755 /var/lib/aws-ec2-ssh
+    printf '{"version": 1, "users": {"%s": {"iamUserName": "%s", "iamUserID": "%s", "uid": %s}}}\n' \
+        "$1" "$1" "$2" "$(id -u "$1")" >/var/lib/aws-ec2-ssh/managed-users.json
+    install -d -o aws-ec2-ssh -g aws-ec2-ssh -m 0700 /var/cache/aws-ec2-ssh
+    install -o root -g root -m 0755 "$EC2SSH_BIN_DIR/authorized_keys_command" /usr/local/sbin/authorized_keys_command
+}
+
+# write_key_command_conf ENDPOINT STALE_MAX TIMEOUT: /etc/aws-ec2-ssh.conf for the key command (the test's AWS
+# credentials, IMDS off, KEY_CACHE_STALE_MAX and KEY_COMMAND_TIMEOUT as given), root:aws-ec2-ssh 0640.
+write_key_command_conf() {
+    cat >/etc/aws-ec2-ssh.conf <<CONF
+AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID"
+AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY"
+AWS_ENDPOINT_URL="$1"
+AWS_REGION="us-east-1"
+AWS_EC2_METADATA_DISABLED="true"
+KEY_CACHE_STALE_MAX="$2"
+KEY_COMMAND_TIMEOUT="$3"
+CONF
+    chown root:aws-ec2-ssh /etc/aws-ec2-ssh.conf
+    chmod 0640 /etc/aws-ec2-ssh.conf
+}

@@ -11,29 +11,10 @@ work=$(mktemp -d /tmp/e2e-dns.XXXXXX)
 alice_id=$(iam_user_with_key alice "$work/alice")
 pubkey=$(cat "$work/alice.pub")
 
-useradd --system --no-create-home --shell /usr/sbin/nologin aws-ec2-ssh
-useradd --create-home --shell /bin/bash alice
-groupadd iam-synced-users && usermod -a -G iam-synced-users alice
-install -d -o root -g root -m 0755 /var/lib/aws-ec2-ssh
-printf '{"version": 1, "users": {"alice": {"iamUserName": "alice", "iamUserID": "%s", "uid": %s}}}\n' \
-    "$alice_id" "$(id -u alice)" >/var/lib/aws-ec2-ssh/managed-users.json
-install -d -o aws-ec2-ssh -g aws-ec2-ssh -m 0700 /var/cache/aws-ec2-ssh
-install -o root -g root -m 0755 "$EC2SSH_BIN_DIR/authorized_keys_command" /usr/local/sbin/authorized_keys_command
+key_command_host alice "$alice_id"
 
 # write_config ENDPOINT TIMEOUT
-write_config() {
-    cat >/etc/aws-ec2-ssh.conf <<CONF
-AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID"
-AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY"
-AWS_ENDPOINT_URL="$1"
-AWS_REGION="us-east-1"
-AWS_EC2_METADATA_DISABLED="true"
-KEY_CACHE_STALE_MAX="600"
-KEY_COMMAND_TIMEOUT="$2"
-CONF
-    chown root:aws-ec2-ssh /etc/aws-ec2-ssh.conf
-    chmod 0640 /etc/aws-ec2-ssh.conf
-}
+write_config() { write_key_command_conf "$1" 600 "$2"; }
 # key_command: the command as sshd runs it; prints its output, its audit line goes to $work/cmd.err and its exit
 # status to $work/cmd.rc.
 key_command() {
