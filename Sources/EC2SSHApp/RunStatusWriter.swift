@@ -41,7 +41,7 @@ public struct RunStatusWriter: Sendable {
         if status.exitCode == 0 {
             status.lastSuccessAt = status.finishedAt
         } else if let bytes = try? fileSystem.readFile(statusPath) {
-            status.lastSuccessAt = RunStatus.previousLastSuccess(from: Data(bytes ?? []))
+            status.lastSuccessAt = RunStatus.previousLastSuccess(from: Data(bytes))
         }
         var written = save(statusPath, status.json().text(), what: "the run status")
         if !metricsFile.isEmpty {
