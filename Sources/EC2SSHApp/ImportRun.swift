@@ -77,25 +77,26 @@ public struct ImportRun: Sendable {
         let status = RunStatusWriter(
             stateDirectory: configuration.stateDir, metricsFile: configuration.metricsFile,
             fileSystem: dependencies.fileSystem, logger: logger)
+        func record(_ exitCode: ImportExitCode, error: String?, counts: RunStatus.Counts, managedAccounts: Int) {
+            status.write(
+                RunStatus(
+                    startedAt: startedAt, finishedAt: dependencies.time.now(), exitCode: exitCode.rawValue,
+                    error: error, counts: counts, managedAccounts: managedAccounts, lastSuccessAt: nil,
+                    version: BuildInfo.version))
+        }
         do {
             let outcome = try sync(store: store)
             let counts = outcome.plan.map {
                 RunStatus.Counts(plan: $0, outcomes: outcome.report?.outcomes, failures: outcome.failures)
             }
-            status.write(
-                RunStatus(
-                    startedAt: startedAt, finishedAt: dependencies.time.now(), exitCode: outcome.exitCode.rawValue,
-                    error: nil, counts: counts ?? RunStatus.Counts(failures: outcome.failures),
-                    managedAccounts: outcome.managedAccounts, lastSuccessAt: nil, version: BuildInfo.version))
+            record(
+                outcome.exitCode, error: nil, counts: counts ?? RunStatus.Counts(failures: outcome.failures),
+                managedAccounts: outcome.managedAccounts)
             return outcome
         } catch {
-            let exitCode = (error as? ImportError)?.exitCode ?? .internalError
-            status.write(
-                RunStatus(
-                    startedAt: startedAt, finishedAt: dependencies.time.now(), exitCode: exitCode.rawValue,
-                    error: "\(error)", counts: RunStatus.Counts(failures: 1),
-                    managedAccounts: (try? store.loadState())?.accounts.count ?? 0, lastSuccessAt: nil,
-                    version: BuildInfo.version))
+            record(
+                (error as? ImportError)?.exitCode ?? .internalError, error: "\(error)",
+                counts: RunStatus.Counts(failures: 1), managedAccounts: (try? store.loadState())?.accounts.count ?? 0)
             throw error
         }
     }
