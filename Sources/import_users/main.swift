@@ -1,15 +1,16 @@
 import ArgumentParser
-import EC2SSH
-import EC2SSHApp
+import EC2SSHCore
+import EC2SSHShared
 import EC2SSHSystem
+import ImportUsers
 import Logging
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Synchronises IAM users into local UNIX accounts; all behaviour lives in EC2SSHApp.ImportRun.
-struct ImportUsers: ParsableCommand {
+/// Synchronises IAM users into local UNIX accounts; all behaviour lives in ImportUsers.ImportRun.
+struct ImportUsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import_users",
         abstract: "Create, update and remove local accounts for IAM users (run from cron).",
@@ -98,4 +99,4 @@ struct ImportUsers: ParsableCommand {
     }
 }
 
-ImportUsers.main()
+ImportUsersCommand.main()
