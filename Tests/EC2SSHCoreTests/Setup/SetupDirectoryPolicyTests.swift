@@ -1,4 +1,4 @@
-import EC2SSH
+import EC2SSHCore
 import Testing
 
 /// Defect 4: KEY_CACHE_DIR must be a directory of its own.

@@ -1,4 +1,4 @@
-import EC2SSH
+import EC2SSHCore
 import Testing
 
 /// The cron file from its template, and the per-host offset.

@@ -1,4 +1,4 @@
-import EC2SSH
+import EC2SSHCore
 import Testing
 
 /// get/set on the configuration file through the one parser; every documented key is settable.

@@ -1,4 +1,4 @@
-import EC2SSH
+import EC2SSHCore
 import Testing
 
 /// The --dry-run diff and Include's glob matching.

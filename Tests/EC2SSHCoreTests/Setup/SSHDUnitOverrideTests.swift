@@ -1,4 +1,4 @@
-import EC2SSH
+import EC2SSHCore
 import Testing
 
 /// Reading AuthorizedKeysCommand out of sshd's ExecStart and writing our override without it.

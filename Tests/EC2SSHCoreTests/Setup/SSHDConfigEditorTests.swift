@@ -1,4 +1,4 @@
-import EC2SSH
+import EC2SSHCore
 import Testing
 
 /// The sshd_config edits: our block, conflicting lines, Match blocks, Include, the bash tool's lines, CRLF.
