@@ -53,10 +53,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The installer behind `import_users setup`: staging, rollback, sshd, schedule. Linked only by import_users.
+        .target(
+            name: "HostSetup",
+            dependencies: ["EC2SSHCore", "EC2SSHSystem"]
+        ),
         .executableTarget(
             name: "import_users",
             dependencies: [
-                "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "ImportUsers",
+                "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "ImportUsers", "HostSetup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

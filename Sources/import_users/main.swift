@@ -39,8 +39,12 @@ struct ImportUsersCommand: ParsableCommand {
             STATE_DIR/last-run.json       status of the last run (not --dry-run)
             METRICS_FILE                  the same in Prometheus text format, if set
             /etc/sudoers.d/aws-ec2-ssh-*  sudo rules of managed accounts
+
+            Without a subcommand, import_users imports. `import_users setup install|uninstall` installs or removes \
+            aws-ec2-ssh on this host (what install.sh runs); see `import_users setup --help`.
             """,
-        version: BuildInfo.versionLine(program: "import_users"))
+        version: BuildInfo.versionLine(program: "import_users"),
+        subcommands: [SetupCommand.self])
 
     @Option(help: "Path of the configuration file (default: \(Configuration.defaultPath)); it must exist when named.")
     var config: String?

@@ -34,6 +34,10 @@ public struct SetupLayout: Sendable, Equatable {
     public var disabledMark = "#aws-ec2-ssh-disabled# "
     /// The prefix of a bash-tool line that a migration commented out for good.
     public var migratedMark = "#aws-ec2-ssh-migrated# "
+    /// Where staged files that a program must read (the first import's preview, the permission check) go.
+    public var stagingDirectory = "/run/aws-ec2-ssh-setup"
+    /// The installer's lock file.
+    public var lockFile = "/run/lock/aws-ec2-ssh-install.lock"
     /// The default STATE_DIR.
     public var defaultStateDirectory = "/var/lib/aws-ec2-ssh"
     /// The default KEY_CACHE_DIR.
