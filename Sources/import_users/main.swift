@@ -43,8 +43,7 @@ struct ImportUsersCommand: ParsableCommand {
             Without a subcommand, import_users imports. `import_users setup install|uninstall` installs or removes \
             aws-ec2-ssh on this host (what install.sh runs); see `import_users setup --help`.
             """,
-        version: BuildInfo.versionLine(program: "import_users"),
-        subcommands: [SetupCommand.self])
+        version: BuildInfo.versionLine(program: "import_users"))
 
     @Option(help: "Path of the configuration file (default: \(Configuration.defaultPath)); it must exist when named.")
     var config: String?
@@ -103,4 +102,10 @@ struct ImportUsersCommand: ParsableCommand {
     }
 }
 
-ImportUsersCommand.main()
+// `import_users setup ...` is parsed on its own: as a subcommand of the import its --dry-run would be taken by the
+// import's flag of the same name. Everything else is the import, exactly as before.
+if CommandLine.arguments.dropFirst().first == "setup" {
+    SetupCommand.main(Array(CommandLine.arguments.dropFirst(2)))
+} else {
+    ImportUsersCommand.main()
+}
