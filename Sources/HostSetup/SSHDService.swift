@@ -1,5 +1,5 @@
-import EC2SSHCore
-import EC2SSHSystem
+public import EC2SSHCore
+public import EC2SSHSystem
 
 /// The OpenSSH server of the host: its files, `sshd -t` / `sshd -T`, and how to make it reload.
 public struct SSHDService: Sendable {

@@ -1,5 +1,5 @@
-import EC2SSHCore
-import EC2SSHSystem
+public import EC2SSHCore
+public import EC2SSHSystem
 
 /// Everything the installer touches on the host, passed in: files, programs, the environment, the console.
 public struct SetupHost: Sendable {

@@ -1,5 +1,5 @@
-import EC2SSHCore
-import EC2SSHSystem
+public import EC2SSHCore
+public import EC2SSHSystem
 
 /// Applies a plan file by file, remembering each file's previous state so that `rollback` puts it all back.
 public final class SetupJournal: @unchecked Sendable {

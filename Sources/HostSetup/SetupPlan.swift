@@ -1,5 +1,5 @@
-import EC2SSHCore
-import EC2SSHSystem
+public import EC2SSHCore
+public import EC2SSHSystem
 
 /// The files an installation will write or remove, staged in memory before anything changes.
 public struct SetupPlan: Sendable {

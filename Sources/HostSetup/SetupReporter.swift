@@ -1,4 +1,4 @@
-import EC2SSHSystem
+public import EC2SSHSystem
 
 /// Prints the installer's messages (`info` on standard output, `warning` and `error` on standard error) and passes
 /// through what the programs it runs printed.
