@@ -87,6 +87,7 @@ let package = Package(
         ),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "CCurl"], exclude: ["Fixtures"]),
         .testTarget(name: "EC2SSHCoreTests", dependencies: ["EC2SSHCore"]),
+        .testTarget(name: "HostSetupTests", dependencies: ["HostSetup", "EC2SSHCore", "EC2SSHSystem"]),
         .testTarget(
             name: "EC2SSHSystemTests",
             dependencies: ["EC2SSHSystem", .product(name: "Logging", package: "swift-log")]

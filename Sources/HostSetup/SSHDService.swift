@@ -66,7 +66,8 @@ public struct SSHDService: Sendable {
             let names = (try? host.fileSystem.listDirectory(directory)) ?? []
             for match in names where GlobPattern.matches(match, name) {
                 let path = directory + "/" + match
-                if let status = try host.fileSystem.status(path), status.type == .regular || status.type == .symbolicLink,
+                if let status = try host.fileSystem.status(path),
+                    status.type == .regular || status.type == .symbolicLink,
                     !files.contains(path)
                 {
                     files.append(path)
@@ -81,7 +82,9 @@ public struct SSHDService: Sendable {
         var unit: String?
         var found: SSHDUnitOverride?
         for name in ["sshd", "ssh"] {
-            for directory in ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"] {
+            for directory in [
+                "/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system",
+            ] {
                 if (try host.fileSystem.status("\(directory)/\(name).service")) != nil, unit == nil { unit = name }
                 let dropins = "\(directory)/\(name).service.d"
                 guard (try host.fileSystem.status(dropins))?.type == .directory else { continue }

@@ -103,7 +103,8 @@ extension SetupInstaller {
             let parent = GlobPattern.split(directory).directory
             guard try host.fileSystem.status(parent)?.type == .directory else {
                 throw SetupError(
-                    .usage, "\(parent), the parent of \(directory), is not a directory; create it first; nothing was changed")
+                    .usage,
+                    "\(parent), the parent of \(directory), is not a directory; create it first; nothing was changed")
             }
         }
         switch existing {
@@ -128,6 +129,7 @@ extension SetupInstaller {
                     + " create it by hand (no login shell, no home) and run the installation again")
         }
         journal.createdServiceUser = true
-        reporter.info("created the system user \(layout.serviceUser) (no login shell, no home) that runs the key command")
+        reporter.info(
+            "created the system user \(layout.serviceUser) (no login shell, no home) that runs the key command")
     }
 }

@@ -18,7 +18,8 @@ extension SetupInstaller {
         defer { try? host.fileSystem.removeFile(staged) }
         let program = options.binDirectory + "/import_users"
         reporter.info("checking the IAM permissions the new tools need: \(program) check --config \(staged)")
-        let result = try host.runner.run(Command(program, ["check", "--config", staged], environment: host.environment))
+        let result = try host.runner.run(
+            Command(program, ["check", "--config", staged], environment: host.environment))
         reporter.passThrough(result)
         if result.termination == .exited(64) {
             reporter.warning(
@@ -156,7 +157,9 @@ extension SetupInstaller {
         reporter.passThrough(result)
         guard result.succeeded else {
             let status: String
-            if case .exited(let code) = result.termination { status = "exited with \(code)" } else {
+            if case .exited(let code) = result.termination {
+                status = "exited with \(code)"
+            } else {
                 status = "ended by \(result.termination)"
             }
             reporter.error(

@@ -53,7 +53,8 @@ struct SetupPlanPrinter {
             let old = (try? host.readText(write.path)) ?? nil
             let owner = "\(write.user):\(write.group)"
             reporter.info(
-                "would \(old == nil ? "create" : "update") \(write.path) (mode \(String(write.mode, radix: 8)), \(owner)):")
+                "would \(old == nil ? "create" : "update") \(write.path) (mode \(String(write.mode, radix: 8)), \(owner)):"
+            )
             if !write.isText {
                 reporter.plain(["    (binary from \(binDirectory))"])
                 continue

@@ -25,8 +25,9 @@ extension SetupInstaller {
         }
     }
 
-    /// The configuration file: the current one (or the sample) with the options' keys set, validated by the parser
-    /// exactly as the tools will read it. Nothing is written when it is refused.
+    /// Stages the configuration file: the current one (or the sample) with the options' keys set.
+    ///
+    /// It is validated by the parser exactly as the tools will read it; nothing is written when it is refused.
     func stageConfig(_ plan: inout SetupPlan, foreign: (ChainedCommand, String)?, migrating: Bool) throws
         -> Configuration
     {
@@ -91,7 +92,8 @@ extension SetupInstaller {
         let main = layout.sshdConfig
         let mainText = try host.readText(main) ?? ""
         if editor.includesDropinDirectory(mainText) {
-            try stageEdit(&plan, main, from: mainText, to: editor.install(mainText, disabling: .beforeInclude, block: false))
+            try stageEdit(
+                &plan, main, from: mainText, to: editor.install(mainText, disabling: .beforeInclude, block: false))
             for file in files.dropFirst() where file.hasPrefix(layout.sshdDropinDirectory + "/") {
                 let name = String(file.dropFirst(layout.sshdDropinDirectory.count + 1))
                 guard name < layout.sshdDropinName, let text = try host.readText(file) else { continue }

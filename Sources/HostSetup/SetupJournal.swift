@@ -42,7 +42,8 @@ public final class SetupJournal: @unchecked Sendable {
     /// Writes `write` atomically after recording what was there; refuses to replace a symbolic link.
     public func apply(_ write: SetupPlan.Write) throws {
         guard let owner = write.fixedOwner ?? resolve(user: write.user, group: write.group) else {
-            throw SetupError("cannot write \(write.path): the user \(write.user) or the group \(write.group) does not exist")
+            throw SetupError(
+                "cannot write \(write.path): the user \(write.user) or the group \(write.group) does not exist")
         }
         try record(write.path)
         try ensureParent(of: write.path)

@@ -21,9 +21,10 @@ public struct SetupPlan: Sendable {
         public var fixedOwner: FileOwner?
 
         /// Creates a planned write.
-        public init(path: String, contents: [UInt8], mode: UInt32, user: String = "root", group: String = "root",
-            isText: Bool = true)
-        {
+        public init(
+            path: String, contents: [UInt8], mode: UInt32, user: String = "root", group: String = "root",
+            isText: Bool = true
+        ) {
             self.path = path
             self.contents = contents
             self.mode = mode
@@ -42,7 +43,9 @@ public struct SetupPlan: Sendable {
     public init() {}
 
     /// Adds a text file.
-    public mutating func write(_ path: String, text: String, mode: UInt32, user: String = "root", group: String = "root") {
+    public mutating func write(
+        _ path: String, text: String, mode: UInt32, user: String = "root", group: String = "root"
+    ) {
         writes.append(Write(path: path, contents: Array(text.utf8), mode: mode, user: user, group: group))
     }
 

@@ -97,8 +97,10 @@ public struct SetupUninstaller {
             SetupPlanPrinter(host: host, binDirectory: "").show(changes: changes, removals: plan.removals)
             reporter.info(
                 "would remove " + (cacheIsOurs ? "\(configuration.keyCacheDir) and " : "")
-                    + (options.keepConfig ? "nothing else (the system user \(layout.serviceUser) owns the kept"
-                        + " configuration)" : "the system user \(layout.serviceUser)") + ", and reload sshd if it runs")
+                    + (options.keepConfig
+                        ? "nothing else (the system user \(layout.serviceUser) owns the kept"
+                            + " configuration)" : "the system user \(layout.serviceUser)")
+                    + ", and reload sshd if it runs")
             return
         }
         if host.systemdRunning && host.succeeds("systemctl", ["is-enabled", "--quiet", layout.timerUnit]) {
