@@ -1,5 +1,5 @@
 public import EC2SSHCore
-public import EC2SSHSystem
+import EC2SSHSystem
 
 /// The OpenSSH server of the host: its files, `sshd -t` / `sshd -T`, and how to make it reload.
 public struct SSHDService: Sendable {

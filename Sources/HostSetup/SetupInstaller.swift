@@ -1,5 +1,5 @@
-public import EC2SSHCore
-public import EC2SSHSystem
+import EC2SSHCore
+import EC2SSHSystem
 
 /// `import_users setup install`: stages every file, validates, then commits atomically with rollback.
 ///

@@ -1,4 +1,4 @@
-public import EC2SSHCore
+import EC2SSHCore
 public import EC2SSHSystem
 
 /// Applies a plan file by file, remembering each file's previous state so that `rollback` puts it all back.

@@ -1,4 +1,4 @@
-public import EC2SSHCore
+import EC2SSHCore
 public import EC2SSHSystem
 
 /// The files an installation will write or remove, staged in memory before anything changes.
