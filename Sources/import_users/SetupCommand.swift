@@ -24,7 +24,7 @@ struct SetupCommand: ParsableCommand {
     /// The host as the real system: files, programs, the process environment, the console, the install lock.
     static func host(program: String) throws -> SetupHost {
         guard getuid() == 0 else {
-            FileHandleless.error(
+            SetupStandardError.error(
                 "\(program): error: the setup must run as root (it installs into /usr/local/sbin and /etc and"
                     + " configures sshd): run it with sudo.")
             throw ExitCode(1)
@@ -40,8 +40,8 @@ struct SetupCommand: ParsableCommand {
     }
 }
 
-/// Writes a line to standard error without Foundation.
-enum FileHandleless {
+/// Writes a line to standard error (before a SetupHost exists).
+enum SetupStandardError {
     /// Writes `text` and a newline to standard error.
     static func error(_ text: String) {
         StandardConsole().write(Array((text + "\n").utf8), toStandardError: true)
