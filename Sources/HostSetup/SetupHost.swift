@@ -40,19 +40,13 @@ public struct SetupHost: Sendable {
     public func locate(_ name: String) -> String? {
         for directory in searchPath {
             let path = directory + "/" + name
-            if let status = try? followedStatus(path), status.type == .regular, status.mode & 0o111 != 0 {
+            if let status = try? fileSystem.statusFollowingLinks(path), status.type == .regular,
+                status.mode & 0o111 != 0
+            {
                 return path
             }
         }
         return nil
-    }
-
-    /// The status of `path`, following one level of symbolic link by reading the target's status when the link
-    /// is absolute (enough for /usr/sbin -> /usr/bin style links and alternatives).
-    private func followedStatus(_ path: String) throws -> FileStatus? {
-        guard let status = try fileSystem.status(path) else { return nil }
-        guard status.type == .symbolicLink else { return status }
-        return (try? fileSystem.readFile(path)) != nil ? FileStatus(type: .regular, mode: 0o755, uid: 0, gid: 0) : nil
     }
 
     /// Runs the program `name` found in the search path with `arguments`; `nil` when the program is not there.

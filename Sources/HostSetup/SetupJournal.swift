@@ -2,7 +2,7 @@ import EC2SSHCore
 public import EC2SSHSystem
 
 /// Applies a plan file by file, remembering each file's previous state so that `rollback` puts it all back.
-public final class SetupJournal: @unchecked Sendable {
+public final class SetupJournal {
     /// What a path held before the installation changed it.
     private enum Previous {
         case absent

@@ -118,6 +118,11 @@ final class SetupFakeFileSystem: FileSystem {
         }
     }
 
+    func statusFollowingLinks(_ path: String) throws -> FileStatus? {
+        if case .link(let target) = node(path) { return try statusFollowingLinks(target) }
+        return try status(path)
+    }
+
     /// The directory part of `path`.
     static func parent(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
