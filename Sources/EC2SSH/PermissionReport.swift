@@ -100,7 +100,7 @@ public struct PermissionReport: Sendable, Equatable {
         case .allowed: return "check: all \(results.count) AWS actions this configuration needs are allowed"
         case .denied:
             return "check: denied: \(missingActions.joined(separator: ", ")); add them to the IAM policy "
-                + "(the statements are printed above, and in etc/iam/)"
+                + "(the statements to add are on standard output; etc/iam/ holds the complete policies)"
         case .incomplete:
             let failed = results.filter { $0.status.name != "allowed" }.map(\.need.label)
             return "check: could not check \(failed.joined(separator: ", ")); fix the errors shown and run again"

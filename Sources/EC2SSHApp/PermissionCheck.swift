@@ -115,7 +115,7 @@ public struct PermissionCheck: Sendable {
             return "IAM group \(group) does not exist: it is read as a group without members; create it in IAM or "
                 + "remove it from the configuration"
         }
-        return "allowed (IAM answered NoSuchEntity for the user or key the check used, which it only tells a "
-            + "caller it authorized)"
+        return "IAM answered NoSuchEntity for the user or key the check used, which it only tells a caller it "
+            + "has authorized"
     }
 }
