@@ -25,21 +25,38 @@ let package = Package(
             name: "AWSCore",
             dependencies: ["CCurl", "CCrypto", "CExpat"]
         ),
-        .target(name: "EC2SSH"),
+        // The pure core: configuration, name mapping, planning, file formats. No I/O, no dependencies.
+        .target(name: "EC2SSHCore"),
+        // Every syscall: files, processes, locks, threads, logging to syslog.
         .target(
             name: "EC2SSHSystem",
-            dependencies: ["EC2SSH", .product(name: "Logging", package: "swift-log")]
+            dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
+        // What both tools share: settings, AWS client construction, the SSH key fetcher, the key cache.
         .target(
-            name: "EC2SSHApp",
+            name: "EC2SSHShared",
+            dependencies: ["AWSCore", "EC2SSHCore", "EC2SSHSystem", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The key command (sshd's AuthorizedKeysCommand). It cannot change accounts: ImportUsers is not linked.
+        .target(
+            name: "AuthorizedKeys",
             dependencies: [
-                "AWSCore", "EC2SSH", "EC2SSHSystem", .product(name: "Logging", package: "swift-log"),
+                "AWSCore", "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The import: reads IAM, plans, creates and removes accounts, writes sudoers and state.
+        .target(
+            name: "ImportUsers",
+            dependencies: [
+                "AWSCore", "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "import_users",
             dependencies: [
-                "AWSCore", "EC2SSH", "EC2SSHSystem", "EC2SSHApp",
+                "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "ImportUsers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,24 +64,48 @@ let package = Package(
         .executableTarget(
             name: "authorized_keys_command",
             dependencies: [
-                "AWSCore", "EC2SSH", "EC2SSHSystem", "EC2SSHApp",
+                "EC2SSHSystem", "EC2SSHShared", "AuthorizedKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Test doubles shared by the test targets: fakes fail loudly when a test forgets to set them up.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "AWSCore", "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "AuthorizedKeys", "ImportUsers",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "EC2SSHTests", dependencies: ["EC2SSH"]),
+        .testTarget(name: "EC2SSHCoreTests", dependencies: ["EC2SSHCore"]),
         .testTarget(
             name: "EC2SSHSystemTests",
             dependencies: ["EC2SSHSystem", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
-            name: "EC2SSHAppTests",
+            name: "EC2SSHSharedTests",
+            dependencies: ["EC2SSHShared", "TestSupport", "AWSCore", "EC2SSHCore", "EC2SSHSystem"]
+        ),
+        .testTarget(
+            name: "AuthorizedKeysTests",
             dependencies: [
-                "EC2SSHApp", "AWSCore", "EC2SSH", "EC2SSHSystem", .product(name: "Logging", package: "swift-log"),
+                "AuthorizedKeys", "EC2SSHShared", "TestSupport", "AWSCore", "EC2SSHCore", "EC2SSHSystem",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["AWSCore", "EC2SSH", "EC2SSHSystem", "EC2SSHApp"]),
+        .testTarget(
+            name: "ImportUsersTests",
+            dependencies: [
+                "ImportUsers", "EC2SSHShared", "TestSupport", "AWSCore", "EC2SSHCore", "EC2SSHSystem",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["AWSCore", "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "AuthorizedKeys", "ImportUsers"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

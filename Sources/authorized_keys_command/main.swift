@@ -1,5 +1,6 @@
 import ArgumentParser
-import EC2SSHApp
+import AuthorizedKeys
+import EC2SSHShared
 import EC2SSHSystem
 import Logging
 

@@ -1,7 +1,8 @@
 import ArgumentParser
-import EC2SSH
-import EC2SSHApp
+import EC2SSHCore
+import EC2SSHShared
 import EC2SSHSystem
+import ImportUsers
 import Logging
 
 /// `import_users check`: calls every AWS action the configuration needs once and names what is denied.

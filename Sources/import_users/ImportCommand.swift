@@ -1,14 +1,15 @@
 import ArgumentParser
-import EC2SSH
-import EC2SSHApp
+import EC2SSHCore
+import EC2SSHShared
 import EC2SSHSystem
+import ImportUsers
 import Logging
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// The import: synchronises IAM users into local UNIX accounts (EC2SSHApp.ImportRun); the default subcommand.
+/// The import: synchronises IAM users into local UNIX accounts (ImportUsers.ImportRun); the default subcommand.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",

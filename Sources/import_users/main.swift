@@ -1,15 +1,16 @@
 import ArgumentParser
-import EC2SSH
-import EC2SSHApp
+import EC2SSHCore
+import EC2SSHShared
 import EC2SSHSystem
+import ImportUsers
 import Logging
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// import_users: the import (the default subcommand) and `check`; all behaviour lives in EC2SSHApp.
-struct ImportUsers: ParsableCommand {
+/// import_users: the import (the default subcommand) and `check`; all behaviour lives in the ImportUsers module.
+struct ImportUsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import_users",
         abstract: "Create, update and remove local accounts for IAM users (run from cron).",
@@ -31,4 +32,4 @@ struct ImportUsers: ParsableCommand {
         defaultSubcommand: ImportCommand.self)
 }
 
-ImportUsers.main()
+ImportUsersCommand.main()

@@ -1,4 +1,4 @@
-@testable import EC2SSH
+@testable import EC2SSHCore
 
 /// libFuzzer's entry point for the configuration parser (`ConfigFile.parse`, then `Configuration.make`).
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,4 +1,4 @@
-import EC2SSH
+import EC2SSHCore
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,4 +1,4 @@
-import EC2SSH
+import EC2SSHCore
 
 /// libFuzzer's entry point for sudoers file naming and content (`SudoersFile`).
 ///

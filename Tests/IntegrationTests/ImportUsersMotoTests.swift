@@ -1,8 +1,11 @@
 import AWSCore
-import EC2SSH
-import EC2SSHApp
+import EC2SSHCore
 import Logging
 import Testing
+
+@testable import AuthorizedKeys
+@testable import EC2SSHShared
+@testable import ImportUsers
 
 /// import_users' IAM reading over the real AWS layer (libcurl, SigV4, retries) against moto.
 @Suite(.enabled(if: MotoEnvironment.isAvailable, "needs the moto server started by scripts/test"))

@@ -1,8 +1,11 @@
 import AWSCore
-import EC2SSH
-import EC2SSHApp
+import EC2SSHCore
 import EC2SSHSystem
 import Testing
+
+@testable import AuthorizedKeys
+@testable import EC2SSHShared
+@testable import ImportUsers
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,6 +1,7 @@
 import AWSCore
-import EC2SSH
-import EC2SSHApp
+import EC2SSHCore
+import EC2SSHShared
+import ImportUsers
 import Testing
 
 #if canImport(FoundationEssentials)

@@ -174,7 +174,7 @@ assert_not_contains "$PIPED_ERR" "Permission denied"
 assert_not_contains "$(grep import_users "$EC2SSH_REPO/cron/import_users" | grep -v '^#')" ">" "the cron line"
 assert_not_contains "$(cat "$EC2SSH_REPO"/etc/systemd/*.service)" "StandardError=null" "the systemd unit"
 # --version of both programs and of install.sh: the version and the commit.
-assert_eq "import_users $(sed -n 's/.*let version = "\(.*\)"/\1/p' "$EC2SSH_REPO/Sources/EC2SSHApp/BuildInfo.swift") (commit $(sed -n 's/.*let commit = "\(.*\)"/\1/p' "$EC2SSH_REPO/Sources/EC2SSHApp/BuildInfo.swift"))" \
+assert_eq "import_users $(sed -n 's/.*let version = "\(.*\)"/\1/p' "$EC2SSH_REPO/Sources/EC2SSHShared/BuildInfo.swift") (commit $(sed -n 's/.*let commit = "\(.*\)"/\1/p' "$EC2SSH_REPO/Sources/EC2SSHShared/BuildInfo.swift"))" \
     "$("$IMPORT_USERS" --version)" "import_users --version"
 version_line='^(authorized_keys_command|install\.sh) [^ ]+ \(commit [^ ]+\)$'
 keys_version=$("$EC2SSH_BIN_DIR/authorized_keys_command" --version)

@@ -1,0 +1,209 @@
+import AWSCore
+import EC2SSHCore
+import EC2SSHShared
+import EC2SSHSystem
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Builds `KeyCommand` from the real host (configuration file, passwd, /etc/login.defs, libcurl, syslog) and
+/// runs it; the executable only parses arguments, sets up logging and writes the result.
+public enum KeyCommandSystem {
+    /// Where UID_MIN is read from.
+    public static let loginDefsPath = "/etc/login.defs"
+
+    /// Runs the key command for `request` and returns the bytes to print; never throws.
+    ///
+    /// The configuration file must be owned by root (or the running user) and not group- or world-writable,
+    /// because its AWS_* lines choose where keys come from. After reading it `KeyCommandWatchdog` guards
+    /// KEY_COMMAND_TIMEOUT from the run's start; when the watchdog answers, this never returns (it ends the
+    /// process).
+    public static func run(
+        _ request: KeyCommand.Request, configPath: String, environment: [String: String], logger: Logger
+    ) -> [UInt8] {
+        let time = SystemTimeSource()
+        let start = time.monotonicSeconds()
+        let fileSystem = PosixFileSystem()
+        let uid = geteuid()
+        let settings: ToolSettings
+        do {
+            if let status = try fileSystem.status(configPath),
+                let problem = FileTrust.problem(with: status, type: .regular, allowedOwners: [0, uid])
+            {
+                logger.error(
+                    "configuration file not trusted; no keys served",
+                    metadata: ["user": .string(request.user), "path": .string(configPath), "problem": .string(problem)])
+                return []
+            }
+            settings = try ToolSettings.load(path: configPath, fileSystem: fileSystem, environment: environment)
+        } catch {
+            logger.error(
+                "configuration unusable; no keys served",
+                metadata: ["user": .string(request.user), "error": .string("\(error)")])
+            return []
+        }
+        for warning in settings.warnings {
+            logger.debug("\(warning)")
+        }
+        let command = makeCommand(
+            settings: settings, accounts: SystemAccountDatabase(), fileSystem: fileSystem, uid: uid, time: time,
+            sessionHost: hostName(), logger: logger, start: start)
+        if let fallback = command.fallback {
+            KeyCommandWatchdog.start(
+                timeout: command.hardTimeout, deadline: command.deadline, fallback: fallback, logger: logger,
+                output: writeStandardOutput)
+        }
+        let outcome = command.run(request)
+        if outcome.preempted { KeyCommandWatchdog.waitForExit() }
+        return outcome.output
+    }
+
+    /// The key command for `settings` over the given host parts, with libcurl, retries and the deadline wired in.
+    ///
+    /// - Parameters:
+    ///   - uid: the running user, who must own KEY_CACHE_DIR.
+    ///   - sessionHost: names the host in the assume-role session when IMDS has no instance id.
+    ///   - start: when the run started on `time`'s monotonic clock (default: now).
+    public static func makeCommand(
+        settings: ToolSettings, accounts: any AccountDatabase, fileSystem: any FileSystem, uid: UInt32,
+        time: any TimeSource, sessionHost: String, logger: Logger = Logger(label: "authorized_keys_command"),
+        start: Double? = nil
+    ) -> KeyCommand {
+        let configuration = settings.configuration
+        let deadline = KeyCommandDeadline(
+            time: time, budget: KeyCommandDeadline.budget(forTimeout: configuration.keyCommandTimeout), start: start)
+        let cache = openCache(configuration, fileSystem: fileSystem, uid: uid, logger: logger)
+        let policy = KeyCachePolicy(
+            ttl: Double(configuration.keyCacheTTL), staleMax: Double(configuration.keyCacheStaleMax))
+        return KeyCommand(
+            access: KeyCommandAccess(
+                accounts: accounts, fileSystem: fileSystem, loginDefs: loginDefs(fileSystem),
+                stateDirectory: configuration.stateDir, markerGroup: configuration.localMarkerGroup),
+            cache: cache, policy: policy,
+            makeFetcher: {
+                try fetcher(
+                    settings: settings, deadline: deadline, cache: cache, sessionHost: sessionHost, logger: logger)
+            },
+            chain: configuration.chainedAuthorizedKeysCommand.map {
+                KeyCommandChain(
+                    program: $0, arguments: configuration.chainedAuthorizedKeysCommandArgs,
+                    runner: PosixProcessRunner(terminationGracePeriod: 0.2))
+            },
+            deadline: deadline, hardTimeout: Double(configuration.keyCommandTimeout), logger: logger,
+            fallback: KeyCommandFallback(policy: policy))
+    }
+
+    /// Writes all of `bytes` to standard output; a closed pipe (sshd gave up) is ignored.
+    public static func writeStandardOutput(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+    }
+
+    private static func openCache(
+        _ configuration: Configuration, fileSystem: any FileSystem, uid: UInt32, logger: Logger
+    ) -> KeyCache? {
+        let policy = KeyCachePolicy(
+            ttl: Double(configuration.keyCacheTTL), staleMax: Double(configuration.keyCacheStaleMax))
+        guard policy.usesCache || !configuration.assumeRole.isEmpty else { return nil }
+        do {
+            return try KeyCache.open(directory: configuration.keyCacheDir, fileSystem: fileSystem, uid: uid)
+        } catch {
+            logger.warning("key cache not used", metadata: ["error": .string("\(error)")])
+            return nil
+        }
+    }
+
+    /// The limits of /etc/login.defs, parsing only the lines that can set one.
+    ///
+    /// The file is mostly comments, and parsing all of it was a tenth of a cache hit's time; every limit's name
+    /// (UID_MIN, UID_MAX, SYS_UID_MAX, GID_MIN, GID_MAX) contains "ID_", so dropping the other lines first gives the
+    /// same `LoginDefs`.
+    static func loginDefs(_ fileSystem: any FileSystem) -> LoginDefs {
+        guard let bytes = try? fileSystem.readFile(loginDefsPath) else { return .defaults }
+        return LoginDefs.parse(String(decoding: linesContainingID(bytes), as: UTF8.self))
+    }
+
+    /// The lines of `text` (with their line feeds) that contain the bytes "ID_", in order, in one pass.
+    static func linesContainingID(_ text: [UInt8]) -> [UInt8] {
+        text.withUnsafeBufferPointer { bytes in
+            var kept: [UInt8] = []
+            var lineStart = 0
+            var keep = false
+            for index in bytes.indices {
+                switch bytes[index] {
+                case UInt8(ascii: "\n"):
+                    if keep {
+                        kept.append(contentsOf: bytes[lineStart...index])
+                    }
+                    lineStart = index + 1
+                    keep = false
+                case UInt8(ascii: "_") where index - 2 >= lineStart:
+                    keep = keep || (bytes[index - 2] == UInt8(ascii: "I") && bytes[index - 1] == UInt8(ascii: "D"))
+                default:
+                    break
+                }
+            }
+            if keep {
+                kept.append(contentsOf: bytes[lineStart...])
+            }
+            return kept
+        }
+    }
+
+    private static func fetcher(
+        settings: ToolSettings, deadline: KeyCommandDeadline, cache: KeyCache?, sessionHost: String, logger: Logger
+    ) throws -> SSHKeyFetcher {
+        let role = settings.configuration.assumeRole
+        let store =
+            role.isEmpty
+            ? nil
+            : cache.map { cache in
+                FileCredentialsStore(roleARN: role, cache: cache) { problem in logger.warning("\(problem)") }
+            }
+        let retry = KeyCommandRetrier(deadline: deadline, random: SystemRandomSource()) { event in
+            logger.debug(
+                "retrying IAM call",
+                metadata: [
+                    "operation": .string(event.operation), "attempt": .string(String(event.attempt)),
+                    "error_code": .string(KeyCommandAudit.code(of: event.error)),
+                ])
+        }
+        let clients = AWSClients(
+            environment: settings.environment,
+            transport: KeyCommandDeadlineTransport(
+                inner: CurlTransport(environment: settings.environment), deadline: deadline),
+            files: SystemFileReader(), time: deadline.time, retry: retry,
+            timeouts: HTTPTimeouts(connect: 2, total: deadline.budget), assumeRoleARN: role,
+            sessionHost: sessionHost, credentialsStore: store,
+            instanceRoleStore: instanceRoleStore(cache: cache, logger: logger))
+        return SSHKeyFetcher(iam: try clients.iam(), authorizedGroups: settings.configuration.iamAuthorizedGroups)
+    }
+
+    /// The store of the instance role's credentials in the cache directory, given the IMDS endpoint; `nil` without a
+    /// usable cache directory.
+    private static func instanceRoleStore(
+        cache: KeyCache?, logger: Logger
+    ) -> (@Sendable (String) -> any CredentialsStore)? {
+        guard let cache else { return nil }
+        return { endpoint in
+            FileCredentialsStore.instanceRole(imdsEndpoint: endpoint, cache: cache) { problem in
+                logger.warning("\(problem)")
+            }
+        }
+    }
+
+    private static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

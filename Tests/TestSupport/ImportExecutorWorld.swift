@@ -1,0 +1,64 @@
+import EC2SSHCore
+import EC2SSHSystem
+import Testing
+
+@testable import AuthorizedKeys
+@testable import EC2SSHShared
+@testable import ImportUsers
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// A fake host, filesystem and clock for running one `PlanExecutor` over hand-made plans.
+struct ImportExecutorWorld {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let stateDir = "/var/lib/aws-ec2-ssh"
+
+    let host: ImportFakeHost
+    let fileSystem = ImportFakeFileSystem(directories: ["/etc", "/etc/default", "/etc/sudoers.d", stateDir])
+    let time = ImportFakeTime()
+    let log = LogCapture()
+
+    init(host: ImportFakeHost) {
+        self.host = host
+    }
+
+    /// The executor for `configuration` (USERDEL_ARGS and friends).
+    func executor(_ configuration: Configuration = Configuration()) -> PlanExecutor {
+        let commands = AccountCommands(configuration: configuration, paths: .standard)
+        return PlanExecutor(
+            host: .init(runner: host, accounts: host, processes: host, time: time, fileSystem: fileSystem),
+            commands: commands,
+            sudoers: SudoersInstaller(
+                fileSystem: fileSystem, runner: host, commands: commands, checkDirectory: Self.stateDir),
+            store: StateStore(directory: Self.stateDir, fileSystem: fileSystem), gracePeriod: 1, logger: log.logger)
+    }
+
+    /// A state entry for `name`.
+    static func entry(_ name: String, uid: UInt32? = nil, status: ManagedState.Status = .active)
+        -> ManagedState.Account
+    {
+        ManagedState.Account(iamUserName: name, iamUserID: "AIDA\(name)", uid: uid, createdAt: now, status: status)
+    }
+
+    /// A plan of `actions` with the given states.
+    static func plan(_ actions: [SyncPlan.Action], intent: ManagedState, final: ManagedState) -> SyncPlan {
+        SyncPlan(
+            complete: true, actions: actions, conflicts: [], skipped: [], notices: [], intentState: intent,
+            finalState: final)
+    }
+
+    /// The state file as written.
+    func savedState() throws -> ManagedState {
+        let bytes = try #require(try fileSystem.readFile(Self.stateDir + "/state.json"))
+        return try ManagedState.decoded(from: Data(bytes))
+    }
+
+    /// Gives `path` a directory (or other) status owned by `uid`.
+    func makeHome(_ path: String, uid: UInt32, type: FileType = .directory) {
+        fileSystem.setDirectoryStatus(path, FileStatus(type: type, mode: 0o755, uid: uid, gid: uid))
+    }
+}

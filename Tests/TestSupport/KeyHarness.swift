@@ -1,0 +1,117 @@
+import AWSCore
+import EC2SSHCore
+import EC2SSHSystem
+import Logging
+
+@testable import AuthorizedKeys
+@testable import EC2SSHShared
+@testable import ImportUsers
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Public keys generated with ssh-keygen for these tests, with the fingerprints `ssh-keygen -lf` printed.
+enum KeyTestKeys {
+    static let ed25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOGAVX1aAC/GiW3R4zOreUv0y/QzE8t41syfBLeczgJn k-ed25519"
+    static let ed25519Fingerprint = "SHA256:MX1Wg94P2nWS5DWmxJfooRhsdREaF1pVzlColnNSEA0"
+    static let ecdsa =
+        "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBKufnKllwV5vxbwQqwXdGd2hlC0rvHAaBz3GUC5"
+        + "wU62y7jf1kDencKFTEMCN7OqmWma0F1kypJWqHxqZ+9R+4TE= k-ecdsa"
+    static let ecdsaFingerprint = "SHA256:h4p5nu2nTMvpoke3hKyzSraOV4+Lo2V43s/JR0tH3Bc"
+    static let second = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKKS1r6J1KPcayCgu7I7tb6rEaGncgPMqNxr/yMF4NiL second"
+    static let secondFingerprint = "SHA256:E0EZtsM5LkaXKTbpodoeODFdpcBNvNKmupTebsyHR74"
+}
+
+/// A key command over fakes: alice (UID 1500) and bob+admin are managed; the command runs as UID 990.
+final class KeyHarness: @unchecked Sendable {
+    static let runningUID: UInt32 = 990
+    static let stateDir = "/var/lib/aws-ec2-ssh"
+    static let cacheDir = "/var/cache/aws-ec2-ssh"
+    static let aliceARN = "arn:aws:iam::123456789012:user/alice"
+
+    let fs = KeyFakeFileSystem(runningUID: KeyHarness.runningUID)
+    let clock = KeyFakeClock()
+    let log = LogCapture()
+    let iam: KeyFakeIAM
+    var accounts = KeyFakeAccounts([
+        ("alice", 1500), ("bob.plus.admin", 1501), ("root", 0), ("toor", 0), ("daemon", 1), ("ubuntu", 1000),
+        ("carol", 1502),
+    ])
+    var index = ManagedUsersIndex(users: [
+        "alice": .init(iamUserName: "alice", iamUserID: "AIDAALICE", iamUserARN: KeyHarness.aliceARN, uid: 1500),
+        "bob.plus.admin": .init(iamUserName: "bob+admin", iamUserID: "AIDABOB", uid: 1501),
+    ])
+    var policy = KeyCachePolicy(ttl: 0, staleMax: 86_400)
+    var authorizedGroups: [String] = []
+    var chain: KeyCommandChain?
+    var useCache = true
+    var budget = 4.0
+
+    init(iam: KeyFakeIAM = KeyFakeIAM()) {
+        self.iam = iam
+        fs.addDirectory("/var")
+        fs.addDirectory("/var/lib")
+        fs.addDirectory("/var/cache")
+        fs.addDirectory(Self.stateDir)
+        fs.addDirectory(Self.cacheDir, mode: 0o700, uid: Self.runningUID)
+        iam.setKeys("alice", [.init(id: "APKAALICE1", body: KeyTestKeys.ed25519)])
+        iam.setKeys("bob+admin", [.init(id: "APKABOB1", body: KeyTestKeys.ecdsa)])
+        writeIndex()
+    }
+
+    var indexPath: String { Self.stateDir + "/" + ManagedUsersIndex.fileName }
+
+    func writeIndex(mode: UInt32 = 0o644, uid: UInt32 = 0) {
+        fs.addFile(indexPath, Array((try? index.encoded()) ?? Data()), mode: mode, uid: uid)
+    }
+
+    var cache: KeyCache { KeyCache(directory: Self.cacheDir, fileSystem: fs, uid: Self.runningUID) }
+
+    var access: KeyCommandAccess {
+        KeyCommandAccess(
+            accounts: accounts, fileSystem: fs, loginDefs: .defaults, stateDirectory: Self.stateDir,
+            markerGroup: KeyFakeAccounts.markerGroup)
+    }
+
+    /// What the watchdog may serve; `nil` runs without one.
+    var fallback: KeyCommandFallback?
+    /// Runs when the fetcher is built, before any IAM call (for example: the watchdog fires while IAM hangs).
+    var beforeIAM: (@Sendable () -> Void)?
+
+    func command() -> KeyCommand {
+        let iam = self.iam
+        let groups = authorizedGroups
+        let beforeIAM = self.beforeIAM
+        return KeyCommand(
+            access: access, cache: useCache ? cache : nil, policy: policy,
+            makeFetcher: {
+                beforeIAM?()
+                return SSHKeyFetcher(iam: iam, authorizedGroups: groups)
+            }, chain: chain,
+            deadline: KeyCommandDeadline(time: clock, budget: budget), hardTimeout: budget + 1, logger: log.logger,
+            fallback: fallback)
+    }
+
+    func run(_ user: String = "alice", fingerprint: String? = nil) -> KeyCommand.Outcome {
+        command().run(KeyCommand.Request(user: user, fingerprint: fingerprint))
+    }
+
+    /// Puts a cache entry for `user` fetched `age` seconds ago.
+    func seedCache(
+        _ user: String = "alice", iamUser: String = "alice", iamUserID: String? = "AIDAALICE", age: Double,
+        keys: [(String, String)]
+    ) throws {
+        try cache.save(
+            KeyCacheEntry(
+                localUserName: user, iamUserName: iamUser, iamUserID: iamUserID,
+                fetchedAt: clock.now().addingTimeInterval(-age),
+                keys: keys.map { KeyCacheEntry.Key(id: $0.0, line: $0.1) }))
+    }
+
+    func cachedEntry(_ user: String = "alice") throws -> KeyCacheEntry? {
+        try cache.load(localName: user)
+    }
+}
