@@ -59,8 +59,12 @@ public struct ImportRun: Sendable {
     private func runLocked(startedAt: Date) throws -> Outcome {
         guard dependencies.effectiveUID == 0 else { throw ImportError.notRoot(uid: dependencies.effectiveUID) }
         let configuration = settings.configuration
-        guard !configuration.doNotSync else { throw ImportError.doNotSync(path: settings.path) }
         let store = StateStore(directory: configuration.stateDir, fileSystem: dependencies.fileSystem)
+        if options.adoptLegacyAccounts && !options.dryRun {
+            // Before anything else (even DONOTSYNC and the lock): from now on every run adopts until one succeeds.
+            try recordAdoptionPending(store: store, at: startedAt)
+        }
+        guard !configuration.doNotSync else { throw ImportError.doNotSync(path: settings.path) }
         var release: (@Sendable () -> Void)?
         do {
             if !options.dryRun {
@@ -109,7 +113,23 @@ public struct ImportRun: Sendable {
         if options.rebuildState && stateExists { throw ImportError.stateExists(path: store.statePath) }
         let state = try store.loadState()
         let sudoers = try SudoersFile()
-        let adopting = options.adoptLegacyAccounts || options.rebuildState
+        let pendingMarker: [UInt8]?
+        do {
+            pendingMarker = try store.loadAdoptionPending()
+        } catch {
+            throw ImportError.unusableStateFile(path: store.adoptionPendingPath, detail: "cannot read it: \(error)")
+        }
+        let legacy = LegacyAdoption(
+            requested: options.adoptLegacyAccounts, pending: pendingMarker != nil, dryRun: options.dryRun)
+        if legacy.pending && !legacy.requested {
+            let path = store.adoptionPendingPath
+            logger.notice(
+                "adoption of the bash aws-ec2-ssh's accounts is pending (\(path)): this run adopts them as with --adopt-legacy-accounts"
+            )
+        }
+        var effectiveOptions = options
+        effectiveOptions.adoptLegacyAccounts = legacy.adopts
+        let adopting = legacy.adopts || options.rebuildState
         let reader = LocalSnapshotReader(
             accounts: dependencies.accounts, fileSystem: dependencies.fileSystem, paths: dependencies.paths,
             sudoers: sudoers, readsLegacyFiles: adopting)
@@ -125,11 +145,11 @@ public struct ImportRun: Sendable {
         if adopting && !stateExists && !iam.view.isComplete {
             // Adoption needs a complete read; without one the state would be written without the accounts.
             throw ImportError.adoptionNeedsCompleteRead(
-                option: options.rebuildState ? "--rebuild-state" : "--adopt-legacy-accounts",
-                reads: iam.view.failedReads)
+                option: options.rebuildState ? "--rebuild-state" : legacy.optionName, reads: iam.view.failedReads)
         }
         let now = dependencies.time.now()
-        var policy = ImportPolicy.policy(configuration: configuration, options: options, loginDefs: host.loginDefs)
+        var policy = ImportPolicy.policy(
+            configuration: configuration, options: effectiveOptions, loginDefs: host.loginDefs)
         if !stateExists && adopting {
             // What import_users recorded before its state was lost: which IAM UserId each account belonged to.
             policy.adoptionIndex = store.loadIndex()?.users.mapValues(\.iamUserID)
@@ -212,6 +232,9 @@ public struct ImportRun: Sendable {
         if failures == 0 && plan.complete {
             failures += refreshKeyCache(state: finalState, view: iam.view, now: now)
         }
+        if plan.complete && failures == 0, legacy.clears(completedCleanly: true), let pendingMarker {
+            failures += clearAdoptionPending(store: store, marker: pendingMarker)
+        }
         let clean = plan.complete && failures == 0
         if options.json {
             let outcomes = report?.outcomes ?? ActionOutcomes(count: plan.actions.count)
@@ -225,6 +248,34 @@ public struct ImportRun: Sendable {
         return Outcome(
             exitCode: clean ? .ok : .partial, plan: plan, report: report, failures: failures,
             managedAccounts: finalState.accounts.count)
+    }
+
+    /// Writes the "adoption pending" marker (STATE_DIR must exist and be safe); throws `adoptionNotRecorded`.
+    private func recordAdoptionPending(store: StateStore, at date: Date) throws {
+        try store.ensureDirectory()
+        do {
+            try store.recordAdoptionPending(LegacyAdoption.marker(requestedAt: date, version: BuildInfo.version))
+        } catch {
+            throw ImportError.adoptionNotRecorded(path: store.adoptionPendingPath, detail: "\(error)")
+        }
+        let path = store.adoptionPendingPath
+        logger.notice(
+            "recorded \(path): every run adopts the bash aws-ec2-ssh's accounts until one completes with exit status 0")
+    }
+
+    /// Removes the marker after the first clean run that adopted; returns 1 (logged) when it cannot, else 0.
+    private func clearAdoptionPending(store: StateStore, marker: [UInt8]) -> Int {
+        do {
+            if try store.clearAdoptionPending(ifStill: marker) {
+                logger.notice(
+                    "adoption of the bash aws-ec2-ssh's accounts is done; removed \(store.adoptionPendingPath)")
+            }
+            return 0
+        } catch {
+            logger.error(
+                "cannot remove \(store.adoptionPendingPath): \(error); the next run adopts again; remove it by hand")
+            return 1
+        }
     }
 
     /// "1 change", "3 changes".
