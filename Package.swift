@@ -3,7 +3,9 @@ import PackageDescription
 
 /// Settings every Swift target shares: Swift 6 mode (strict concurrency) plus a few stricter upcoming features.
 let strictSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -35,7 +37,7 @@ let package = Package(
         // What both tools share: settings, AWS client construction, the SSH key fetcher, the key cache.
         .target(
             name: "EC2SSHShared",
-            dependencies: ["AWSCore", "EC2SSHCore", "EC2SSHSystem", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["AWSCore", "EC2SSHCore", "EC2SSHSystem"]
         ),
         // The key command (sshd's AuthorizedKeysCommand). It cannot change accounts: ImportUsers is not linked.
         .target(
@@ -64,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "authorized_keys_command",
             dependencies: [
-                "EC2SSHSystem", "EC2SSHShared", "AuthorizedKeys",
+                "AuthorizedKeys", "EC2SSHShared", "EC2SSHSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,7 +80,7 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "CCurl"], exclude: ["Fixtures"]),
         .testTarget(name: "EC2SSHCoreTests", dependencies: ["EC2SSHCore"]),
         .testTarget(
             name: "EC2SSHSystemTests",
@@ -86,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EC2SSHSharedTests",
-            dependencies: ["EC2SSHShared", "TestSupport", "AWSCore", "EC2SSHCore", "EC2SSHSystem"]
+            dependencies: ["AWSCore", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "TestSupport"]
         ),
         .testTarget(
             name: "AuthorizedKeysTests",
@@ -97,14 +99,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ImportUsersTests",
-            dependencies: [
-                "ImportUsers", "EC2SSHShared", "TestSupport", "AWSCore", "EC2SSHCore", "EC2SSHSystem",
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["AWSCore", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "ImportUsers", "TestSupport"]
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AWSCore", "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "AuthorizedKeys", "ImportUsers"]
+            dependencies: [
+                "AWSCore", "AuthorizedKeys", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "ImportUsers",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

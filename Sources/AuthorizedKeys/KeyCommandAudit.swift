@@ -1,6 +1,6 @@
 import AWSCore
 import EC2SSHShared
-import Logging
+public import Logging
 
 /// The one audit line of a key command run.
 ///

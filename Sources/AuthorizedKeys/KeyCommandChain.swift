@@ -1,6 +1,6 @@
-import EC2SSHCore
+public import EC2SSHCore
 import EC2SSHShared
-import EC2SSHSystem
+public import EC2SSHSystem
 
 /// Another AuthorizedKeysCommand whose keys are printed after ours (CHAINED_AUTHORIZED_KEYS_COMMAND), for
 /// example EC2 Instance Connect's `eic_run_authorized_keys`.

@@ -1,4 +1,4 @@
-import AWSCore
+public import AWSCore
 import EC2SSHShared
 
 /// The time budget of one key command run, measured on the monotonic clock.

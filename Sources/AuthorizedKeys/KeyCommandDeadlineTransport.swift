@@ -1,4 +1,4 @@
-import AWSCore
+public import AWSCore
 import EC2SSHShared
 
 /// An HTTP transport that keeps every request inside the key command's deadline.

@@ -1,9 +1,9 @@
 import AWSCore
-import EC2SSHShared
+public import EC2SSHShared
 import Synchronization
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+    public import FoundationEssentials
 #else
     import Foundation
 #endif

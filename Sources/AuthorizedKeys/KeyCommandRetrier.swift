@@ -1,4 +1,4 @@
-import AWSCore
+public import AWSCore
 import EC2SSHShared
 
 /// Retries IAM calls of the key command with a short backoff, never past the run's deadline.

@@ -1,8 +1,8 @@
-import AWSCore
+public import AWSCore
 import EC2SSHCore
-import EC2SSHShared
-import EC2SSHSystem
-import Logging
+public import EC2SSHShared
+public import EC2SSHSystem
+public import Logging
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,7 @@
+import AWSCore
 import EC2SSHShared
 import EC2SSHSystem
-import Logging
+public import Logging
 
 #if canImport(Glibc)
     import Glibc

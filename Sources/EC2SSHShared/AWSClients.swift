@@ -1,4 +1,4 @@
-import AWSCore
+public import AWSCore
 
 /// Builds the AWS clients of one run from real parts: libcurl, the standard credentials chain, IMDSv2, retries.
 ///

@@ -1,4 +1,4 @@
-import AWSCore
+public import AWSCore
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,4 +1,4 @@
-import AWSCore
+public import AWSCore
 
 /// The three IAM reads authorized_keys_command makes; `IAMClient` implements them, tests fake them.
 public protocol IAMKeyReading: Sendable {

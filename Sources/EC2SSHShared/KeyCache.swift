@@ -1,5 +1,5 @@
 import EC2SSHCore
-import EC2SSHSystem
+public import EC2SSHSystem
 
 /// The key cache in KEY_CACHE_DIR: one private JSON file per local user, written atomically.
 ///

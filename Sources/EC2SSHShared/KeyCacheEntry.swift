@@ -1,7 +1,7 @@
 import EC2SSHCore
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+    public import FoundationEssentials
 #else
     import Foundation
 #endif

@@ -1,5 +1,5 @@
 import AWSCore
-import EC2SSHCore
+public import EC2SSHCore
 import EC2SSHSystem
 
 /// Reads one IAM user's active SSH keys: one ListSSHPublicKeys, then one GetSSHPublicKey per active key, run

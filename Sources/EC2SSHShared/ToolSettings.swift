@@ -1,5 +1,5 @@
-import EC2SSHCore
-import EC2SSHSystem
+public import EC2SSHCore
+public import EC2SSHSystem
 
 /// The configuration of one tool run: the parsed configuration file and the environment AWS calls see.
 public struct ToolSettings: Sendable, Equatable {

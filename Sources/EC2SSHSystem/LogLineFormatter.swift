@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// Turns a log event into one line of text, shared by the syslog and the standard error handlers.
 ///

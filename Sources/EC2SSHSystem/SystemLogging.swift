@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// Builds the log handler the executables install with `LoggingSystem.bootstrap`.
 public enum SystemLogging {

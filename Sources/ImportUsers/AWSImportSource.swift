@@ -1,5 +1,5 @@
-import AWSCore
-import EC2SSHShared
+public import AWSCore
+public import EC2SSHShared
 import Synchronization
 
 /// The real AWS reads: IAM with the ASSUMEROLE credentials when set, IMDS and EC2 with the instance's own.

@@ -1,4 +1,4 @@
-import EC2SSHCore
+public import EC2SSHCore
 import EC2SSHShared
 
 /// Chooses the UIDs of new accounts when UID_SOURCE=iam-user-id, with `UIDAllocator`.

@@ -1,5 +1,5 @@
 import EC2SSHShared
-import EC2SSHSystem
+public import EC2SSHSystem
 
 /// Why one plan action failed.
 public enum ExecutionError: Error, Sendable, Equatable, CustomStringConvertible {

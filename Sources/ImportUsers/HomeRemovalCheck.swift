@@ -1,6 +1,6 @@
-import EC2SSHCore
+public import EC2SSHCore
 import EC2SSHShared
-import EC2SSHSystem
+public import EC2SSHSystem
 
 /// Reads the facts `HomeRemoval` decides on: the home base from useradd's defaults, the `lstat` of the home and
 /// the home of every other account.

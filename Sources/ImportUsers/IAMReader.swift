@@ -1,10 +1,10 @@
 import AWSCore
-import EC2SSHCore
+public import EC2SSHCore
 import EC2SSHShared
-import Logging
+public import Logging
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+    public import FoundationEssentials
 #else
     import Foundation
 #endif

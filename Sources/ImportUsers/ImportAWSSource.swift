@@ -1,4 +1,4 @@
-import AWSCore
+public import AWSCore
 import EC2SSHShared
 
 /// The AWS reads import_users makes; the real one is `AWSImportSource`, tests use a fake without HTTP.

@@ -1,6 +1,6 @@
-import AWSCore
+public import AWSCore
 import EC2SSHShared
-import EC2SSHSystem
+public import EC2SSHSystem
 
 /// Everything an import run touches outside itself, passed in explicitly.
 public struct ImportDependencies: Sendable {

@@ -1,4 +1,4 @@
-import EC2SSHCore
+public import EC2SSHCore
 import EC2SSHShared
 
 /// Maps the configuration and the command line to the planner's `SyncPolicy`.

@@ -1,8 +1,8 @@
 import AWSCore
-import EC2SSHCore
-import EC2SSHShared
+public import EC2SSHCore
+public import EC2SSHShared
 import EC2SSHSystem
-import Logging
+public import Logging
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

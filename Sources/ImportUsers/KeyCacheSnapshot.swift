@@ -1,11 +1,11 @@
 import AWSCore
-import EC2SSHCore
-import EC2SSHShared
-import EC2SSHSystem
-import Logging
+public import EC2SSHCore
+public import EC2SSHShared
+public import EC2SSHSystem
+public import Logging
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+    public import FoundationEssentials
 #else
     import Foundation
 #endif

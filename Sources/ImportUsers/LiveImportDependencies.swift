@@ -1,7 +1,8 @@
 import AWSCore
-import EC2SSHShared
+import EC2SSHCore
+public import EC2SSHShared
 import EC2SSHSystem
-import Logging
+public import Logging
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,6 @@
-import EC2SSHCore
+public import EC2SSHCore
 import EC2SSHShared
-import EC2SSHSystem
+public import EC2SSHSystem
 
 /// Reads what the host looks like before a run: accounts and groups, our sudoers files and UID_MIN.
 public struct LocalSnapshotReader: Sendable {

@@ -1,7 +1,7 @@
-import EC2SSHCore
+public import EC2SSHCore
 import EC2SSHShared
-import EC2SSHSystem
-import Logging
+public import EC2SSHSystem
+public import Logging
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,6 +1,6 @@
-import EC2SSHCore
+public import EC2SSHCore
 import EC2SSHShared
-import EC2SSHSystem
+public import EC2SSHSystem
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

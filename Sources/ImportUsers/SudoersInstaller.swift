@@ -1,5 +1,5 @@
 import EC2SSHShared
-import EC2SSHSystem
+public import EC2SSHSystem
 
 /// Installs and removes our files in /etc/sudoers.d; nothing is installed that `visudo -cf` rejects.
 ///

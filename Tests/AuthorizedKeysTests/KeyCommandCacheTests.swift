@@ -1,4 +1,5 @@
 import AWSCore
+import EC2SSHCore
 import Testing
 
 @testable import AuthorizedKeys

@@ -1,3 +1,4 @@
+import EC2SSHCore
 import EC2SSHSystem
 import Testing
 

@@ -1,5 +1,6 @@
 import AWSCore
 import EC2SSHCore
+import Logging
 import Testing
 
 @testable import AuthorizedKeys

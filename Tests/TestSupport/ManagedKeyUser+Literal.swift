@@ -1,6 +1,6 @@
 @testable import AuthorizedKeys
 @testable import EC2SSHShared
-@testable import ImportUsers
+@testable public import ImportUsers
 
 /// Lets tests write `["alice": "alice"]` for the users of a key snapshot: the UserId is `AIDA` + the name in
 /// upper case, letters only (as `ImportFakeAWS.userID`).

