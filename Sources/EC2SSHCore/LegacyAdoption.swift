@@ -1,5 +1,5 @@
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+    public import FoundationEssentials
 #else
     import Foundation
 #endif

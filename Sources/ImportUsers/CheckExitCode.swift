@@ -1,4 +1,4 @@
-import EC2SSHCore
+public import EC2SSHCore
 
 /// The exit statuses of `import_users check`, documented in its `--help`.
 public enum CheckExitCode: Int32, Sendable, Equatable, CaseIterable {

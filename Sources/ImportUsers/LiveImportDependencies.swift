@@ -32,9 +32,7 @@ extension ImportDependencies {
 
     /// The real AWS clients for `settings`: libcurl, the standard credentials chain, ASSUMEROLE, and retries (each
     /// retry logged as a notice).
-    public static func liveClients(
-        settings: ToolSettings, logger: Logger, time: any TimeSource = SystemTimeSource()
-    ) -> AWSClients {
+    static func liveClients(settings: ToolSettings, logger: Logger, time: any TimeSource) -> AWSClients {
         // A retry is routine (the final failure, if any, is logged as an error once), so it is a notice: in
         // syslog, and on standard error only from a terminal or with --verbose, never in a cron mail of its own.
         let retry = Retrier(time: time, random: SystemRandomSource()) { event in

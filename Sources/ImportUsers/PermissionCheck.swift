@@ -1,6 +1,7 @@
 import AWSCore
-import EC2SSHCore
-import EC2SSHShared
+public import EC2SSHCore
+public import EC2SSHShared
+public import Logging
 
 /// `import_users check`: calls every AWS action the configuration needs once and reports what AWS answered.
 ///
@@ -118,5 +119,13 @@ public struct PermissionCheck: Sendable {
         }
         return "IAM answered NoSuchEntity for the user or key the check used, which it only tells a caller it "
             + "has authorized"
+    }
+}
+
+extension PermissionCheck {
+    /// The check of `settings` against the real AWS, over the same clients an import uses.
+    public static func live(settings: ToolSettings, logger: Logger) -> PermissionCheck {
+        let clients = ImportDependencies.liveClients(settings: settings, logger: logger, time: SystemTimeSource())
+        return PermissionCheck(configuration: settings.configuration, probe: AWSPermissionProbe(clients: clients))
     }
 }

@@ -1,5 +1,5 @@
-import AWSCore
-import EC2SSHShared
+public import AWSCore
+public import EC2SSHShared
 
 /// The calls `import_users check` makes, one request each; `AWSPermissionProbe` makes them for real.
 ///

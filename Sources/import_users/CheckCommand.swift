@@ -50,9 +50,7 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode(CheckExitCode.configuration.rawValue)
         }
         for warning in settings.warnings { logger.warning("\(warning)") }
-        let clients = ImportDependencies.liveClients(settings: settings, logger: logger)
-        let report = PermissionCheck(configuration: settings.configuration, probe: AWSPermissionProbe(clients: clients))
-            .run()
+        let report = PermissionCheck.live(settings: settings, logger: logger).run()
         ImportDependencies.writeAll(1, json ? report.json().text() : report.renderText())
         switch report.verdict {
         case .allowed: logger.info("\(report.summaryLine)")

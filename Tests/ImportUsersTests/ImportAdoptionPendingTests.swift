@@ -1,6 +1,7 @@
 import AWSCore
 import EC2SSHCore
 import EC2SSHSystem
+import Synchronization
 import Testing
 
 @testable import EC2SSHShared
