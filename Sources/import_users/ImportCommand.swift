@@ -40,6 +40,9 @@ struct ImportCommand: ParsableCommand {
         STATE_DIR/managed-users.json  managed accounts, for the key command
         STATE_DIR/import_users.lock   held while a run is in progress
         STATE_DIR/last-run.json       status of the last run (not --dry-run)
+        STATE_DIR/adopt-legacy-accounts.pending
+                                      adoption of the bash tool's accounts
+                                      requested, until a run exits 0
         METRICS_FILE                  the same in Prometheus text format, if set
         /etc/sudoers.d/aws-ec2-ssh-*  sudo rules of managed accounts
         """
@@ -60,7 +63,11 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Also log informational and debug messages to standard error.")
     var verbose = false
 
-    @Flag(help: "Take over accounts made by the bash aws-ec2-ssh (in the marker group, named like IAM users); once.")
+    @Flag(
+        help: """
+            Take over accounts made by the bash aws-ec2-ssh (in the marker group, named like IAM users). Recorded in \
+            STATE_DIR/adopt-legacy-accounts.pending first: later runs adopt too, until one exits 0.
+            """)
     var adoptLegacyAccounts = false
 
     @Flag(
