@@ -5,10 +5,6 @@ import EC2SSHSystem
 import ImportUsers
 import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The import: synchronises IAM users into local UNIX accounts (ImportUsers.ImportRun); the default subcommand.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -79,7 +75,6 @@ struct ImportCommand: ParsableCommand {
     var rebuildState = false
 
     func run() throws {
-        signal(SIGPIPE, SIG_IGN)
         let toStderr = verbose || Terminal.isInteractive
         let level: Logger.Level = verbose ? .debug : .info
         LoggingSystem.bootstrap { label in

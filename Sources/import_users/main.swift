@@ -1,9 +1,5 @@
 import ArgumentParser
-import EC2SSHCore
 import EC2SSHShared
-import EC2SSHSystem
-import ImportUsers
-import Logging
 
 #if canImport(Glibc)
     import Glibc
@@ -32,4 +28,6 @@ struct ImportUsersCommand: ParsableCommand {
         defaultSubcommand: ImportCommand.self)
 }
 
+// A closed stdout (a pipe whose reader went away) must not kill a run mid-way: writes fail with EPIPE instead.
+signal(SIGPIPE, SIG_IGN)
 ImportUsersCommand.main()
