@@ -70,6 +70,16 @@ public struct IAMView: Sendable, Equatable, Codable {
     /// Whether the view can be trusted for deletions and sudo changes: complete and without any failed read.
     public var isComplete: Bool { complete && failedReads.isEmpty }
 
+    /// The local names the authorized users map to, for those whose name maps to a safe one: every name a plan of
+    /// this view may create an account under (and a few more, such as colliding or expired users'), which the
+    /// caller looks up in the name service before planning (`LocalSnapshot.unavailableNames`).
+    public var authorizedLocalNames: [String] {
+        users.compactMap { user in
+            guard authorized.contains(user.userName) else { return nil }
+            return try? NameMapping.mapping(forIAMName: user.userName).get()
+        }
+    }
+
     /// What the planner must treat as unknown: `uncertainty`, or everything when an incomplete view does not say
     /// (or says nothing is unknown, which cannot be right for an incomplete read).
     public var effectiveUncertainty: ReadUncertainty {

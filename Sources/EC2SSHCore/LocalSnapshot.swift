@@ -31,6 +31,9 @@ public struct LocalSnapshot: Sendable, Equatable, Codable {
     public var usedUIDs: Set<UInt32>
     /// GIDs in use.
     public var usedGIDs: Set<UInt32>
+    /// The GID of each local group, by name, where it is known; deterministic UIDs reuse a group left by an
+    /// interrupted creation only when its GID is the account's preferred UID.
+    public var groupIDs: [String: UInt32]
     /// Names no account may be created under although they are not in `accounts` or `groups`, with why: a user
     /// or group only the name service knows (LDAP, SSSD: found by getpwnam or getgrnam but not enumerated), or a
     /// name whose lookup failed.
@@ -39,7 +42,7 @@ public struct LocalSnapshot: Sendable, Equatable, Codable {
     /// Creates a snapshot.
     public init(
         accounts: [Account] = [], groups: Set<String> = [], sudoersFiles: [String: String] = [:],
-        usedUIDs: Set<UInt32> = [], usedGIDs: Set<UInt32> = []
+        usedUIDs: Set<UInt32> = [], usedGIDs: Set<UInt32> = [], groupIDs: [String: UInt32] = [:]
     ) {
         var byName: [String: Account] = [:]
         for account in accounts { byName[account.name] = account }
@@ -48,6 +51,7 @@ public struct LocalSnapshot: Sendable, Equatable, Codable {
         self.sudoersFiles = sudoersFiles
         self.usedUIDs = usedUIDs.union(accounts.map(\.uid))
         self.usedGIDs = usedGIDs
+        self.groupIDs = groupIDs
     }
 
     /// The local names that are members of `group`.

@@ -68,6 +68,47 @@ public struct ManagedUsersIndex: Sendable, Equatable, Codable {
         self.init(users: users)
     }
 
+    /// What one run learned from IAM for the index, keyed by IAM user name.
+    public struct Observations: Sendable, Equatable {
+        /// The ARNs from this run's listings.
+        public var arns: [String: String]
+        /// The users whose tags this run read; `nil` when no expiry tag is configured (temporary access is off).
+        public var tagsRead: Set<String>?
+        /// The access expiries found in the tags read.
+        public var accessExpiries: [String: Date]
+
+        /// Creates observations.
+        public init(arns: [String: String] = [:], tagsRead: Set<String>? = nil, accessExpiries: [String: Date] = [:]) {
+            self.arns = arns
+            self.tagsRead = tagsRead
+            self.accessExpiries = accessExpiries
+        }
+    }
+
+    /// The index of `state` after a run that observed `observed`, merged with the `previous` index (if any).
+    ///
+    /// Expiries come from this run's tag reads; for users whose tags could not be read the previous entry's expiry
+    /// is kept, so a failed read never lifts an expiry. ARNs come from this run's listings; for users this run did
+    /// not see (an incomplete read) the previous entry's ARN is kept. A previous entry counts only when it belongs
+    /// to the same IAM UserId (a re-created IAM user is another person).
+    public init(state: ManagedState, observed: Observations, previous: ManagedUsersIndex?) {
+        var expiries: [String: Date] = [:]
+        var arns: [String: String] = [:]
+        for (localName, account) in state.accounts where account.status == .active {
+            let entry = previous?.users[localName].flatMap { $0.iamUserID == account.iamUserID ? $0 : nil }
+            if let arn = observed.arns[account.iamUserName] ?? entry?.iamUserARN {
+                arns[account.iamUserName] = arn
+            }
+            guard let tagsRead = observed.tagsRead else { continue }
+            if tagsRead.contains(account.iamUserName) {
+                if let date = observed.accessExpiries[account.iamUserName] { expiries[account.iamUserName] = date }
+            } else if let date = entry?.accessExpiresAt {
+                expiries[account.iamUserName] = date
+            }
+        }
+        self.init(state: state, accessExpiries: expiries, arns: arns)
+    }
+
     /// The JSON bytes: sorted keys, ISO-8601 dates, a trailing newline.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()

@@ -147,6 +147,20 @@ public struct SyncPlan: Sendable, Equatable, Codable {
         }
     }
 
+    /// A new account that gets no UID this run (UID_SOURCE=iam-user-id and no room left in UID_RANGE).
+    public struct UnassignedUID: Sendable, Equatable, Codable {
+        /// The local name that is not created this run.
+        public var localName: String
+        /// A one-line explanation for the log (an error: the run exits non-zero).
+        public var message: String
+
+        /// Creates an entry.
+        public init(localName: String, message: String) {
+            self.localName = localName
+            self.message = message
+        }
+    }
+
     /// Whether the IAM read was complete.
     public var complete: Bool
     /// The changes, in the order to run them.
@@ -161,11 +175,14 @@ public struct SyncPlan: Sendable, Equatable, Codable {
     public var intentState: ManagedState
     /// The state to persist after every action succeeded.
     public var finalState: ManagedState
+    /// The new accounts left out because no deterministic UID was free, sorted by local name; not in the plan's
+    /// text or JSON, the run logs each as an error.
+    public var unassignedUIDs: [UnassignedUID]
 
     /// Creates a plan.
     public init(
         complete: Bool, actions: [Action], conflicts: [Conflict], skipped: [DesiredState.Skipped],
-        notices: [Notice], intentState: ManagedState, finalState: ManagedState
+        notices: [Notice], intentState: ManagedState, finalState: ManagedState, unassignedUIDs: [UnassignedUID] = []
     ) {
         self.complete = complete
         self.actions = actions
@@ -174,6 +191,7 @@ public struct SyncPlan: Sendable, Equatable, Codable {
         self.notices = notices
         self.intentState = intentState
         self.finalState = finalState
+        self.unassignedUIDs = unassignedUIDs
     }
 
     /// The state to persist when the actions for `subjects` did not all succeed: `finalState`, except that each

@@ -39,8 +39,9 @@ public struct SyncPolicy: Sendable, Equatable, Codable {
     public var force: Bool
     /// The IAM user tag holding an ISO-8601 access expiry, or `nil` when temporary access is off.
     public var expiryTagName: String?
-    /// UIDs chosen in advance per local name, for example stable UIDs; names absent here let useradd choose.
-    public var preassignedUIDs: [String: UInt32]
+    /// The range new accounts get UIDs derived from their IAM UserId from (UID_SOURCE=iam-user-id, UID_RANGE);
+    /// `nil` lets useradd choose.
+    public var deterministicUIDRange: ClosedRange<UInt32>?
     /// Whether accounts created by the previous (bash) aws-ec2-ssh are adopted once, for migration; off by default.
     ///
     /// Adopted: an account without a state entry that is in the marker group, has a UID of at least
@@ -49,13 +50,6 @@ public struct SyncPolicy: Sendable, Equatable, Codable {
     public var adoptLegacyAccounts: Bool
     /// The lowest UID an adopted account may have (UID_MIN of /etc/login.defs).
     public var adoptionMinimumUID: UInt32
-    /// When rebuilding a lost state: the IAM UserId that managed-users.json records for each local name, or `nil`
-    /// when there is no index to consult.
-    ///
-    /// An account the index lists for another UserId is not adopted (its IAM user was re-created: another
-    /// person). An account the index does not list was locked (or being created) by import_users when the state
-    /// was lost: it is adopted as locked, so it is unlocked if its IAM user is authorized.
-    public var adoptionIndex: [String: String]?
 
     /// Creates a policy; every value has the documented default.
     public init(
@@ -63,8 +57,8 @@ public struct SyncPolicy: Sendable, Equatable, Codable {
         groupMap: [GroupMapping] = [], sudoersRule: String = SyncPolicy.defaultSudoersRule,
         sudoersFilePrefix: String = SudoersFile.defaultPrefix, deleteAfterMissingRuns: Int = 1,
         maxDeletePercent: Int = 50, deletionsAlwaysAllowed: Int = 1, force: Bool = false,
-        expiryTagName: String? = nil, preassignedUIDs: [String: UInt32] = [:], adoptLegacyAccounts: Bool = false,
-        adoptionMinimumUID: UInt32 = 1000, adoptionIndex: [String: String]? = nil
+        expiryTagName: String? = nil, deterministicUIDRange: ClosedRange<UInt32>? = nil,
+        adoptLegacyAccounts: Bool = false, adoptionMinimumUID: UInt32 = 1000
     ) {
         self.markerGroup = markerGroup
         self.localGroups = localGroups
@@ -76,9 +70,8 @@ public struct SyncPolicy: Sendable, Equatable, Codable {
         self.deletionsAlwaysAllowed = deletionsAlwaysAllowed
         self.force = force
         self.expiryTagName = expiryTagName
-        self.preassignedUIDs = preassignedUIDs
+        self.deterministicUIDRange = deterministicUIDRange
         self.adoptLegacyAccounts = adoptLegacyAccounts
         self.adoptionMinimumUID = adoptionMinimumUID
-        self.adoptionIndex = adoptionIndex
     }
 }

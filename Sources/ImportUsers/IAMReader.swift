@@ -24,12 +24,10 @@ public struct IAMReader: Sendable {
     public struct Result: Sendable, Equatable {
         /// The view for the planner.
         public var view: IAMView
-        /// Access expiries parsed from the expiry tag, by IAM user name.
-        public var accessExpiries: [String: Date]
-        /// The IAM users whose tags were read (so their expiry, or its absence, is known).
-        public var tagsRead: Set<String>
-        /// The ARN of every IAM user this run listed (`ListUsers` or `GetGroup` of an authorized group), by name.
-        public var arns: [String: String] = [:]
+        /// What the managed-users index takes from this read: the ARN of every IAM user listed (`ListUsers` or
+        /// `GetGroup` of an authorized group), the users whose tags were read (`nil` without ACCESS_EXPIRY_TAG)
+        /// and the access expiries parsed from the expiry tag, by IAM user name.
+        public var observed: ManagedUsersIndex.Observations
         /// The configured IAM groups that do not exist (`NoSuchEntity`), read as groups without members.
         public var missingGroups: [String] = []
     }
@@ -173,8 +171,9 @@ public struct IAMReader: Sendable {
             logger.warning(
                 "\(missingGroupWarning(group, authorizedGroups: authorizedGroups, sudoersGroups: sudoersGroups))")
         }
-        return Result(
-            view: view, accessExpiries: expiries, tagsRead: tagsRead, arns: arns, missingGroups: session.missingGroups)
+        let observed = ManagedUsersIndex.Observations(
+            arns: arns, tagsRead: request.expiryTag.isEmpty ? nil : tagsRead, accessExpiries: expiries)
+        return Result(view: view, observed: observed, missingGroups: session.missingGroups)
     }
 
     /// Who gets sudo, and the sudoers groups used; records in `uncertainty` when a failed read leaves sudo unknown

@@ -22,4 +22,7 @@ public struct ImportOptions: Sendable, Equatable {
         self.adoptLegacyAccounts = adoptLegacyAccounts
         self.rebuildState = rebuildState
     }
+
+    /// Whether accounts may be adopted: `--adopt-legacy-accounts`, or `--rebuild-state` (adoption semantics).
+    public var adoptsAccounts: Bool { adoptLegacyAccounts || rebuildState }
 }

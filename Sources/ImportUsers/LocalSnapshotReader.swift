@@ -6,12 +6,10 @@ public import EC2SSHSystem
 public struct LocalSnapshotReader: Sendable {
     /// The snapshot plus the login.defs limits read with it.
     public struct Result: Sendable, Equatable {
-        /// Accounts, groups, sudoers files and the IDs in use.
+        /// Accounts, groups (with their GIDs), sudoers files and the IDs in use.
         public var snapshot: LocalSnapshot
         /// The limits of /etc/login.defs (defaults when it is missing).
         public var loginDefs: LoginDefs
-        /// The GID of each local group, by name.
-        public var groupIDs: [String: UInt32]
     }
 
     private let accounts: any AccountDatabase
@@ -51,12 +49,13 @@ public struct LocalSnapshotReader: Sendable {
             LocalSnapshot.Account(
                 name: user.name, uid: user.uid, gid: user.gid, groups: memberships[user.name] ?? [])
         }
-        let snapshot = LocalSnapshot(
-            accounts: snapshotAccounts, groups: Set(groups.map(\.name)), sudoersFiles: try sudoersFiles(),
-            usedUIDs: Set(users.map(\.uid)), usedGIDs: Set(groups.map(\.gid)).union(users.map(\.gid)))
         var groupIDs: [String: UInt32] = [:]
         for group in groups where groupIDs[group.name] == nil { groupIDs[group.name] = group.gid }
-        return Result(snapshot: snapshot, loginDefs: try loginDefs(), groupIDs: groupIDs)
+        let snapshot = LocalSnapshot(
+            accounts: snapshotAccounts, groups: Set(groups.map(\.name)), sudoersFiles: try sudoersFiles(),
+            usedUIDs: Set(users.map(\.uid)), usedGIDs: Set(groups.map(\.gid)).union(users.map(\.gid)),
+            groupIDs: groupIDs)
+        return Result(snapshot: snapshot, loginDefs: try loginDefs())
     }
 
     /// The names of `names` that `snapshot` does not hold but the name service does (an LDAP or SSSD user or

@@ -90,4 +90,60 @@ import Testing
             #expect("\(error)".hasPrefix("/var/lib/aws-ec2-ssh/managed-users.json: "))
         }
     }
+
+    // MARK: - Merging a run's observations with the previous index
+
+    /// alice is seen this run, bob is not (an incomplete read), carol's IAM user was re-created (another UserId).
+    func mergeFixtures() -> (state: ManagedState, previous: ManagedUsersIndex) {
+        let state = ManagedState(accounts: [
+            "alice": .init(iamUserName: "alice", iamUserID: "AIDA1", uid: 70001, createdAt: created),
+            "bob": .init(iamUserName: "bob", iamUserID: "AIDA2", uid: 70002, createdAt: created),
+            "carol": .init(iamUserName: "carol", iamUserID: "AIDA3NEW", uid: 70003, createdAt: created),
+        ])
+        let old = Date(timeIntervalSince1970: 1_750_000_000)
+        let previous = ManagedUsersIndex(users: [
+            "alice": .init(iamUserName: "alice", iamUserID: "AIDA1", accessExpiresAt: old, iamUserARN: "arn:old/alice"),
+            "bob": .init(iamUserName: "bob", iamUserID: "AIDA2", accessExpiresAt: old, iamUserARN: "arn:old/bob"),
+            "carol": .init(iamUserName: "carol", iamUserID: "AIDA3", accessExpiresAt: old, iamUserARN: "arn:old/carol"),
+        ])
+        return (state, previous)
+    }
+
+    @Test func arnsComeFromThisRunElseFromThePreviousEntryOfTheSameUserID() {
+        let (state, previous) = mergeFixtures()
+        let index = ManagedUsersIndex(
+            state: state, observed: .init(arns: ["alice": "arn:new/alice"]), previous: previous)
+        #expect(index.users.mapValues(\.iamUserARN) == ["alice": "arn:new/alice", "bob": "arn:old/bob", "carol": nil])
+        let fresh = ManagedUsersIndex(state: state, observed: .init(arns: ["alice": "arn:new/alice"]), previous: nil)
+        #expect(fresh.users.mapValues(\.iamUserARN) == ["alice": "arn:new/alice", "bob": nil, "carol": nil])
+    }
+
+    @Test func aFailedTagReadNeverLiftsAnExpiryButAReadOneDoes() {
+        let (state, previous) = mergeFixtures()
+        let new = Date(timeIntervalSince1970: 1_900_000_000)
+        // alice's tags were read and carry a new expiry; carol's were read and carry none; bob's could not be read.
+        let observed = ManagedUsersIndex.Observations(tagsRead: ["alice", "carol"], accessExpiries: ["alice": new])
+        let index = ManagedUsersIndex(state: state, observed: observed, previous: previous)
+        #expect(
+            index.users.mapValues(\.accessExpiresAt)
+                == ["alice": new, "bob": previous.users["bob"]?.accessExpiresAt, "carol": nil])
+        // A re-created IAM user does not inherit the expiry of the old one.
+        let unread = ManagedUsersIndex(state: state, observed: .init(tagsRead: []), previous: previous)
+        #expect(unread.users["carol"]?.accessExpiresAt == nil)
+        #expect(unread.users["bob"]?.accessExpiresAt == previous.users["bob"]?.accessExpiresAt)
+    }
+
+    @Test func withoutAnExpiryTagNoExpiryIsKept() {
+        let (state, previous) = mergeFixtures()
+        let index = ManagedUsersIndex(state: state, observed: .init(tagsRead: nil), previous: previous)
+        #expect(index.users.values.allSatisfy { $0.accessExpiresAt == nil })
+    }
+
+    @Test func mergingLeavesOutLockedAndDeletingAccounts() {
+        var (state, previous) = mergeFixtures()
+        state.accounts["bob"]?.lock = .locked
+        state.accounts["carol"]?.status = .deleting
+        let index = ManagedUsersIndex(state: state, observed: .init(tagsRead: []), previous: previous)
+        #expect(index.users.keys.sorted() == ["alice"])
+    }
 }

@@ -14,6 +14,11 @@ enum PlanFixtures {
     static let marker = SyncPolicy.defaultMarkerGroup
     static let prefix = SudoersFile.defaultPrefix
 
+    /// A managed-users index that records `userIDs` (IAM UserId by local name).
+    static func index(_ userIDs: [String: String]) -> ManagedUsersIndex {
+        ManagedUsersIndex(users: userIDs.mapValues { ManagedUsersIndex.Entry(iamUserName: "unused", iamUserID: $0) })
+    }
+
     static func user(_ name: String, id: String? = nil, tags: [String: String] = [:]) -> IAMView.User {
         IAMView.User(userName: name, userID: id ?? "AIDA\(name.uppercased())", tags: tags)
     }
@@ -97,11 +102,16 @@ struct HostSimulator {
     }
 }
 
-/// One planning run against a simulated host, keeping state between runs.
+/// One planning run against a simulated host, keeping state between runs; it plans through the one entry point
+/// production uses, `SyncPlanner.plan(view:local:state:previousIndex:policy:now:)`.
 struct PlanHarness {
     var simulator: HostSimulator
     var state = ManagedState()
     var policy = SyncPolicy(localGroups: ["docker"])
+    /// Whether a state file exists; without one (a lost state) `state` is not passed and `previousIndex` may count.
+    var stateFileExists = true
+    /// managed-users.json as a previous run left it.
+    var previousIndex: ManagedUsersIndex?
 
     init(host: LocalSnapshot = PlanFixtures.baseHost(), policy: SyncPolicy = SyncPolicy(localGroups: ["docker"])) {
         simulator = HostSimulator(host: host)
@@ -111,7 +121,9 @@ struct PlanHarness {
     var host: LocalSnapshot { simulator.host }
 
     func plan(_ view: IAMView, now: Date = PlanFixtures.now) throws -> SyncPlan {
-        try SyncPlanner.plan(view: view, local: simulator.host, state: state, policy: policy, now: now)
+        try SyncPlanner.plan(
+            view: view, local: simulator.host, state: stateFileExists ? state : nil, previousIndex: previousIndex,
+            policy: policy, now: now)
     }
 
     /// Plans and executes a run; returns the plan.
@@ -119,6 +131,7 @@ struct PlanHarness {
     mutating func run(_ view: IAMView, now: Date = PlanFixtures.now) throws -> SyncPlan {
         let plan = try plan(view, now: now)
         state = simulator.execute(plan)
+        stateFileExists = true
         return plan
     }
 }

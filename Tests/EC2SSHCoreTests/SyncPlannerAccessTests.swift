@@ -134,9 +134,16 @@ import Testing
         #expect(plan.finalState.accounts["a.plus.b"]?.lock == .locked)
     }
 
-    @Test func preassignedUIDIsUsedAndAUIDInUseIsRefused() throws {
-        let harness = PlanHarness(policy: SyncPolicy(preassignedUIDs: ["alice": 4321, "bob": 1000]))
-        let plan = try harness.plan(IAMView(users: [F.user("alice"), F.user("bob")]))
+    /// The planning step below the entry point refuses a chosen UID that is in use (the entry point's UID choice
+    /// never picks one, so this guard is reachable only from here).
+    @Test func aChosenUIDIsUsedAndAUIDInUseIsRefused() throws {
+        let desired = DesiredState(accounts: [
+            .init(localName: "alice", iamUserName: "alice", iamUserID: "AIDAALICE", sudo: false, groups: []),
+            .init(localName: "bob", iamUserName: "bob", iamUserID: "AIDABOB", sudo: false, groups: []),
+        ])
+        let plan = try SyncPlanner.plan(
+            desired: desired, local: F.baseHost(), state: ManagedState(), policy: SyncPolicy(),
+            uids: ["alice": 4321, "bob": 1000], adoptionIndex: nil, complete: true, failedReads: [], now: F.now)
         #expect(plan.createdNames == ["alice"])
         #expect(
             plan.actions.contains(.createUser(localName: "alice", iamUserName: "alice", uid: 4321, groups: [F.marker])))

@@ -81,8 +81,9 @@ import Testing
     @Test(arguments: indexCases)
     func aRebuildChecksTheIndexOfManagedUsers(_ test: IndexCase) throws {
         var harness = PlanHarness(
-            host: Self.legacyHost(),
-            policy: SyncPolicy(adoptLegacyAccounts: true, adoptionMinimumUID: 1002, adoptionIndex: test.index))
+            host: Self.legacyHost(), policy: SyncPolicy(adoptLegacyAccounts: true, adoptionMinimumUID: 1002))
+        harness.stateFileExists = false
+        harness.previousIndex = test.index.map(F.index)
         let plan = try harness.run(Self.view)
         #expect(plan.finalState.accounts.keys.sorted() == test.adopted)
         #expect(plan.finalState.accounts.values.allSatisfy { $0.lock == nil })
@@ -96,5 +97,15 @@ import Testing
         if test.conflicts.contains("bob") {
             #expect(plan.conflicts.first?.message.contains("AIDAFORMERBOB") == true)
         }
+    }
+
+    /// The index tells whose account it was only when the state is lost: with a state file, adoption ignores it.
+    @Test func theIndexCountsOnlyWhenTheStateFileIsMissing() throws {
+        var harness = PlanHarness(
+            host: Self.legacyHost(), policy: SyncPolicy(adoptLegacyAccounts: true, adoptionMinimumUID: 1002))
+        harness.previousIndex = F.index(["bob": "AIDAFORMERBOB", "first.last": "AIDAFIRST.LAST"])
+        #expect(try harness.plan(Self.view).finalState.accounts.keys.sorted() == ["bob", "first.last"])
+        harness.stateFileExists = false
+        #expect(try harness.plan(Self.view).finalState.accounts.keys.sorted() == ["first.last"])
     }
 }

@@ -45,19 +45,33 @@ import Testing
         #expect(plan.finalState.accounts["alice"] == nil)
     }
 
-    /// With pre-assigned UIDs the user's group is created first; a run killed right after groupadd leaves that
+    /// An interrupted creation with a deterministic UID finishes over the group it left.
+    ///
+    /// With deterministic UIDs the user's group is created first; a run killed right after groupadd leaves that
     /// group, and the next run must finish the creation (the executor reuses the group only if its GID matches).
-    @Test func anInterruptedCreationWithAPreassignedUIDMayReuseItsGroup() throws {
+    /// Without deterministic UIDs the same group blocks useradd, so the UID step must run inside the plan.
+    @Test(arguments: [true, false])
+    func anInterruptedCreationWithADeterministicUIDMayReuseItsGroup(deterministic: Bool) throws {
+        let range: ClosedRange<UInt32> = 70_000...70_999
+        let uid = UIDAllocator.preferredUID(for: "AIDAALICE", in: range)
         var host = F.baseHost()
         host.groups.formUnion([F.marker, "alice"])
+        host.usedGIDs.insert(uid)
+        host.groupIDs["alice"] = uid
         let state = ManagedState(accounts: [
-            "alice": .init(
-                iamUserName: "alice", iamUserID: "AIDAALICE", uid: 70001, createdAt: F.now, status: .creating)
+            "alice": .init(iamUserName: "alice", iamUserID: "AIDAALICE", uid: uid, createdAt: F.now, status: .creating)
         ])
         let plan = try SyncPlanner.plan(
             view: IAMView(users: [F.user("alice")]), local: host, state: state,
-            policy: SyncPolicy(preassignedUIDs: ["alice": 70001]), now: F.now)
-        #expect(plan.createdNames == ["alice"])
-        #expect(plan.conflicts.isEmpty)
+            policy: SyncPolicy(deterministicUIDRange: deterministic ? range : nil), now: F.now)
+        if deterministic {
+            #expect(
+                plan.actions.contains(
+                    .createUser(localName: "alice", iamUserName: "alice", uid: uid, groups: [F.marker])))
+            #expect(plan.conflicts.isEmpty)
+        } else {
+            #expect(plan.createdNames.isEmpty)
+            #expect(plan.conflicts.map(\.localName) == ["alice"])
+        }
     }
 }

@@ -38,11 +38,11 @@ import Testing
 
     @Test func theARNsOfListedUsersAreKept() throws {
         let (all, _) = try read("", .init(users: .success(["alice", "bob"])))
-        #expect(all.arns == ["alice": "arn:aws:iam::1:user/alice", "bob": "arn:aws:iam::1:user/bob"])
+        #expect(all.observed.arns == ["alice": "arn:aws:iam::1:user/alice", "bob": "arn:aws:iam::1:user/bob"])
         let (grouped, _) = try read(
             "IAM_AUTHORIZED_GROUPS=\"ssh,devs\"",
             .init(groups: ["ssh": .success(["alice"]), "devs": .failure(Self.throttled)]))
-        #expect(grouped.arns == ["alice": "arn:aws:iam::1:user/alice"])
+        #expect(grouped.observed.arns == ["alice": "arn:aws:iam::1:user/alice"])
     }
 
     @Test func listUsersFailingMeansNothingIsKnown() throws {
@@ -153,8 +153,8 @@ import Testing
         #expect(aws.calls.first == "GetGroup ssh")
         #expect(aws.calls.dropFirst().sorted() == ["ListUserTags alice", "ListUserTags bob"])
         #expect(result.view.users.first?.tags == ["expires": "2030-01-01"])
-        #expect(result.accessExpiries == ["alice": Date(timeIntervalSince1970: 1_893_456_000)])
-        #expect(result.tagsRead == ["alice", "bob"])
+        #expect(result.observed.accessExpiries == ["alice": Date(timeIntervalSince1970: 1_893_456_000)])
+        #expect(result.observed.tagsRead == ["alice", "bob"])
         #expect(result.view.isComplete)
     }
 
@@ -169,7 +169,7 @@ import Testing
             source: probe, request: try request("ACCESS_EXPIRY_TAG=\"expires\""), logger: LogCapture().logger,
             concurrentTagReads: bound
         ).read()
-        #expect(result.tagsRead == Set(names))
+        #expect(result.observed.tagsRead == Set(names))
         #expect(probe.maximum == min(users, bound))
     }
 
@@ -180,6 +180,6 @@ import Testing
         #expect(result.view.authorized == .members(["alice"]))
         #expect(result.view.users.map(\.userName) == ["alice", "bob"])
         #expect(!result.view.isComplete)
-        #expect(result.tagsRead == ["alice"])
+        #expect(result.observed.tagsRead == ["alice"])
     }
 }

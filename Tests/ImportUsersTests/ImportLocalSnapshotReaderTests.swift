@@ -26,7 +26,7 @@ import Testing
         #expect(read.snapshot.usedUIDs == [0, 2000])
         #expect(read.snapshot.usedGIDs.isSuperset(of: [900, 901]))
         #expect(read.loginDefs.uidMin == 500)
-        #expect(read.groupIDs == ["iam-synced-users": 900, "docker": 901])
+        #expect(read.snapshot.groupIDs == ["iam-synced-users": 900, "docker": 901])
 
         let legacy = try LocalSnapshotReader(
             accounts: host, fileSystem: fileSystem, paths: .standard, sudoers: try SudoersFile(),

@@ -1,24 +1,20 @@
-public import EC2SSHCore
-import EC2SSHShared
-
-/// Chooses the UIDs of new accounts when UID_SOURCE=iam-user-id, with `UIDAllocator`.
-public enum DeterministicUIDs {
+/// Chooses the UIDs of new accounts when UID_SOURCE=iam-user-id, with `UIDAllocator`; a step of `SyncPlanner.plan`.
+enum DeterministicUIDs {
     /// What was chosen: a UID per local name, and the accounts for which the range has no room.
-    public struct Choice: Sendable, Equatable {
+    struct Choice: Sendable, Equatable {
         /// The UID (and GID) of each new account.
-        public var uids: [String: UInt32]
+        var uids: [String: UInt32]
         /// The accounts that get no UID, with the reason; they are not created this run.
-        public var failures: [String: EC2SSHError]
+        var failures: [String: EC2SSHError]
     }
 
-    /// UIDs for the accounts of `desired` that do not exist on the host yet.
+    /// UIDs from `range` for the accounts of `desired` that do not exist on the host yet.
     ///
     /// Never a UID or GID in use on the host, never one a managed account holds; a group named like the new
     /// account whose GID is that account's preferred UID (left by a run killed between groupadd and useradd)
     /// does not count as taken, so the next run reuses it.
-    public static func choose(
-        desired: DesiredState, state: ManagedState, local: LocalSnapshot, groupIDs: [String: UInt32],
-        range: ClosedRange<UInt32>
+    static func choose(
+        desired: DesiredState, state: ManagedState, local: LocalSnapshot, range: ClosedRange<UInt32>
     ) -> Choice {
         let requests = desired.accounts.filter { local.accounts[$0.localName] == nil }
             .map { UIDRequest(localName: $0.localName, iamUserID: $0.iamUserID) }
@@ -27,7 +23,7 @@ public enum DeterministicUIDs {
         var hostGIDs = local.usedGIDs
         for request in requests {
             let preferred = UIDAllocator.preferredUID(for: request.iamUserID, in: range)
-            if groupIDs[request.localName] == preferred { hostGIDs.remove(preferred) }
+            if local.groupIDs[request.localName] == preferred { hostGIDs.remove(preferred) }
         }
         var choice = Choice(uids: [:], failures: [:])
         let results = UIDAllocator.assign(
