@@ -9,7 +9,7 @@ public import EC2SSHSystem
 /// otherwise pick a different GID whenever N lies outside GID_MIN-GID_MAX of /etc/login.defs.
 public struct AccountCommands: Sendable, Equatable {
     /// The fixed program paths.
-    public var paths: ImportPaths
+    public var paths: HostPaths
     /// USERADD_PROGRAM.
     public var useraddProgram: String
     /// USERADD_ARGS, already split into words.
@@ -23,7 +23,7 @@ public struct AccountCommands: Sendable, Equatable {
 
     /// Creates the builder.
     public init(
-        paths: ImportPaths, useraddProgram: String, useraddArguments: [String], userdelProgram: String,
+        paths: HostPaths, useraddProgram: String, useraddArguments: [String], userdelProgram: String,
         userdelArguments: [String], timeout: Double = 120
     ) {
         self.paths = paths
@@ -35,7 +35,7 @@ public struct AccountCommands: Sendable, Equatable {
     }
 
     /// The builder for `configuration`.
-    public init(configuration: Configuration, paths: ImportPaths) {
+    public init(configuration: Configuration, paths: HostPaths) {
         self.init(
             paths: paths, useraddProgram: configuration.useraddProgram,
             useraddArguments: configuration.useraddArgs, userdelProgram: configuration.userdelProgram,

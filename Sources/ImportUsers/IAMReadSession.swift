@@ -15,7 +15,7 @@ struct IAMReadSession {
         var advice: String?
     }
 
-    let source: any ImportAWSSource
+    let source: any AWSReading
     let logger: Logger
     private(set) var failedReads: [String] = []
     /// The groups IAM says do not exist (`NoSuchEntity`), in the order first read; each is read as empty.
@@ -24,7 +24,7 @@ struct IAMReadSession {
     private(set) var advice: String?
     private var groups: [String: IAMGroupMembers?] = [:]
 
-    init(source: any ImportAWSSource, logger: Logger) {
+    init(source: any AWSReading, logger: Logger) {
         self.source = source
         self.logger = logger
     }

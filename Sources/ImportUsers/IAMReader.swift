@@ -61,7 +61,7 @@ public struct IAMReader: Sendable {
     /// How many users' tags (ACCESS_EXPIRY_TAG) are read at once by default.
     public static let defaultConcurrentTagReads = 8
 
-    private let source: any ImportAWSSource
+    private let source: any AWSReading
     private let request: Request
     private let logger: Logger
     private let concurrentTagReads: Int
@@ -69,7 +69,7 @@ public struct IAMReader: Sendable {
     /// Creates a reader of `request` from `source`, logging each failed read to `logger`; up to
     /// `concurrentTagReads` users' tags are read at once.
     public init(
-        source: any ImportAWSSource, request: Request, logger: Logger,
+        source: any AWSReading, request: Request, logger: Logger,
         concurrentTagReads: Int = Self.defaultConcurrentTagReads
     ) {
         self.source = source

@@ -18,7 +18,7 @@ public import Logging
 /// by root or a system user and not writable by group or others; each entry is replaced atomically, mode 0600,
 /// owned by the directory's owner (the key command's user), because the key command ignores anything else.
 /// Entries of local users that are no longer managed are removed.
-public struct KeyCacheSnapshot: ImportKeySnapshotting {
+public struct KeyCacheSnapshot: KeySnapshotting {
     /// KEY_CACHE_DIR, without a trailing slash.
     public let directory: String
     /// The filesystem.

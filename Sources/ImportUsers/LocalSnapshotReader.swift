@@ -14,14 +14,14 @@ public struct LocalSnapshotReader: Sendable {
 
     private let accounts: any AccountDatabase
     private let fileSystem: any FileSystem
-    private let paths: ImportPaths
+    private let paths: HostPaths
     private let sudoers: SudoersFile
     private let readsLegacyFiles: Bool
 
     /// Creates a reader; only files `sudoers` owns are read from the sudoers directory, plus, when
     /// `readsLegacyFiles` is set (legacy adoption), the files the bash aws-ec2-ssh named after its users.
     public init(
-        accounts: any AccountDatabase, fileSystem: any FileSystem, paths: ImportPaths, sudoers: SudoersFile,
+        accounts: any AccountDatabase, fileSystem: any FileSystem, paths: HostPaths, sudoers: SudoersFile,
         readsLegacyFiles: Bool = false
     ) {
         self.accounts = accounts

@@ -33,6 +33,6 @@ import Testing
 
     @Test(arguments: [(0.04635994987228952, "46 ms"), (1.5, "1500 ms"), (0, "0 ms"), (-1, "0 ms")])
     func retryDelaysAreWholeMilliseconds(seconds: Double, text: String) {
-        #expect(ImportDependencies.milliseconds(seconds) == text)
+        #expect(ImportWiring.milliseconds(seconds) == text)
     }
 }

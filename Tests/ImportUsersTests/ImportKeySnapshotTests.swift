@@ -14,7 +14,7 @@ import Testing
 #endif
 
 /// Records what import_users asks the key cache to refresh.
-final class ImportRecordingSnapshot: ImportKeySnapshotting {
+final class ImportRecordingSnapshot: KeySnapshotting {
     let calls = Mutex<[[String: ManagedKeyUser]]>([])
     let forgotten = Mutex<[[String]]>([])
     let failures: [String]

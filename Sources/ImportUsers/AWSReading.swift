@@ -1,10 +1,10 @@
 public import AWSCore
 import EC2SSHShared
 
-/// The AWS reads import_users makes; the real one is `AWSImportSource`, tests use a fake without HTTP.
+/// The AWS reads import_users makes; the real one is `AWSClientsReader`, tests use a fake without HTTP.
 ///
 /// Every method throws the `AWSError` of the failed read (after the retries the real one makes).
-public protocol ImportAWSSource: Sendable {
+public protocol AWSReading: Sendable {
     /// All IAM users (`iam:ListUsers`, every page).
     func listUsers() throws -> [IAMUser]
     /// One IAM group with all its members (`iam:GetGroup`, every page).

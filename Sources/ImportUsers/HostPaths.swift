@@ -1,5 +1,5 @@
 /// The host paths and programs import_users uses besides the configured ones; tests point them elsewhere.
-public struct ImportPaths: Sendable, Equatable {
+public struct HostPaths: Sendable, Equatable {
     /// The directory holding sudoers drop-in files.
     public var sudoersDirectory: String
     /// The shadow-utils defaults file, read for UID_MIN.
@@ -16,7 +16,7 @@ public struct ImportPaths: Sendable, Equatable {
     public var useraddDefaults: String
 
     /// The standard locations on Linux.
-    public static let standard = ImportPaths(
+    public static let standard = HostPaths(
         sudoersDirectory: "/etc/sudoers.d", loginDefs: "/etc/login.defs", visudo: "/usr/sbin/visudo",
         groupadd: "/usr/sbin/groupadd", usermod: "/usr/sbin/usermod", gpasswd: "/usr/bin/gpasswd",
         useraddDefaults: "/etc/default/useradd")

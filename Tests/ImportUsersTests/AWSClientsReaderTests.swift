@@ -10,9 +10,9 @@ private struct NoFiles: FileReading {
     func contents(atPath path: String) throws -> [UInt8]? { nil }
 }
 
-@Suite struct ImportAWSSourceTests {
-    func source(_ transport: ImportPagedTransport) -> AWSImportSource {
-        AWSImportSource(
+@Suite struct AWSClientsReaderTests {
+    func source(_ transport: ImportPagedTransport) -> AWSClientsReader {
+        AWSClientsReader(
             clients: AWSClients(
                 environment: [
                     "AWS_EC2_METADATA_DISABLED": "true", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",

@@ -8,7 +8,7 @@
 ///
 /// import_users calls it after a complete run whose actions all succeeded; the implementation owns the cache
 /// format (KEY_CACHE_DIR, files owned by the key command's user).
-public protocol ImportKeySnapshotting: Sendable {
+public protocol KeySnapshotting: Sendable {
     /// Refreshes the cache entries of `users` (IAM identity by local name) and drops entries of other users.
     ///
     /// Returns one line per problem (a user whose keys could not be refreshed, an unsafe directory), for the log;

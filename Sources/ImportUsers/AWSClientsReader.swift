@@ -2,8 +2,9 @@ public import AWSCore
 public import EC2SSHShared
 import Synchronization
 
-/// The real AWS reads: IAM with the ASSUMEROLE credentials when set, IMDS and EC2 with the instance's own.
-public struct AWSImportSource: ImportAWSSource {
+/// The real `AWSReading`, over `AWSClients`: IAM with the ASSUMEROLE credentials when set, IMDS and EC2 with the
+/// instance's own.
+public struct AWSClientsReader: AWSReading {
     private let clients: AWSClients
     private let cachedIAM = CachedClient<IAMClient>()
     private let cachedEC2 = CachedClient<EC2Client>()

@@ -8,10 +8,18 @@ public import Logging
     import Glibc
 #endif
 
-extension ImportDependencies {
+/// Builds import_users from the real host: the one place that picks the live implementation of each dependency.
+public enum ImportWiring {
+    /// The run of `settings` with `options` on the real host and AWS.
+    public static func run(settings: ToolSettings, options: ImportOptions, logger: Logger) -> ImportRun {
+        ImportRun(
+            settings: settings, options: options, dependencies: dependencies(settings: settings, logger: logger),
+            logger: logger)
+    }
+
     /// The real host and AWS for `settings`: libcurl with retries (each retry logged), the passwd database,
     /// posix_spawn, /proc, flock, standard output and the key snapshot into KEY_CACHE_DIR.
-    public static func live(settings: ToolSettings, logger: Logger) -> ImportDependencies {
+    public static func dependencies(settings: ToolSettings, logger: Logger) -> ImportDependencies {
         let time = SystemTimeSource()
         // A retry is routine (the final failure, if any, is logged as an error once), so it is a notice: in
         // syslog, and on standard error only from a terminal or with --verbose, never in a cron mail of its own.
@@ -27,12 +35,12 @@ extension ImportDependencies {
         let configuration = settings.configuration
         let fileSystem = PosixFileSystem()
         let snapshot = KeyCacheSnapshot(
-            directory: configuration.keyCacheDir, fileSystem: fileSystem, loginDefsPath: ImportPaths.standard.loginDefs,
+            directory: configuration.keyCacheDir, fileSystem: fileSystem, loginDefsPath: HostPaths.standard.loginDefs,
             managedUIDRange: configuration.uidSource == .iamUserID ? configuration.uidRange : nil,
             makeIAM: { try clients.iam() }, logger: logger)
         return ImportDependencies(
             fileSystem: fileSystem, runner: PosixProcessRunner(), accounts: SystemAccountDatabase(),
-            processes: ProcProcessControl(), time: time, aws: AWSImportSource(clients: clients),
+            processes: ProcProcessControl(), time: time, aws: AWSClientsReader(clients: clients),
             lock: { path in
                 let lock = try FileLock.acquire(path: path)
                 return { lock.release() }
