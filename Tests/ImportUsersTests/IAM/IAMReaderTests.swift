@@ -12,7 +12,7 @@ import Testing
     import Foundation
 #endif
 
-@Suite struct ImportIAMReaderTests {
+@Suite struct IAMReaderTests {
     static let throttled = AWSError.service(code: "Throttling", message: "Rate exceeded", requestID: nil, status: 400)
 
     func request(_ configText: String) throws -> IAMReader.Request {

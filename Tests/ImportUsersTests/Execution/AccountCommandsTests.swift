@@ -6,7 +6,7 @@ import Testing
 @testable import ImportUsers
 @testable import TestSupport
 
-@Suite struct ImportAccountCommandsTests {
+@Suite struct AccountCommandsTests {
     static let defaults = AccountCommands(configuration: Configuration(), paths: .standard)
     static let plainUseradd = AccountCommands(
         paths: .standard, useraddProgram: "/usr/sbin/useradd", useraddArguments: ["-m"],

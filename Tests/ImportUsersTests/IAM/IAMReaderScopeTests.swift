@@ -7,7 +7,7 @@ import Testing
 @testable import TestSupport
 
 /// A deleted IAM group is an answer; any other failed read makes the view incomplete, scoped to what it can affect.
-@Suite struct ImportIAMReaderScopeTests {
+@Suite struct IAMReaderScopeTests {
     static let noSuchEntity = AWSError.service(
         code: "NoSuchEntity", message: "The group with name gone cannot be found.", requestID: nil, status: 404)
     static let failures: [AWSError] = [

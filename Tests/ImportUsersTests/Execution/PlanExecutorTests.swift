@@ -16,7 +16,7 @@ import Testing
     import Glibc
 #endif
 
-@Suite struct ImportPlanExecutorTests {
+@Suite struct PlanExecutorTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     static let stateDir = "/var/lib/aws-ec2-ssh"
     let fileSystem = ImportFakeFileSystem(directories: ["/etc/sudoers.d", stateDir])

@@ -6,7 +6,7 @@ import Testing
 @testable import ImportUsers
 @testable import TestSupport
 
-@Suite struct ImportLocalSnapshotReaderTests {
+@Suite struct LocalSnapshotReaderTests {
     @Test func readsAccountsGroupsOurSudoersFilesAndUIDMin() throws {
         let host = ImportFakeHost(
             users: [("root", 0), ("alice", 2000)],

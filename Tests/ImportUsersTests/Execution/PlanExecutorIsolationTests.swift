@@ -8,7 +8,7 @@ import Testing
 
 /// A failure is isolated to its account: recorded, the account's later grants skipped, every other account
 /// applied, and the account's intent entry kept for the next run.
-@Suite struct ImportPlanExecutorIsolationTests {
+@Suite struct PlanExecutorIsolationTests {
     typealias World = ImportExecutorWorld
     static let marker = SyncPolicy.defaultMarkerGroup
     static let useradd = "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users"

@@ -7,7 +7,7 @@ import Testing
 @testable import TestSupport
 
 /// userdel removes a home directory only when it is the account's own directory under the home base.
-@Suite struct ImportPlanExecutorHomeTests {
+@Suite struct PlanExecutorHomeTests {
     typealias World = ImportExecutorWorld
 
     /// Deletes managed account `name` (uid 2000) and returns the userdel command line run.
