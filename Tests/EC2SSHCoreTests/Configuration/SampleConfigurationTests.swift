@@ -14,8 +14,12 @@ import Testing
     static let examples: Set<String> = ["AWS_REGION", "HTTPS_PROXY", "NO_PROXY"]
 
     static func sampleText() throws -> String {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
+        // The repository root: the nearest directory above this file that holds Package.swift.
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            try #require(url.pathComponents.count > 1, "no Package.swift above \(#filePath)")
+            url.deleteLastPathComponent()
+        }
         let data = try Data(contentsOf: url.appendingPathComponent("etc/aws-ec2-ssh.conf"))
         return try #require(String(data: data, encoding: .utf8))
     }
