@@ -60,6 +60,7 @@ public struct ImportRun: Sendable {
         }
     }
 
+    /// Checks who runs and DONOTSYNC, takes the lock, syncs, and records the run's status (not on a dry run).
     private func runLocked(startedAt: Date) throws -> Outcome {
         guard dependencies.effectiveUID == 0 else { throw ImportError.notRoot(uid: dependencies.effectiveUID) }
         let configuration = settings.configuration

@@ -6,9 +6,12 @@ import Testing
 @Suite struct SyncPlannerUIDTests {
     typealias F = PlanFixtures
 
+    /// UID_RANGE of these tests.
     static let range: ClosedRange<UInt32> = 70_000...70_999
+    /// Two authorized IAM users.
     static let view = IAMView(users: [F.user("alice"), F.user("bob")])
 
+    /// The UID `name` gets when nothing else holds it (fixtures give user `x` the UserId `AIDAX`).
     static func preferred(_ name: String) -> UInt32 {
         UIDAllocator.preferredUID(for: "AIDA\(name.uppercased())", in: range)
     }

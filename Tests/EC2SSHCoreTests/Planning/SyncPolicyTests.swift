@@ -4,8 +4,10 @@ import Testing
 
 /// The policy an import_users run plans with, mapped from the configuration and the run's decisions.
 @Suite struct SyncPolicyTests {
+    /// A login.defs with UID_MIN 1500, so the adoption minimum is seen to come from it.
     static let loginDefs = LoginDefs(uidMin: 1500, uidMax: 60_000, sysUIDMax: 1499, gidMin: 1500, gidMax: 60_000)
 
+    /// The policy of configuration `text` with the run's decisions.
     static func policy(_ text: String, force: Bool = false, adopt: Bool = false) throws -> SyncPolicy {
         SyncPolicy(
             configuration: try Configuration.parse(text, path: "/etc/aws-ec2-ssh.conf").0, loginDefs: loginDefs,
