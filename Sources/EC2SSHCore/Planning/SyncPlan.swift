@@ -178,6 +178,9 @@ public struct SyncPlan: Sendable, Equatable, Codable {
     /// The new accounts left out because no deterministic UID was free, sorted by local name; not in the plan's
     /// text or JSON, the run logs each as an error.
     public var unassignedUIDs: [UnassignedUID]
+    /// Whether this run rebuilds a lost state (no state file, adoption on): the state file is then written even
+    /// when nothing changes, so that later runs know the marker group's members.
+    public var rebuildsState = false
 
     /// Creates a plan.
     public init(

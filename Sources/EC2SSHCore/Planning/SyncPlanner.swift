@@ -40,6 +40,7 @@ public enum SyncPlanner {
             adoptionIndex: rebuilding ? previousIndex?.users.mapValues(\.iamUserID) : nil, complete: view.isComplete,
             failedReads: view.failedReads, now: now)
         plan.unassignedUIDs = unassigned
+        plan.rebuildsState = rebuilding
         return plan
     }
 

@@ -44,7 +44,7 @@ extension ImportRun {
         }
         let applied = execute(plan, from: state, store: store, iam: reading.iam)
         var failures = planFailures + applied.failures
-        failures += write(applied.state, rebuilt: reading.state == nil, before: state, store: store, iam: reading.iam)
+        failures += write(applied.state, of: plan, before: state, store: store, iam: reading.iam)
         if failures == 0 && plan.complete {
             failures += refreshKeyCache(state: applied.state, view: reading.iam.view, now: now)
         }
@@ -116,15 +116,14 @@ extension ImportRun {
         return (executed.state, executed, failures)
     }
 
-    /// Writes what follows from the run's final `state`: the state file when it was rebuilt, the index, and the
-    /// key cache entries of deleted accounts; returns how many writes failed (each logged).
+    /// Writes what follows from the run's final `state`: the state file when `plan` rebuilds it, the index, and
+    /// the key cache entries of deleted accounts; returns how many writes failed (each logged).
     private func write(
-        _ state: ManagedState, rebuilt: Bool, before: ManagedState, store: StateStore, iam: IAMReader.Result
+        _ state: ManagedState, of plan: SyncPlan, before: ManagedState, store: StateStore, iam: IAMReader.Result
     ) -> Int {
         var failures = 0
-        if options.adoptsAccounts && rebuilt {
+        if plan.rebuildsState {
             do {
-                // Written even when nothing was adopted, so that later runs know the marker group's members.
                 try store.saveState(state)
             } catch {
                 failures += 1

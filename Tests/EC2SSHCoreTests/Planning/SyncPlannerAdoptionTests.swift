@@ -104,8 +104,14 @@ import Testing
         var harness = PlanHarness(
             host: Self.legacyHost(), policy: SyncPolicy(adoptLegacyAccounts: true, adoptionMinimumUID: 1002))
         harness.previousIndex = F.index(["bob": "AIDAFORMERBOB", "first.last": "AIDAFIRST.LAST"])
-        #expect(try harness.plan(Self.view).finalState.accounts.keys.sorted() == ["bob", "first.last"])
+        let withState = try harness.plan(Self.view)
+        #expect(withState.finalState.accounts.keys.sorted() == ["bob", "first.last"])
+        #expect(!withState.rebuildsState)
         harness.stateFileExists = false
-        #expect(try harness.plan(Self.view).finalState.accounts.keys.sorted() == ["first.last"])
+        let rebuilt = try harness.plan(Self.view)
+        #expect(rebuilt.finalState.accounts.keys.sorted() == ["first.last"])
+        #expect(rebuilt.rebuildsState)
+        harness.policy.adoptLegacyAccounts = false
+        #expect(try !harness.plan(Self.view).rebuildsState)
     }
 }
