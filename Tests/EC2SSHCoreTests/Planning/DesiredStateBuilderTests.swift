@@ -133,4 +133,20 @@ import Testing
         let view = IAMView(users: [F.user("alice", tags: ["ssh-expires": "2000-01-01"])])
         #expect(Self.build(view).accounts.count == 1)
     }
+
+    /// The names the run looks up in the name service before planning cover every account the plan may create.
+    @Test func authorizedLocalNamesCoverEveryDesiredAccount() {
+        let expired = ["access-expires": "2001-01-01"]
+        let users = [
+            F.user("alice@example.com"), F.user("a+b"), F.user("a.plus.b"), F.user("-rf"), F.user(".."),
+            F.user("x.at.y"), F.user("carol", tags: expired), F.user("mallory"),
+        ]
+        let view = IAMView(users: users, authorized: .members(Set(users.map(\.userName)).subtracting(["mallory"])))
+        let desired = Self.build(view, policy: SyncPolicy(expiryTagName: "access-expires"))
+        let names = Set(view.authorizedLocalNames)
+        #expect(desired.accounts.map(\.localName) == ["alice.at.example.com"])
+        #expect(Set(desired.accounts.map(\.localName)).isSubset(of: names))
+        // Colliding and expired users are looked up too; unsafe, irreversible and unauthorized names never are.
+        #expect(names == ["alice.at.example.com", "a.plus.b", "carol"])
+    }
 }
