@@ -50,8 +50,8 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode(CheckExitCode.configuration.rawValue)
         }
         for warning in settings.warnings { logger.warning("\(warning)") }
-        let report = PermissionCheck.live(settings: settings, logger: logger).run()
-        ImportDependencies.writeAll(1, json ? report.json().text() : report.renderText())
+        let report = ImportWiring.check(settings: settings, logger: logger).run()
+        ImportWiring.writeAll(1, json ? report.json().text() : report.renderText())
         switch report.verdict {
         case .allowed: logger.info("\(report.summaryLine)")
         case .denied: logger.error("\(report.summaryLine)")
