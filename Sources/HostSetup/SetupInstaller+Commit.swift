@@ -21,12 +21,6 @@ extension SetupInstaller {
         let result = try host.runner.run(
             Command(program, ["check", "--config", staged], environment: host.environment))
         reporter.passThrough(result)
-        if result.termination == .exited(64) {
-            reporter.warning(
-                "this import_users has no permission check (import_users check); the migration goes on, and its"
-                    + " first import must still succeed before the bash tool is replaced")
-            return
-        }
         guard result.succeeded else {
             throw SetupError(
                 "the permission check failed (import_users check: \(result.termination); the missing IAM permissions"

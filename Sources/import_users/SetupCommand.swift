@@ -11,7 +11,7 @@ import HostSetup
 /// `import_users setup`: install or remove aws-ec2-ssh on this host; all behaviour lives in HostSetup.
 struct SetupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import_users setup",
+        commandName: "setup",
         abstract: "Install or remove aws-ec2-ssh on this host (install.sh runs this).",
         discussion: """
             Every file is staged and validated first (the configuration with the same parser the tools use, sshd's \
