@@ -44,6 +44,27 @@ struct SetupUninstallerTests {
         #expect(world.output.contains("was not created by the installation: leaving it"))
     }
 
+    /// Defect 1 on the way out: a symlinked sshd file holding our edits is not replaced; nothing changes.
+    @Test func symlinkedSSHDConfigWithOurEditsIsRefused() {
+        let world = SetupWorld()
+        world.fs.add("/etc/ssh/real_config", "UsePAM yes\n#aws-ec2-ssh-disabled# AuthorizedKeysCommand /x\n")
+        world.fs.addLink("/etc/ssh/sshd_config", to: "/etc/ssh/real_config")
+        world.fs.add("/usr/local/sbin/import_users", "x", mode: 0o755)
+        world.fs.clearChanges()
+        #expect(SetupUninstaller(host: world.host, options: UninstallOptions()).run() == 1)
+        #expect(world.output.contains("/etc/ssh/sshd_config is a symbolic link"))
+        #expect(world.fs.changes == [])
+    }
+
+    @Test func recordRoundTrip() {
+        var record = SetupRecord(text: "# comment\ncreated-directory /a\nnonsense\ncreated-directory /b\n")
+        #expect(record.createdDirectories == ["/a", "/b"])
+        record.add("/a")
+        record.add("/c")
+        #expect(SetupRecord(text: record.text) == record)
+        #expect(record.createdDirectories == ["/a", "/b", "/c"])
+    }
+
     @Test func dryRunChangesNothing() {
         let world = installed()
         #expect(SetupUninstaller(host: world.host, options: UninstallOptions(dryRun: true)).run() == 0)
