@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import AWSCore
@@ -10,7 +11,7 @@ import Testing
 
 @Suite struct AssumeRoleCredentialsProviderTests {
     static let arn = "arn:aws:iam::123456789012:role/ssh-users"
-    let clock = CredsFakeClock()
+    let clock = FakeClock()
     let assumer = CredsFakeAssumer()
 
     func temporary(_ keyID: String, lifetime: Double) -> Credentials {

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import AWSCore
@@ -49,33 +50,34 @@ import Testing
     }
 
     @Test func standardChainOrder() throws {
-        let transport = CredsFakeTransport()
-        let clock = CredsFakeClock()
+        let transport = FakeTransport()
+        let clock = FakeClock()
         let imds = IMDSClient(endpoint: "http://127.0.0.1:5104", transport: transport, time: clock)
         let withIMDS = CredentialsChain.standard(
-            environment: ["HOME": "/h"], files: CredsMemoryFiles(), imds: imds, time: clock)
+            environment: ["HOME": "/h"], files: MemoryFileSystem.readOnly(), imds: imds, time: clock)
         #expect(
             withIMDS.providers.map(\.name)
                 == ["environment", "profile default (shared files)", "instance role (IMDS http://127.0.0.1:5104)"])
-        let without = CredentialsChain.standard(environment: [:], files: CredsMemoryFiles(), imds: nil, time: clock)
+        let without = CredentialsChain.standard(
+            environment: [:], files: MemoryFileSystem.readOnly(), imds: nil, time: clock)
         #expect(without.providers.map(\.name) == ["environment", "profile default (shared files)"])
         #expect(transport.requests.isEmpty)
     }
 
     @Test func standardChainPrefersEnvironment() throws {
-        let files = CredsMemoryFiles([
+        let files = MemoryFileSystem.readOnly([
             "/h/.aws/credentials": "[default]\naws_access_key_id = F\naws_secret_access_key = S\n"
         ])
         let chain = CredentialsChain.standard(
             environment: ["HOME": "/h", "AWS_ACCESS_KEY_ID": "E", "AWS_SECRET_ACCESS_KEY": "S"], files: files,
-            imds: nil, time: CredsFakeClock())
+            imds: nil, time: FakeClock())
         #expect(try chain.credentials()?.accessKeyID == "E")
         #expect(files.reads.isEmpty)
     }
 
     @Test func standardChainFallsBackToInstanceRole() throws {
-        let transport = CredsFakeTransport()
-        let clock = CredsFakeClock()
+        let transport = FakeTransport()
+        let clock = FakeClock()
         transport.on("PUT", "http://127.0.0.1:5104/latest/api/token", body: "tok")
         transport.on("GET", "http://127.0.0.1:5104/latest/meta-data/iam/security-credentials/", body: "role")
         transport.on(
@@ -83,28 +85,28 @@ import Testing
             body: #"{"Code":"Success","AccessKeyId":"ASIA","SecretAccessKey":"s","Token":"t","#
                 + #""Expiration":"2099-01-01T00:00:00Z"}"#)
         let chain = CredentialsChain.standard(
-            environment: ["HOME": "/h"], files: CredsMemoryFiles(),
+            environment: ["HOME": "/h"], files: MemoryFileSystem.readOnly(),
             imds: IMDSClient(endpoint: "http://127.0.0.1:5104", transport: transport, time: clock), time: clock)
         #expect(try chain.credentials()?.accessKeyID == "ASIA")
     }
 
     @Test func standardChainBrokenProfileDoesNotReachInstanceRole() {
-        let transport = CredsFakeTransport()  // any request would fail the test
-        let clock = CredsFakeClock()
+        let transport = FakeTransport()  // any request would fail the test
+        let clock = FakeClock()
         let chain = CredentialsChain.standard(
-            environment: ["HOME": "/h", "AWS_PROFILE": "missing"], files: CredsMemoryFiles(),
+            environment: ["HOME": "/h", "AWS_PROFILE": "missing"], files: MemoryFileSystem.readOnly(),
             imds: IMDSClient(endpoint: "http://127.0.0.1:5104", transport: transport, time: clock), time: clock)
         #expect(throws: AWSError.self) { _ = try chain.credentials() }
         #expect(transport.requests.isEmpty)
     }
 
     @Test func standardChainWithNothingExplainsEachSource() {
-        let transport = CredsFakeTransport()
-        let clock = CredsFakeClock()
+        let transport = FakeTransport()
+        let clock = FakeClock()
         transport.on(
             "PUT", "http://127.0.0.1:5104/latest/api/token", .failure(.transport(detail: "127.0.0.1:5104 refused")))
         let chain = CredentialsChain.standard(
-            environment: [:], files: CredsMemoryFiles(),
+            environment: [:], files: MemoryFileSystem.readOnly(),
             imds: IMDSClient(endpoint: "http://127.0.0.1:5104", transport: transport, time: clock), time: clock)
         #expect {
             _ = try chain.credentials()

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import AWSCore
@@ -10,8 +11,8 @@ import Testing
 
 @Suite struct IMDSClientTests {
     static let base = "http://127.0.0.1:5104"
-    let transport = CredsFakeTransport()
-    let clock = CredsFakeClock()
+    let transport = FakeTransport()
+    let clock = FakeClock()
 
     var client: IMDSClient { IMDSClient(endpoint: Self.base + "/", transport: transport, time: clock) }
 
@@ -54,7 +55,7 @@ import Testing
         clock.advance(by: 20)  // 280 s: within the refresh margin of the 300 s token
         expectToken("tok-2")
         #expect(try client.get("/a") == "3")
-        #expect(transport.lines.filter { $0.hasPrefix("PUT") }.count == 2)
+        #expect(transport.keys.filter { $0.hasPrefix("PUT") }.count == 2)
         #expect(transport.requests.last?.header("X-aws-ec2-metadata-token") == "tok-2")
     }
 
@@ -66,7 +67,7 @@ import Testing
         expectGet("/a", body: "ok")
         #expect(try client.get("/a") == "ok")
         #expect(
-            transport.lines == ["PUT \(Self.base)/latest/api/token", "GET \(Self.base)/a"]
+            transport.keys == ["PUT \(Self.base)/latest/api/token", "GET \(Self.base)/a"]
                 + ["PUT \(Self.base)/latest/api/token", "GET \(Self.base)/a"])
         #expect(transport.requests[3].header("X-aws-ec2-metadata-token") == "new")
     }

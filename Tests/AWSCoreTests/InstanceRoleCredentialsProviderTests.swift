@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import AWSCore
@@ -10,8 +11,8 @@ import Testing
 
 @Suite struct InstanceRoleCredentialsProviderTests {
     static let base = "http://127.0.0.1:5104"
-    let transport = CredsFakeTransport()
-    let clock = CredsFakeClock()
+    let transport = FakeTransport()
+    let clock = FakeClock()
 
     func makeProvider(store: (any CredentialsStore)? = nil) -> InstanceRoleCredentialsProvider {
         InstanceRoleCredentialsProvider(

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import AWSCore
@@ -8,7 +9,8 @@ import Testing
     let configPath = "/h/.aws/config"
 
     private func lookup(_ environment: [String: String], _ files: [String: String]) throws -> CredentialsLookup {
-        try ProfileCredentialsProvider(environment: environment, files: CredsMemoryFiles(files)).lookupCredentials()
+        try ProfileCredentialsProvider(environment: environment, files: MemoryFileSystem.readOnly(files))
+            .lookupCredentials()
     }
 
     private func configurationError(_ environment: [String: String], _ files: [String: String]) -> String? {
@@ -58,7 +60,7 @@ import Testing
     }
 
     @Test func noHomeAndNoPathsHasNothing() throws {
-        let files = CredsMemoryFiles()
+        let files = MemoryFileSystem.readOnly()
         let provider = ProfileCredentialsProvider(environment: [:], files: files)
         guard case .unavailable(let reason) = try provider.lookupCredentials() else {
             Issue.record("expected no credentials")
@@ -131,7 +133,8 @@ import Testing
     }
 
     @Test func nameNamesTheProfile() {
-        let provider = ProfileCredentialsProvider(environment: ["AWS_PROFILE": "ops"], files: CredsMemoryFiles())
+        let provider = ProfileCredentialsProvider(
+            environment: ["AWS_PROFILE": "ops"], files: MemoryFileSystem.readOnly())
         #expect(provider.name == "profile ops (shared files)")
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import AWSCore
@@ -34,7 +35,7 @@ import Testing
         let signer = SigV4Signer(
             credentials: try #require(try CountingCredentials.example.credentials()), region: "ap-south-2",
             service: "ec2")
-        let expected = try signer.signed(client.makeRequest("DescribeTags", []), date: FixedTime().now())
+        let expected = try signer.signed(client.makeRequest("DescribeTags", []), date: TestClients.signingDate)
         #expect(sent.header("Authorization") == expected.header("Authorization"))
         #expect(sent.header("Authorization")?.contains("/ap-south-2/ec2/aws4_request") == true)
     }
@@ -56,7 +57,8 @@ import Testing
             endpoint: ServiceEndpoint(
                 url: "https://iam.amazonaws.com/", signingRegion: "us-east-1", signingName: "iam"),
             apiVersion: "2010-05-08", credentials: CountingCredentials.example, transport: transport,
-            retry: SingleAttempt(), time: FixedTime(), timeouts: HTTPTimeouts(connect: 1, total: 2))
+            retry: SingleAttempt(), time: FakeClock(now: TestClients.signingDate),
+            timeouts: HTTPTimeouts(connect: 1, total: 2))
         _ = try client.call("ListUsers", [])
         #expect(transport.requests.first?.url == "https://iam.amazonaws.com/")
         #expect(transport.timeouts == [HTTPTimeouts(connect: 1, total: 2)])

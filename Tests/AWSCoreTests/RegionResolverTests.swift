@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 
 @testable import AWSCore
 
 @Suite struct RegionResolverTests {
-    let transport = CredsFakeTransport()
-    let clock = CredsFakeClock()
+    let transport = FakeTransport()
+    let clock = FakeClock()
     let config = ["/h/.aws/config": "[default]\nregion = eu-west-1\n[profile ops]\nregion = ap-south-1\n"]
 
     var imds: IMDSClient { IMDSClient(endpoint: "http://127.0.0.1:5104", transport: transport, time: clock) }
@@ -12,7 +13,7 @@ import Testing
     func resolve(_ environment: [String: String], _ files: [String: String] = [:], imds: IMDSClient? = nil) throws
         -> RegionResolver.Resolved
     {
-        try RegionResolver(environment: environment, files: CredsMemoryFiles(files), imds: imds).resolve()
+        try RegionResolver(environment: environment, files: MemoryFileSystem.readOnly(files), imds: imds).resolve()
     }
 
     @Test func awsRegionFirst() throws {

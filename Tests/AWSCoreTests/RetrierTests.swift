@@ -1,4 +1,5 @@
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import AWSCore
@@ -8,35 +9,6 @@ import Testing
 #else
     import Foundation
 #endif
-
-/// A virtual monotonic clock: `sleep` records the wait and moves the clock; nothing really waits.
-private final class VirtualClock: TimeSource {
-    private struct State {
-        var seconds = 1_000.0
-        var sleeps: [Double] = []
-    }
-    private let state = Mutex(State())
-
-    var sleeps: [Double] { state.withLock { $0.sleeps } }
-    var elapsed: Double { state.withLock { $0.seconds - 1_000 } }
-
-    /// Moves the clock as if an attempt took `seconds`.
-    func advance(by seconds: Double) { state.withLock { $0.seconds += seconds } }
-
-    func now() -> Date {
-        Issue.record("Retrier must not read the wall clock")
-        return Date(timeIntervalSince1970: 0)
-    }
-
-    func monotonicSeconds() -> Double { state.withLock { $0.seconds } }
-
-    func sleep(seconds: Double) {
-        state.withLock {
-            $0.sleeps.append(seconds)
-            $0.seconds += seconds
-        }
-    }
-}
 
 /// Hands out scripted jitter values; running out is a test bug and is reported.
 private final class ScriptedRandom: RandomSource {
@@ -66,7 +38,7 @@ private struct NotAnAWSError: Error, Equatable {}
 
 @Suite struct RetrierTests {
     private func retrier(
-        _ policy: RetryPolicy, clock: VirtualClock, random: [Double], log: EventLog? = nil
+        _ policy: RetryPolicy, clock: FakeClock, random: [Double], log: EventLog? = nil
     ) -> Retrier {
         var onRetry: (@Sendable (RetryEvent) -> Void)?
         if let log { onRetry = { log.record($0) } }
@@ -79,7 +51,7 @@ private struct NotAnAWSError: Error, Equatable {}
     }
 
     @Test func exactDelayScheduleThenLastErrorUnchanged() {
-        let clock = VirtualClock()
+        let clock = FakeClock(now: nil, sleeping: .advancesTheClock)
         let throttled = AWSError.service(code: "Throttling", message: "Rate exceeded", requestID: "r1", status: 400)
         var attempts = 0
         #expect(throws: throttled) {
@@ -93,7 +65,7 @@ private struct NotAnAWSError: Error, Equatable {}
     }
 
     @Test func fullJitterScalesEachCeiling() {
-        let clock = VirtualClock()
+        let clock = FakeClock(now: nil, sleeping: .advancesTheClock)
         var attempts = 0
         #expect(throws: AWSError.timeout(detail: "t")) {
             try retrier(RetryPolicy(), clock: clock, random: [0, 0.25, 0.125, 0.5]).run("op") {
@@ -106,7 +78,7 @@ private struct NotAnAWSError: Error, Equatable {}
     }
 
     @Test func delayIsCappedAtMaxDelay() throws {
-        let clock = VirtualClock()
+        let clock = FakeClock(now: nil, sleeping: .advancesTheClock)
         let policy = RetryPolicy(maxAttempts: 8, baseDelay: 1, maxDelay: 5, deadline: 1_000)
         var attempts = 0
         let result = try retrier(policy, clock: clock, random: Array(repeating: 0.5, count: 7)).run("op") {
@@ -120,7 +92,7 @@ private struct NotAnAWSError: Error, Equatable {}
     }
 
     @Test func neverSleepsPastTheDeadline() {
-        let clock = VirtualClock()
+        let clock = FakeClock(now: nil, sleeping: .advancesTheClock)
         let policy = RetryPolicy(maxAttempts: 10, baseDelay: 1, maxDelay: 5, deadline: 3)
         var attempts = 0
         #expect {
@@ -142,7 +114,7 @@ private struct NotAnAWSError: Error, Equatable {}
     }
 
     @Test func deadlineAlreadyPassedStopsWithoutWaiting() {
-        let clock = VirtualClock()
+        let clock = FakeClock(now: nil, sleeping: .advancesTheClock)
         var attempts = 0
         #expect {
             try retrier(RetryPolicy(deadline: 5), clock: clock, random: [0]).run("op") {
@@ -168,7 +140,7 @@ private struct NotAnAWSError: Error, Equatable {}
         AWSError.httpStatus(status: 404, detail: "not found"),
     ])
     func nonRetryableErrorSurfacesAfterOneAttempt(error: AWSError) {
-        let clock = VirtualClock()
+        let clock = FakeClock(now: nil, sleeping: .advancesTheClock)
         let log = EventLog()
         var attempts = 0
         #expect(throws: error) {
@@ -183,7 +155,7 @@ private struct NotAnAWSError: Error, Equatable {}
     }
 
     @Test func errorsThatAreNotAWSErrorsAreNotRetried() {
-        let clock = VirtualClock()
+        let clock = FakeClock(now: nil, sleeping: .advancesTheClock)
         var attempts = 0
         #expect(throws: NotAnAWSError()) {
             try retrier(RetryPolicy(), clock: clock, random: []).run("op") {
@@ -195,7 +167,7 @@ private struct NotAnAWSError: Error, Equatable {}
     }
 
     @Test func succeedsAfterFailuresAndReportsEachRetry() throws {
-        let clock = VirtualClock()
+        let clock = FakeClock(now: nil, sleeping: .advancesTheClock)
         let log = EventLog()
         let failures: [AWSError] = [
             .service(code: "RequestLimitExceeded", message: "slow down", requestID: nil, status: 503),
@@ -218,7 +190,7 @@ private struct NotAnAWSError: Error, Equatable {}
     }
 
     @Test func firstSuccessNeedsNoRandomnessOrSleep() throws {
-        let clock = VirtualClock()
+        let clock = FakeClock(now: nil, sleeping: .advancesTheClock)
         #expect(try retrier(RetryPolicy(), clock: clock, random: []).run("op") { "ok" } == "ok")
         #expect(clock.sleeps.isEmpty)
     }
@@ -233,7 +205,7 @@ private struct NotAnAWSError: Error, Equatable {}
     }
 
     @Test func oneAttemptPolicyNeverRetries() {
-        let clock = VirtualClock()
+        let clock = FakeClock(now: nil, sleeping: .advancesTheClock)
         var attempts = 0
         #expect(throws: AWSError.timeout(detail: "t")) {
             try retrier(RetryPolicy(maxAttempts: 1), clock: clock, random: []).run("op") {

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import AWSCore
@@ -112,7 +113,7 @@ import Testing
     }
 
     @Test func loadMergesWithCredentialsWinning() throws {
-        let files = CredsMemoryFiles([
+        let files = MemoryFileSystem.readOnly([
             "/h/.aws/credentials": "[default]\naws_access_key_id = FROMCREDS\n",
             "/h/.aws/config": "[default]\naws_access_key_id = FROMCONFIG\nregion = eu-west-1\n",
         ])
@@ -124,7 +125,7 @@ import Testing
     }
 
     @Test func loadWithoutHomeReadsNothing() throws {
-        let files = CredsMemoryFiles()
+        let files = MemoryFileSystem.readOnly()
         let shared = try SharedConfigFiles.load(environment: [:], files: files)
         #expect(shared.credentialsPath == nil && shared.configPath == nil)
         #expect(files.reads.isEmpty)
@@ -132,7 +133,9 @@ import Testing
     }
 
     @Test func unreadableFileIsAnError() {
-        let files = CredsMemoryFiles(["/h/.aws/config": "[default]\n"], unreadable: ["/h/.aws/config"])
+        let files = MemoryFileSystem.readOnly(["/h/.aws/config": "[default]\n"])
+        files.failReads(
+            of: "/h/.aws/config", with: AWSError.configuration(detail: "cannot open /h/.aws/config: Permission denied"))
         #expect(throws: AWSError.self) {
             _ = try SharedConfigFiles.load(environment: ["HOME": "/h"], files: files)
         }

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import EC2SSHSystem
+@testable import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -19,14 +20,18 @@ import Testing
 
     @Test func scanSkipsVanishedProcessesAndNonProcessEntries() throws {
         let vanished = SystemError(.systemCall, operation: "read", subject: "/proc/30/status", errno: ESRCH)
-        let fake = FakeFileSystem(
+        let fake = MemoryFileSystem(
+            allowing: .list,
             files: [
-                "/proc/10/status": .success(Array("Name:\tbash\nUid:\t2000\t2000\t2000\t2000\nGid:\t1\n".utf8)),
-                "/proc/11/status": .success(Array("Name:\tsu\nUid:\t0\t2000\t0\t0\n".utf8)),
-                "/proc/12/status": .success(Array("Name:\tsshd\nUid:\t2000\t0\t0\t0\n".utf8)),
-                "/proc/30/status": .failure(vanished),
+                "/proc/10/status": "Name:\tbash\nUid:\t2000\t2000\t2000\t2000\nGid:\t1\n",
+                "/proc/11/status": "Name:\tsu\nUid:\t0\t2000\t0\t0\n",
+                "/proc/12/status": "Name:\tsshd\nUid:\t2000\t0\t0\t0\n",
             ],
-            directories: ["/proc": ["10", "11", "12", "20", "30", "self", "sys", "0", "-1"]])
+            directories: ["/proc", "/proc/10", "/proc/11", "/proc/12", "/proc/20", "/proc/30", "/proc/self", "/proc/0"])
+        fake.addFile("/proc/sys", [])
+        fake.addFile("/proc/-1", [])
+        fake.failReads(of: "/proc/30/status", with: vanished)
+        #expect(try fake.listDirectory("/proc") == ["-1", "0", "10", "11", "12", "20", "30", "self", "sys"])
         let control = ProcProcessControl(fileSystem: fake)
         #expect(try control.processes(ofUID: 2000) == [10, 12])
         #expect(try control.processes(ofUID: 0) == [11])
@@ -34,7 +39,8 @@ import Testing
 
     @Test func otherReadErrorsAreReported() {
         let denied = SystemError(.systemCall, operation: "read", subject: "/proc/10/status", errno: EACCES)
-        let fake = FakeFileSystem(files: ["/proc/10/status": .failure(denied)], directories: ["/proc": ["10"]])
+        let fake = MemoryFileSystem(allowing: .list, directories: ["/proc", "/proc/10"])
+        fake.failReads(of: "/proc/10/status", with: denied)
         #expect(systemError { _ = try ProcProcessControl(fileSystem: fake).processes(ofUID: 0) } == denied)
     }
 

@@ -19,8 +19,8 @@ import Testing
 @Suite struct ImportPlanExecutorTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     static let stateDir = "/var/lib/aws-ec2-ssh"
-    let fileSystem = ImportFakeFileSystem(directories: ["/etc/sudoers.d", stateDir])
-    let time = ImportFakeTime()
+    let fileSystem = MemoryFileSystem(directories: ["/etc/sudoers.d", stateDir])
+    let time = FakeClock(monotonic: 100, sleeping: .advancesTheClock)
 
     func executor(runner: any ProcessRunning, host: ImportFakeHost) -> PlanExecutor {
         let commands = AccountCommands(configuration: Configuration(), paths: .standard)
@@ -72,7 +72,7 @@ import Testing
         #expect(try savedState().accounts["alice"]?.uid == uid)
         #expect(report.state == final.recordingUID(uid, for: "alice"))
         #expect(fileSystem.changes == [.write(Self.stateDir + "/state.json"), .write(Self.stateDir + "/state.json")])
-        #expect(fileSystem.entry(Self.stateDir + "/state.json")?.mode == 0o600)
+        #expect(fileSystem.node(Self.stateDir + "/state.json")?.mode == 0o600)
     }
 
     @Test func sudoersIsInstalledOnlyAfterVisudoAcceptsIt() throws {
@@ -98,9 +98,9 @@ import Testing
                 .write(check), .write("/etc/sudoers.d/aws-ec2-ssh-alice"), .remove(check),
                 .write(Self.stateDir + "/state.json"),
             ])
-        let installed = try #require(fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice"))
+        let installed = try #require(fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice"))
         #expect(installed.mode == 0o440 && installed.owner == .root)
-        #expect(String(decoding: installed.contents, as: UTF8.self) == content)
+        #expect(String(decoding: installed.bytes, as: UTF8.self) == content)
     }
 
     @Test func aSudoersFileVisudoRejectsIsNeverInstalledAndOnlyThatAccountKeepsItsIntent() throws {
@@ -120,8 +120,8 @@ import Testing
             from: ManagedState())
         #expect(report.failure?.action?.subject == "alice")
         #expect(report.failure?.message.contains("syntax error") == true)
-        #expect(fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") == nil)
-        #expect(fileSystem.entry(check) == nil)
+        #expect(fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice") == nil)
+        #expect(fileSystem.node(check) == nil)
         #expect(try savedState() == intent)
         #expect(report.completed == [.removeSudoers(localName: "bob", fileName: "aws-ec2-ssh-bob")])
         #expect(report.outcomes.outcomes.count == 2)
@@ -161,7 +161,7 @@ import Testing
     @Test func deletionLocksEndsProcessesDeletesAndRemovesTheSudoersFile() throws {
         let host = ImportFakeHost(users: [("alice", 2000)], groups: [("iam-synced-users", 900, ["alice"])])
         host.spawn(uid: 2000, pids: [41, 42], stubborn: [42])
-        fileSystem.setDirectoryStatus("/home/alice", FileStatus(type: .directory, mode: 0o755, uid: 2000, gid: 2000))
+        fileSystem.add("/home/alice", .init(type: .directory, mode: 0o755, uid: 2000, gid: 2000))
         let sudoersPath = "/etc/sudoers.d/aws-ec2-ssh-alice"
         try fileSystem.writeFileAtomically(sudoersPath, contents: Array("x\n".utf8), mode: 0o440, owner: .root)
         let state = ManagedState(accounts: ["alice": entry("alice", uid: 2000)])
@@ -179,7 +179,7 @@ import Testing
         #expect(host.signals == ["41:\(SIGTERM)", "42:\(SIGTERM)", "42:\(SIGKILL)"])
         #expect(time.sleeps.reduce(0, +) >= 2)
         #expect(host.host.users["alice"] == nil)
-        #expect(fileSystem.entry(sudoersPath) == nil)
+        #expect(fileSystem.node(sudoersPath) == nil)
         #expect(try savedState() == ManagedState())
     }
 

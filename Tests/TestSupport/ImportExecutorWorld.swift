@@ -18,8 +18,8 @@ struct ImportExecutorWorld {
     static let stateDir = "/var/lib/aws-ec2-ssh"
 
     let host: ImportFakeHost
-    let fileSystem = ImportFakeFileSystem(directories: ["/etc", "/etc/default", "/etc/sudoers.d", stateDir])
-    let time = ImportFakeTime()
+    let fileSystem = MemoryFileSystem(directories: ["/etc", "/etc/default", "/etc/sudoers.d", stateDir])
+    let time = FakeClock(monotonic: 100, sleeping: .advancesTheClock)
     let log = LogCapture()
 
     init(host: ImportFakeHost) {
@@ -59,6 +59,6 @@ struct ImportExecutorWorld {
 
     /// Gives `path` a directory (or other) status owned by `uid`.
     func makeHome(_ path: String, uid: UInt32, type: FileType = .directory) {
-        fileSystem.setDirectoryStatus(path, FileStatus(type: type, mode: 0o755, uid: uid, gid: uid))
+        fileSystem.add(path, .init(type: type, mode: 0o755, uid: uid, gid: uid))
     }
 }

@@ -1,6 +1,7 @@
+import EC2SSHSystem
 import Testing
 
-@testable import EC2SSHSystem
+@testable import TestSupport
 
 @Suite struct RecordingProcessRunnerTests {
     let useradd = Command("/usr/sbin/useradd", ["--user-group", "--create-home", "alice"])

@@ -1,3 +1,4 @@
+package import EC2SSHSystem
 import Synchronization
 
 /// A test double for `ProcessRunning`: records every command, answers from a script, runs nothing.
@@ -7,7 +8,7 @@ import Synchronization
 /// Any command that matches no remaining expectation fails loudly: `run` throws `SystemError` of kind
 /// `.unexpectedCommand` and the command is listed in `unexpectedCommands`, so a test can never run a real
 /// program or silently skip one by accident.
-public final class RecordingProcessRunner: ProcessRunning {
+package final class RecordingProcessRunner: ProcessRunning {
     /// One scripted answer.
     private struct Expectation {
         var command: Command
@@ -23,35 +24,35 @@ public final class RecordingProcessRunner: ProcessRunning {
     private let state = Mutex(State())
 
     /// Creates a runner that expects nothing yet.
-    public init() {}
+    package init() {}
 
     /// Scripts `result` as the answer to the next run of `command` (exit status 0, no output, by default).
-    public func expect(_ command: Command, returning result: ProcessResult = .exited(0)) {
+    package func expect(_ command: Command, returning result: ProcessResult = .exited(0)) {
         state.withLock { $0.expectations.append(Expectation(command: command, answer: .success(result))) }
     }
 
     /// Scripts `error` as what the next run of `command` throws, for example a `.timedOut` error.
-    public func expect(_ command: Command, throwing error: SystemError) {
+    package func expect(_ command: Command, throwing error: SystemError) {
         state.withLock { $0.expectations.append(Expectation(command: command, answer: .failure(error))) }
     }
 
     /// Every command `run` was asked to run, expected or not, in order.
-    public var commands: [Command] {
+    package var commands: [Command] {
         state.withLock { $0.commands }
     }
 
     /// The commands `run` refused because no expectation matched them.
-    public var unexpectedCommands: [Command] {
+    package var unexpectedCommands: [Command] {
         state.withLock { $0.unexpected }
     }
 
     /// The scripted commands that have not been run yet.
-    public var pendingCommands: [Command] {
+    package var pendingCommands: [Command] {
         state.withLock { $0.expectations.map(\.command) }
     }
 
     /// Records `command` and answers from the script, or throws `.unexpectedCommand`.
-    public func run(_ command: Command) throws -> ProcessResult {
+    package func run(_ command: Command) throws -> ProcessResult {
         let answer = state.withLock { state -> Result<ProcessResult, SystemError> in
             state.commands.append(command)
             guard let index = state.expectations.firstIndex(where: { Self.matches($0.command, command) }) else {
