@@ -17,13 +17,13 @@ enum SigV4Suite {
     /// The suite has 38 case directories (plus LICENSE and NOTICE); finding fewer means a broken checkout.
     static let expectedCaseCount = 38
 
-    /// The suite directory, `Fixtures/aws-sigv4-test-suite` beside this source file.
+    /// The suite directory, `Tests/AWSCoreTests/Fixtures/aws-sigv4-test-suite` (this file is in `Signing/`).
     ///
     /// There is no fallback: a checkout that lacks it fails `suiteIsPresentAndComplete` rather than skipping.
     static let directory: String = {
-        let file = "\(#filePath)"
-        guard let slash = file.lastIndex(of: "/") else { return "Fixtures/aws-sigv4-test-suite" }
-        return String(file[..<slash]) + "/Fixtures/aws-sigv4-test-suite"
+        var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(2)  // Signing/SigV4SuiteTests.swift
+        return (parts + ["Fixtures", "aws-sigv4-test-suite"]).joined(separator: "/")
     }()
 
     /// The names of the case directories (those holding a `request.txt`), sorted.
