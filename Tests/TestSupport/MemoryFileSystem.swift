@@ -95,6 +95,7 @@ package final class MemoryFileSystem: FileSystem, FileReading {
         var changes: [Change] = []
         var writes: [Write] = []
         var reads: [String] = []
+        var removals: [String] = []
         var failAllWrites = false
         var failingWrites: Set<String> = []
         var readFailures: [String: any Error] = [:]
@@ -181,22 +182,19 @@ package final class MemoryFileSystem: FileSystem, FileReading {
     /// Every write, in order, with its mode and owner.
     package var writes: [Write] { state.withLock { $0.writes } }
 
-    /// The files removed, in order (removing a missing file changes nothing and is not listed).
-    package var removals: [String] {
-        changes.compactMap { change in
-            guard case .remove(let path) = change else { return nil }
-            return path
-        }
-    }
+    /// Every path `removeFile` was asked to remove, in order, whether or not something was there (`changes` lists
+    /// only the files that existed).
+    package var removals: [String] { state.withLock { $0.removals } }
 
     /// Every path read, through `readFile` or `contents(atPath:)`, in order.
     package var reads: [String] { state.withLock { $0.reads } }
 
-    /// Forgets the recorded changes and writes.
+    /// Forgets the recorded changes, writes and removals.
     package func clearChanges() {
         state.withLock { state in
             state.changes = []
             state.writes = []
+            state.removals = []
         }
     }
 
@@ -236,18 +234,22 @@ package final class MemoryFileSystem: FileSystem, FileReading {
     package func removeFile(_ path: String) throws {
         try permit(.change, "removal of", path)
         state.withLock { state in
+            state.removals.append(path)
             if state.nodes.removeValue(forKey: path) != nil { state.changes.append(.remove(path)) }
         }
     }
 
-    /// The names directly inside the directory at `path`, sorted; `ENOENT` when there is no such directory.
+    /// The names directly inside the directory at `path`, sorted.
+    ///
+    /// Listing a directory the test did not set up is a test failure, and throws `ENOENT` as the real one would.
     package func listDirectory(_ path: String) throws -> [String] {
         try permit(.list, "listing of", path)
         let prefix = path.hasSuffix("/") ? path : path + "/"
-        return try state.withLock { state in
-            guard state.nodes[path]?.type == .directory else {
-                throw SystemError(.systemCall, operation: "list", subject: path, errno: ENOENT)
-            }
+        guard node(path)?.type == .directory else {
+            Issue.record("MemoryFileSystem: listing of \(path), which the test did not set up as a directory")
+            throw SystemError(.systemCall, operation: "list", subject: path, errno: ENOENT)
+        }
+        return state.withLock { state in
             return state.nodes.keys.filter {
                 $0.hasPrefix(prefix) && $0 != prefix && !$0.dropFirst(prefix.count).contains("/")
             }
