@@ -12,7 +12,7 @@ import Testing
 @Suite struct AssumeRoleCredentialsProviderTests {
     static let arn = "arn:aws:iam::123456789012:role/ssh-users"
     let clock = FakeClock()
-    let assumer = CredsFakeAssumer()
+    let assumer = FakeRoleAssumer()
 
     func temporary(_ keyID: String, lifetime: Double) -> Credentials {
         Credentials(
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func freshStoredCredentialsAvoidSTS() throws {
-        let store = CredsMemoryStore(temporary("STORED", lifetime: 1_800))
+        let store = MemoryCredentialsStore(temporary("STORED", lifetime: 1_800))
         let provider = makeProvider(store: store)
         #expect(try provider.credentials()?.accessKeyID == "STORED")
         #expect(try provider.credentials()?.accessKeyID == "STORED")
@@ -50,7 +50,7 @@ import Testing
 
     @Test(arguments: [-10.0, 0, 299, 300])
     func staleStoredCredentialsAreIgnored(lifetime: Double) throws {
-        let store = CredsMemoryStore(temporary("STORED", lifetime: lifetime))
+        let store = MemoryCredentialsStore(temporary("STORED", lifetime: lifetime))
         let provider = makeProvider(store: store)
         let fresh = temporary("ASIA1", lifetime: 3_600)
         assumer.reply(.success(fresh))
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func storedCredentialsWithoutExpiryAreIgnored() throws {
-        let store = CredsMemoryStore(Credentials(accessKeyID: "LONG", secretAccessKey: "s"))
+        let store = MemoryCredentialsStore(Credentials(accessKeyID: "LONG", secretAccessKey: "s"))
         assumer.reply(.success(temporary("ASIA1", lifetime: 3_600)))
         #expect(try makeProvider(store: store).credentials()?.accessKeyID == "ASIA1")
     }
@@ -67,7 +67,7 @@ import Testing
     @Test func stsFailureWithoutCacheIsThrown() {
         let error = AWSError.service(code: "AccessDenied", message: "not allowed", requestID: "r", status: 403)
         assumer.reply(.failure(error))
-        let store = CredsMemoryStore()
+        let store = MemoryCredentialsStore()
         #expect(throws: error) { _ = try makeProvider(store: store).credentials() }
         #expect(store.saves.isEmpty)
     }

@@ -8,17 +8,17 @@ import Testing
     static let second = Credentials(accessKeyID: "SECOND", secretAccessKey: "s")
 
     @Test func firstProviderWithCredentialsWins() throws {
-        let a = CredsFakeProvider("a", .success(.unavailable(reason: "nothing")))
-        let b = CredsFakeProvider("b", .success(.found(Self.first)))
-        let c = CredsFakeProvider("c", .success(.found(Self.second)))
+        let a = FakeCredentialsProvider("a", .success(.unavailable(reason: "nothing")))
+        let b = FakeCredentialsProvider("b", .success(.found(Self.first)))
+        let c = FakeCredentialsProvider("c", .success(.found(Self.second)))
         let chain = CredentialsChain(providers: [a, b, c])
         #expect(try chain.credentials() == Self.first)
         #expect([a.calls, b.calls, c.calls] == [1, 1, 0])
     }
 
     @Test func errorStopsTheChain() {
-        let a = CredsFakeProvider("a", .failure(.configuration(detail: "broken profile")))
-        let b = CredsFakeProvider("b", .success(.found(Self.second)))
+        let a = FakeCredentialsProvider("a", .failure(.configuration(detail: "broken profile")))
+        let b = FakeCredentialsProvider("b", .success(.found(Self.second)))
         #expect(throws: AWSError.configuration(detail: "broken profile")) {
             _ = try CredentialsChain(providers: [a, b]).credentials()
         }
@@ -27,8 +27,9 @@ import Testing
 
     @Test func noCredentialsListsEveryProviderAndReason() {
         let chain = CredentialsChain(providers: [
-            CredsFakeProvider("environment", .success(.unavailable(reason: "AWS_ACCESS_KEY_ID not set"))),
-            CredsFakeProvider("profile default (shared files)", .success(.unavailable(reason: "files not found"))),
+            FakeCredentialsProvider("environment", .success(.unavailable(reason: "AWS_ACCESS_KEY_ID not set"))),
+            FakeCredentialsProvider(
+                "profile default (shared files)", .success(.unavailable(reason: "files not found"))),
         ])
         let expected = AWSError.noCredentials(tried: [
             "environment (AWS_ACCESS_KEY_ID not set)", "profile default (shared files) (files not found)",

@@ -102,7 +102,7 @@ import Testing
     }
 
     @Test func storedCredentialsServeANewProcessWithoutAnyIMDSRequest() throws {
-        let store = CredsMemoryStore()
+        let store = MemoryCredentialsStore()
         serveToken()
         serveRole("ASIA1", lifetime: 3_600)
         #expect(try makeProvider(store: store).credentials()?.accessKeyID == "ASIA1")
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func storedCredentialsAboutToExpireAreRefreshed() throws {
-        let store = CredsMemoryStore(
+        let store = MemoryCredentialsStore(
             Credentials(
                 accessKeyID: "ASIAOLD", secretAccessKey: "s", sessionToken: "t",
                 expiration: clock.now().addingTimeInterval(299)))
@@ -125,7 +125,7 @@ import Testing
     }
 
     @Test func storedStillValidCredentialsBridgeAHangingMetadataService() throws {
-        let store = CredsMemoryStore(
+        let store = MemoryCredentialsStore(
             Credentials(
                 accessKeyID: "ASIAOLD", secretAccessKey: "s", sessionToken: "t",
                 expiration: clock.now().addingTimeInterval(120)))
@@ -134,13 +134,13 @@ import Testing
     }
 
     @Test func longTermOrExpiredStoredCredentialsAreNeverUsed() throws {
-        let store = CredsMemoryStore(
+        let store = MemoryCredentialsStore(
             Credentials(
                 accessKeyID: "ASIAOLD", secretAccessKey: "s", sessionToken: "t",
                 expiration: clock.now().addingTimeInterval(-1)))
         transport.on("PUT", Self.base + "/latest/api/token", .failure(.timeout(detail: "hang")))
         #expect(throws: AWSError.self) { try makeProvider(store: store).credentials() }
-        let longTerm = CredsMemoryStore(Credentials(accessKeyID: "AKIA", secretAccessKey: "s"))
+        let longTerm = MemoryCredentialsStore(Credentials(accessKeyID: "AKIA", secretAccessKey: "s"))
         transport.on("PUT", Self.base + "/latest/api/token", .failure(.timeout(detail: "hang")))
         #expect(throws: AWSError.self) { try makeProvider(store: longTerm).credentials() }
     }

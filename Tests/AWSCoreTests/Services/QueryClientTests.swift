@@ -33,7 +33,7 @@ import Testing
         _ = try client.call("DescribeTags", [])
         let sent = try #require(transport.requests.first)
         let signer = SigV4Signer(
-            credentials: try #require(try CountingCredentials.example.credentials()), region: "ap-south-2",
+            credentials: try #require(try FakeCredentialsProvider.example.credentials()), region: "ap-south-2",
             service: "ec2")
         let expected = try signer.signed(client.makeRequest("DescribeTags", []), date: TestClients.signingDate)
         #expect(sent.header("Authorization") == expected.header("Authorization"))
@@ -42,7 +42,7 @@ import Testing
 
     @Test func sessionTokenIsSentAndSigned() throws {
         let transport = ScriptedTransport([Self.listUsersOK])
-        let credentials = CountingCredentials(
+        let credentials = FakeCredentialsProvider(
             Credentials(accessKeyID: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "token/+="))
         let client = TestClients.query("iam", version: "2010-05-08", transport: transport, credentials: credentials)
         _ = try client.call("ListUsers", [])
@@ -56,7 +56,7 @@ import Testing
         let client = QueryClient(
             endpoint: ServiceEndpoint(
                 url: "https://iam.amazonaws.com/", signingRegion: "us-east-1", signingName: "iam"),
-            apiVersion: "2010-05-08", credentials: CountingCredentials.example, transport: transport,
+            apiVersion: "2010-05-08", credentials: FakeCredentialsProvider.example, transport: transport,
             retry: SingleAttempt(), time: FakeClock(now: TestClients.signingDate),
             timeouts: HTTPTimeouts(connect: 1, total: 2))
         _ = try client.call("ListUsers", [])
@@ -88,7 +88,8 @@ import Testing
     @Test func missingCredentialsSendNothing() {
         let transport = ScriptedTransport([])
         let client = TestClients.query(
-            "iam", version: "2010-05-08", transport: transport, credentials: CountingCredentials(nil, name: "chain"))
+            "iam", version: "2010-05-08", transport: transport, credentials: FakeCredentialsProvider(nil, name: "chain")
+        )
         #expect(throws: AWSError.noCredentials(tried: ["chain"])) { try client.call("ListUsers", []) }
         #expect(transport.requests.isEmpty)
     }
@@ -99,7 +100,7 @@ import Testing
             .failure("GetUser", .transport(detail: "connection reset")),
             .fixture("GetUser", "iam-GetUser"),
         ])
-        let credentials = CountingCredentials(Credentials(accessKeyID: "AKID", secretAccessKey: "s"))
+        let credentials = FakeCredentialsProvider(Credentials(accessKeyID: "AKID", secretAccessKey: "s"))
         let retry = RecordingRetry(attempts: 3)
         let client = TestClients.query(
             "iam", version: "2010-05-08", transport: transport, credentials: credentials, retry: retry)

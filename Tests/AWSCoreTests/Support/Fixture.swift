@@ -24,6 +24,7 @@ extension ScriptedTransport.Step {
 
 /// Loads test fixtures from `Tests/AWSCoreTests/Fixtures` next to this file.
 enum Fixture {
+    /// The bytes of `Fixtures/NAME.xml`; a missing or unreadable fixture fails the test.
     static func bytes(_ name: String) -> [UInt8] {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
         parts.removeLast(2)  // Support/Fixture.swift
