@@ -24,15 +24,20 @@ package final class LogCapture: Sendable {
 
     /// The log handler that formats each event and appends it to the capture.
     private struct Handler: LogHandler {
+        /// Where the lines go.
         let capture: LogCapture
+        /// Every level is captured.
         var logLevel: Logger.Level = .trace
+        /// The logger's metadata, formatted into every line.
         var metadata: Logger.Metadata = [:]
 
+        /// One metadata value.
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
 
+        /// Formats `event` as the real handlers do and appends it to the capture.
         func log(event: LogEvent) {
             capture.append(
                 LogLineFormatter.eventLine(
