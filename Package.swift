@@ -80,14 +80,14 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "AWSCore", "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "AuthorizedKeys", "ImportUsers",
+                "AWSCore", "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "AuthorizedKeys", "ImportUsers", "HostSetup",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "CCurl", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EC2SSHCoreTests", dependencies: ["EC2SSHCore"]),
-        .testTarget(name: "HostSetupTests", dependencies: ["HostSetup", "EC2SSHCore", "EC2SSHSystem"]),
+        .testTarget(name: "HostSetupTests", dependencies: ["HostSetup", "EC2SSHCore", "EC2SSHSystem", "TestSupport"]),
         .testTarget(
             name: "EC2SSHSystemTests",
             dependencies: ["EC2SSHSystem", "TestSupport", .product(name: "Logging", package: "swift-log")]

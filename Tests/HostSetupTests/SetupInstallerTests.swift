@@ -1,6 +1,7 @@
 import EC2SSHCore
 import EC2SSHSystem
 import HostSetup
+import TestSupport
 import Testing
 
 /// The installation on a host in memory: what it writes, what it refuses before any change, what it rolls back.

@@ -1,6 +1,7 @@
 import EC2SSHCore
 import EC2SSHSystem
 import HostSetup
+import TestSupport
 import Testing
 
 /// A migration from the bash tool: all or nothing.

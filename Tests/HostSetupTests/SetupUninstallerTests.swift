@@ -1,6 +1,7 @@
 import EC2SSHCore
 import EC2SSHSystem
 import HostSetup
+import TestSupport
 import Testing
 
 /// Uninstall: what it removes, and what it keeps.

@@ -1,6 +1,6 @@
 import EC2SSHCore
-import EC2SSHSystem
-import HostSetup
+package import EC2SSHSystem
+package import HostSetup
 import Synchronization
 import Testing
 
@@ -8,30 +8,30 @@ import Testing
 ///
 /// It holds files, answers the programs the installer runs (never running them) and keeps what it printed. Any
 /// program nobody scripted fails the test.
-final class SetupWorld: ProcessRunning, ConsoleWriting {
-    let fs = SetupFakeFileSystem()
+package final class SetupWorld: ProcessRunning, ConsoleWriting {
+    package let fs = SetupFakeFileSystem()
     private let state = Mutex(State())
 
-    struct State {
-        var commands: [Command] = []
-        var output = ""
-        var serviceUserExists = false
-        var sshdTestFailsAfterChange = false
-        var sshdTestFailsNow = false
-        var importStatus: Int32 = 0
-        var checkStatus: Int32 = 0
-        var answers: [String: ProcessResult] = [:]
+    package struct State {
+        package var commands: [Command] = []
+        package var output = ""
+        package var serviceUserExists = false
+        package var sshdTestFailsAfterChange = false
+        package var sshdTestFailsNow = false
+        package var importStatus: Int32 = 0
+        package var checkStatus: Int32 = 0
+        package var answers: [String: ProcessResult] = [:]
     }
 
-    static let serviceOwner = FileOwner(uid: 998, gid: 997)
-    static let sshdConfig = """
+    package static let serviceOwner = FileOwner(uid: 998, gid: 997)
+    package static let sshdConfig = """
         Include /etc/ssh/sshd_config.d/*.conf
         KbdInteractiveAuthentication no
         UsePAM yes
 
         """
 
-    init() {
+    package init() {
         for program in [
             "/usr/sbin/sshd", "/usr/bin/getent", "/usr/sbin/useradd", "/usr/sbin/userdel",
             "/usr/sbin/groupdel", "/usr/bin/dpkg-query", "/usr/bin/pidof", "/bin/rm", "/usr/sbin/nologin",
@@ -61,24 +61,25 @@ final class SetupWorld: ProcessRunning, ConsoleWriting {
     }
 
     /// Changes the scripted state.
-    func set(_ change: @Sendable (inout State) -> Void) { state.withLock { change(&$0) } }
+    package func set(_ change: @Sendable (inout State) -> Void) { state.withLock { change(&$0) } }
 
     /// Every command run, as "program args...".
-    var commandLines: [String] {
+    package var commandLines: [String] {
         state.withLock { $0.commands.map { ([$0.executable] + $0.arguments).joined(separator: " ") } }
     }
     /// Everything printed.
-    var output: String { state.withLock { $0.output } }
+    package var output: String { state.withLock { $0.output } }
 
     /// The host the installer sees.
-    var host: SetupHost {
+    package var host: SetupHost {
         SetupHost(
             fileSystem: fs, runner: self, environment: ["PATH": "/usr/sbin:/usr/bin:/bin"],
             reporter: SetupReporter(console: self, program: "setup"))
     }
 
     /// Options for an installation from /src without the first import.
-    static func installOptions(_ settings: [(String, String)] = [], firstImport: Bool = false) -> InstallOptions {
+    package static func installOptions(_ settings: [(String, String)] = [], firstImport: Bool = false) -> InstallOptions
+    {
         var options = InstallOptions(binDirectory: "/src/bin", sourceDirectory: "/src")
         options.settings = settings.map { (key: $0.0, value: $0.1) }
         options.timer = .cron
@@ -86,11 +87,11 @@ final class SetupWorld: ProcessRunning, ConsoleWriting {
         return options
     }
 
-    func write(_ bytes: [UInt8], toStandardError: Bool) {
+    package func write(_ bytes: [UInt8], toStandardError: Bool) {
         state.withLock { $0.output += String(decoding: bytes, as: UTF8.self) }
     }
 
-    func run(_ command: Command) throws -> ProcessResult {
+    package func run(_ command: Command) throws -> ProcessResult {
         let arguments = command.arguments
         return try state.withLock { state in
             state.commands.append(command)

@@ -1,4 +1,4 @@
-import EC2SSHSystem
+package import EC2SSHSystem
 import Synchronization
 import Testing
 
@@ -6,9 +6,9 @@ import Testing
 ///
 /// Reads follow a symbolic link (like open(2)); `status` never does (like lstat(2)); writing over a link replaces
 /// the link, as rename(2) does.
-final class SetupFakeFileSystem: FileSystem {
+package final class SetupFakeFileSystem: FileSystem {
     /// One object at a path.
-    enum Node: Equatable {
+    package enum Node: Equatable {
         case file([UInt8], mode: UInt32, owner: FileOwner)
         case directory(mode: UInt32, owner: FileOwner)
         case link(String)
@@ -18,18 +18,18 @@ final class SetupFakeFileSystem: FileSystem {
     private let log = Mutex<[String]>([])
 
     /// Every change, as "write PATH", "remove PATH", "mkdir PATH".
-    var changes: [String] { log.withLock { $0 } }
+    package var changes: [String] { log.withLock { $0 } }
     /// Forgets the recorded changes.
-    func clearChanges() { log.withLock { $0 = [] } }
+    package func clearChanges() { log.withLock { $0 = [] } }
 
     /// Adds a file (and its parent directories).
-    func add(_ path: String, _ text: String, mode: UInt32 = 0o644, owner: FileOwner = .root) {
+    package func add(_ path: String, _ text: String, mode: UInt32 = 0o644, owner: FileOwner = .root) {
         addDirectory(Self.parent(path))
         nodes.withLock { $0[path] = .file(Array(text.utf8), mode: mode, owner: owner) }
     }
 
     /// Adds a directory and its parents.
-    func addDirectory(_ path: String, mode: UInt32 = 0o755, owner: FileOwner = .root) {
+    package func addDirectory(_ path: String, mode: UInt32 = 0o755, owner: FileOwner = .root) {
         var current = path
         while current != "/" {
             let here = current
@@ -41,20 +41,20 @@ final class SetupFakeFileSystem: FileSystem {
     }
 
     /// Adds a symbolic link.
-    func addLink(_ path: String, to target: String) {
+    package func addLink(_ path: String, to target: String) {
         addDirectory(Self.parent(path))
         nodes.withLock { $0[path] = .link(target) }
     }
 
     /// The node at `path`, not followed.
-    func node(_ path: String) -> Node? { nodes.withLock { $0[path] } }
+    package func node(_ path: String) -> Node? { nodes.withLock { $0[path] } }
 
     /// The text of the file at `path` (following a link), or nil.
-    func text(_ path: String) -> String? {
+    package func text(_ path: String) -> String? {
         (try? readFile(path))?.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    func readFile(_ path: String) throws -> [UInt8]? {
+    package func readFile(_ path: String) throws -> [UInt8]? {
         nodes.withLock { nodes in
             var current = path
             for _ in 0..<8 {
@@ -68,7 +68,7 @@ final class SetupFakeFileSystem: FileSystem {
         }
     }
 
-    func writeFileAtomically(_ path: String, contents: [UInt8], mode: UInt32, owner: FileOwner?) throws {
+    package func writeFileAtomically(_ path: String, contents: [UInt8], mode: UInt32, owner: FileOwner?) throws {
         try nodes.withLock { nodes in
             guard case .directory = nodes[Self.parent(path)] else {
                 throw SystemError(.systemCall, operation: "write", subject: path, errno: 2)
@@ -78,12 +78,12 @@ final class SetupFakeFileSystem: FileSystem {
         log.withLock { $0.append("write \(path)") }
     }
 
-    func removeFile(_ path: String) throws {
+    package func removeFile(_ path: String) throws {
         let removed = nodes.withLock { $0.removeValue(forKey: path) != nil }
         if removed { log.withLock { $0.append("remove \(path)") } }
     }
 
-    func listDirectory(_ path: String) throws -> [String] {
+    package func listDirectory(_ path: String) throws -> [String] {
         nodes.withLock { nodes in
             nodes.keys.filter { $0 != "/" && Self.parent($0) == path }.map {
                 String($0.dropFirst(path == "/" ? 1 : path.count + 1))
@@ -91,7 +91,7 @@ final class SetupFakeFileSystem: FileSystem {
         }
     }
 
-    func createDirectory(_ path: String, mode: UInt32, owner: FileOwner?) throws {
+    package func createDirectory(_ path: String, mode: UInt32, owner: FileOwner?) throws {
         try nodes.withLock { nodes in
             switch nodes[path] {
             case nil:
@@ -106,7 +106,7 @@ final class SetupFakeFileSystem: FileSystem {
         log.withLock { $0.append("mkdir \(path)") }
     }
 
-    func status(_ path: String) throws -> FileStatus? {
+    package func status(_ path: String) throws -> FileStatus? {
         nodes.withLock { nodes in
             switch nodes[path] {
             case .file(_, let mode, let owner): FileStatus(type: .regular, mode: mode, uid: owner.uid, gid: owner.gid)
@@ -118,13 +118,13 @@ final class SetupFakeFileSystem: FileSystem {
         }
     }
 
-    func statusFollowingLinks(_ path: String) throws -> FileStatus? {
+    package func statusFollowingLinks(_ path: String) throws -> FileStatus? {
         if case .link(let target) = node(path) { return try statusFollowingLinks(target) }
         return try status(path)
     }
 
     /// The directory part of `path`.
-    static func parent(_ path: String) -> String {
+    package static func parent(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
         return String(path[..<slash])
     }
