@@ -99,6 +99,13 @@ enum Syscall {
         return result
     }
 
+    /// Calls `fstatat(2)` relative to the working directory, following symbolic links (what `stat(2)` does).
+    static func statFollowingLinks(_ path: String) throws(Errno) -> stat {
+        var result = stat()
+        _ = try retrying { fstatat(AT_FDCWD, path, &result, 0) }
+        return result
+    }
+
     /// Calls `rename(2)`.
     static func rename(_ from: String, _ to: String) throws(Errno) {
         _ = try retrying { Glibc.rename(from, to) }
