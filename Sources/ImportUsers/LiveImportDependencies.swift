@@ -23,7 +23,7 @@ extension ImportDependencies {
         let clients = AWSClients(
             environment: settings.environment, transport: CurlTransport(environment: settings.environment),
             files: SystemFileReader(), time: time, retry: retry,
-            assumeRoleARN: settings.configuration.assumeRole, sessionHost: hostName())
+            assumeRoleARN: settings.configuration.assumeRole, sessionHost: Syscall.hostName())
         let configuration = settings.configuration
         let fileSystem = PosixFileSystem()
         let snapshot = KeyCacheSnapshot(
@@ -37,18 +37,8 @@ extension ImportDependencies {
                 let lock = try FileLock.acquire(path: path)
                 return { lock.release() }
             },
-            output: { text in writeAll(1, text) }, keySnapshot: snapshot, effectiveUID: geteuid())
-    }
-
-    /// Writes all of `text` to descriptor `fd`, retrying short writes and EINTR; gives up on other errors.
-    public static func writeAll(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
-            bytes = bytes.dropFirst(written)
-        }
+            output: { text in try? Syscall.writeAll(STDOUT_FILENO, Array(text.utf8)) }, keySnapshot: snapshot,
+            effectiveUID: geteuid())
     }
 
     /// `seconds` as whole milliseconds for a log line, for example "46 ms".
@@ -57,10 +47,4 @@ extension ImportDependencies {
         return "\(Int((max(0, seconds) * 1000).rounded())) ms"
     }
 
-    /// This host's name, for the AssumeRole session name when instance metadata has no instance id.
-    private static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 }
