@@ -4,10 +4,6 @@ public import EC2SSHShared
 public import EC2SSHSystem
 public import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The key command's live wiring: builds `KeyCommand` from the real host (configuration file, passwd,
 /// /etc/login.defs, libcurl, syslog) and runs it; the executable only parses arguments, sets up logging, starts the
 /// deadline and writes the result.
@@ -33,7 +29,7 @@ public enum KeyCommandWiring {
         logger: Logger
     ) -> [UInt8] {
         let fileSystem = PosixFileSystem()
-        let uid = geteuid()
+        let uid = Syscall.effectiveUserID()
         let settings: ToolSettings
         do {
             if let status = try fileSystem.status(configPath),
@@ -59,7 +55,7 @@ public enum KeyCommandWiring {
             deadline: deadline, sessionHost: Syscall.hostName(), logger: logger)
         if let fallback = command.fallback {
             KeyCommand.Watchdog.guardRun(command.deadline, fallback: fallback, logger: logger) { bytes in
-                try? Syscall.writeAll(STDOUT_FILENO, bytes)
+                try? Syscall.writeAll(Syscall.standardOutput, bytes)
             }
         }
         let outcome = command.run(request)

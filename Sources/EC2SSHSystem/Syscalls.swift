@@ -85,6 +85,14 @@ public enum Syscall {
         }
     }
 
+    /// Standard output, the descriptor the tools print their answer on.
+    public static let standardOutput: Int32 = STDOUT_FILENO
+
+    /// The effective user id of this process, by `geteuid(2)`.
+    public static func effectiveUserID() -> UInt32 {
+        geteuid()
+    }
+
     /// This host's name by `gethostname(2)`, or "unknown-host" when it cannot be read.
     public static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)

@@ -37,7 +37,7 @@ extension ImportDependencies {
                 let lock = try FileLock.acquire(path: path)
                 return { lock.release() }
             },
-            output: { text in try? Syscall.writeAll(STDOUT_FILENO, Array(text.utf8)) }, keySnapshot: snapshot,
+            output: { text in try? Syscall.writeAll(Syscall.standardOutput, Array(text.utf8)) }, keySnapshot: snapshot,
             effectiveUID: geteuid())
     }
 

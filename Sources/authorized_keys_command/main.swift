@@ -88,7 +88,7 @@ struct AuthorizedKeysCommand: ParsableCommand {
             KeyCommand.Request(user: arguments.user, fingerprint: arguments.fingerprint), configPath: arguments.config,
             environment: ProcessEnvironment.current(), deadline: deadline, logger: logger)
         KeyCommand.Watchdog.disarm()
-        try? Syscall.writeAll(STDOUT_FILENO, output)
+        try? Syscall.writeAll(Syscall.standardOutput, output)
     }
 }
 

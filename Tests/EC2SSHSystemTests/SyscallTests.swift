@@ -7,8 +7,9 @@ import Testing
     import Glibc
 #endif
 
-/// `Syscall.writeAll`, the one loop that writes the tools' output: short writes, EINTR, a gone reader, a closed fd.
-@Suite struct SyscallWriteAllTests {
+/// The public wrappers of `Syscall`: `writeAll`, the one loop that writes the tools' output (short writes, EINTR, a
+/// gone reader, a closed fd), `hostName` and `effectiveUserID`.
+@Suite struct SyscallTests {
     /// A scripted `write(2)`: each step either accepts up to that many bytes or fails with that errno.
     final class ScriptedWrite {
         enum Step {
@@ -116,5 +117,10 @@ import Testing
         let expected = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         #expect(Syscall.hostName() == expected)
         #expect(!Syscall.hostName().isEmpty)
+    }
+
+    @Test func theEffectiveUserIDIsGeteuids() {
+        #expect(Syscall.effectiveUserID() == geteuid())
+        #expect(Syscall.standardOutput == 1)
     }
 }
