@@ -4,7 +4,7 @@ import EC2SSHShared
 extension KeyCommand {
     /// Retries IAM calls of the key command with a short backoff, never past the run's deadline.
     ///
-    /// Each call gets a `Retrier` whose deadline is the time left at that moment, so a throttled or failing IAM
+    /// Each call gets an `AWSCore.Retrier` whose deadline is the time left at that moment, so a throttled or failing IAM
     /// ends the run in time for the stale-cache fallback.
     public struct Retrier: RetryExecuting {
         /// The run's deadline.
