@@ -1,0 +1,58 @@
+import AWSCore
+import EC2SSHCore
+public import EC2SSHShared
+import EC2SSHSystem
+public import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Builds import_users from the real host: the one place that picks the live implementation of each dependency.
+public enum ImportWiring {
+    /// The run of `settings` with `options` on the real host and AWS.
+    public static func run(settings: ToolSettings, options: ImportOptions, logger: Logger) -> ImportRun {
+        ImportRun(
+            settings: settings, options: options, dependencies: dependencies(settings: settings, logger: logger),
+            logger: logger)
+    }
+
+    /// The real host and AWS for `settings`: libcurl with retries (each retry logged), the passwd database,
+    /// posix_spawn, /proc, flock, standard output and the key snapshot into KEY_CACHE_DIR.
+    public static func dependencies(settings: ToolSettings, logger: Logger) -> ImportDependencies {
+        let time = SystemTimeSource()
+        // A retry is routine (the final failure, if any, is logged as an error once), so it is a notice: in
+        // syslog, and on standard error only from a terminal or with --verbose, never in a cron mail of its own.
+        let retry = Retrier(time: time, random: SystemRandomSource()) { event in
+            logger.notice(
+                "\(event.operation) failed (attempt \(event.attempt)): \(event.error); retrying in \(milliseconds(event.delay))"
+            )
+        }
+        let clients = AWSClients(
+            environment: settings.environment, transport: CurlTransport(environment: settings.environment),
+            files: SystemFileReader(), time: time, retry: retry,
+            assumeRoleARN: settings.configuration.assumeRole, sessionHost: Syscall.hostName())
+        let configuration = settings.configuration
+        let fileSystem = PosixFileSystem()
+        let snapshot = KeyCacheSnapshot(
+            directory: configuration.keyCacheDir, fileSystem: fileSystem, loginDefsPath: HostPaths.standard.loginDefs,
+            managedUIDRange: configuration.uidSource == .iamUserID ? configuration.uidRange : nil,
+            makeIAM: { try clients.iam() }, logger: logger)
+        return ImportDependencies(
+            fileSystem: fileSystem, runner: PosixProcessRunner(), accounts: SystemAccountDatabase(),
+            processes: ProcProcessControl(), time: time, aws: AWSClientsReader(clients: clients),
+            lock: { path in
+                let lock = try FileLock.acquire(path: path)
+                return { lock.release() }
+            },
+            output: { text in try? Syscall.writeAll(Syscall.standardOutput, Array(text.utf8)) }, keySnapshot: snapshot,
+            effectiveUID: geteuid())
+    }
+
+    /// `seconds` as whole milliseconds for a log line, for example "46 ms".
+    static func milliseconds(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "\(seconds) s" }
+        return "\(Int((max(0, seconds) * 1000).rounded())) ms"
+    }
+
+}
