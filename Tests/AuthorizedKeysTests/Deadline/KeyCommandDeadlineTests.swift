@@ -12,23 +12,23 @@ import Testing
     }
 
     @Test func remainingShrinksWithTheClockAndNeverGoesNegative() {
-        let clock = KeyFakeClock()
+        let clock = FakeClock(sleeping: .advancesTheClock)
         let deadline = KeyCommand.Deadline(time: clock, budget: 4)
         #expect(deadline.remaining == 4)
-        clock.advance(1.5)
+        clock.advance(by: 1.5)
         #expect(deadline.remaining == 2.5)
         #expect(deadline.elapsed == 1.5)
-        clock.advance(10)
+        clock.advance(by: 10)
         #expect(deadline.remaining == 0)
     }
 
     /// One deadline per run: started at process start with the startup limit, then given KEY_COMMAND_TIMEOUT
     /// from that same start once the configuration is read.
     @Test func theConfiguredDeadlineKeepsTheStartOfTheProcess() {
-        let clock = KeyFakeClock()
+        let clock = FakeClock(sleeping: .advancesTheClock)
         let startup = KeyCommand.Deadline(time: clock)
         #expect(startup.limit == KeyCommand.Deadline.startupLimit && startup.limit == 5)
-        clock.advance(1)
+        clock.advance(by: 1)
         let configured = startup.configured(timeout: 3)
         #expect(configured.start == startup.start)
         #expect(configured.elapsed == 1)
@@ -40,33 +40,33 @@ import Testing
     }
 
     @Test func theChainedCommandGetsWhatIsLeftBeforeTheWatchdogAndNeverLessThanNothing() {
-        let clock = KeyFakeClock()
+        let clock = FakeClock(sleeping: .advancesTheClock)
         let deadline = KeyCommand.Deadline(time: clock, limit: 5)
         #expect(deadline.chainTimeout == 4.25)
-        clock.advance(4.4)
+        clock.advance(by: 4.4)
         #expect(deadline.chainTimeout == 0)
     }
 
     @Test func requestTimeLimitsAreCutToTheTimeLeft() throws {
-        let clock = KeyFakeClock()
-        let inner = KeyFakeTransport { _, _ in HTTPResponse(status: 200) }
+        let clock = FakeClock(sleeping: .advancesTheClock)
+        let inner = FakeTransport { _, _ in HTTPResponse(status: 200) }
         let transport = KeyCommand.DeadlineTransport(
             inner: inner, deadline: KeyCommand.Deadline(time: clock, budget: 4))
         _ = try transport.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:1/"), timeouts: .api)
-        clock.advance(2.5)
+        clock.advance(by: 2.5)
         _ = try transport.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:1/"), timeouts: .api)
         #expect(inner.timeouts == [HTTPTimeouts(connect: 3, total: 4), HTTPTimeouts(connect: 1.5, total: 1.5)])
     }
 
     @Test func noRequestStartsWhenTheBudgetIsSpent() {
-        let clock = KeyFakeClock()
-        let inner = KeyFakeTransport { _, _ in
+        let clock = FakeClock(sleeping: .advancesTheClock)
+        let inner = FakeTransport { _, _ in
             Issue.record("a request was sent after the deadline")
             return HTTPResponse(status: 200)
         }
         let transport = KeyCommand.DeadlineTransport(
             inner: inner, deadline: KeyCommand.Deadline(time: clock, budget: 1))
-        clock.advance(0.99)
+        clock.advance(by: 0.99)
         #expect {
             _ = try transport.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:1/"), timeouts: .api)
         } throws: { error in
@@ -76,14 +76,14 @@ import Testing
     }
 
     @Test func retriesStopAtTheDeadline() {
-        let clock = KeyFakeClock()
+        let clock = FakeClock(sleeping: .advancesTheClock)
         let deadline = KeyCommand.Deadline(time: clock, budget: 2)
-        let retrier = KeyCommand.Retrier(deadline: deadline, random: KeyFixedRandom(), maxAttempts: 10)
+        let retrier = KeyCommand.Retrier(deadline: deadline, random: FixedRandom(), maxAttempts: 10)
         var attempts = 0
         #expect(throws: AWSError.self) {
             try retrier.run("iam:ListSSHPublicKeys") { () throws -> Int in
                 attempts += 1
-                clock.advance(0.6)
+                clock.advance(by: 0.6)
                 throw AWSError.service(code: "Throttling", message: "", requestID: nil, status: 400)
             }
         }
@@ -92,10 +92,10 @@ import Testing
     }
 
     @Test func aRetrierCallStartedLateGetsOnlyTheTimeLeft() {
-        let clock = KeyFakeClock()
+        let clock = FakeClock(sleeping: .advancesTheClock)
         let deadline = KeyCommand.Deadline(time: clock, budget: 4)
-        let retrier = KeyCommand.Retrier(deadline: deadline, random: KeyFixedRandom())
-        clock.advance(3)
+        let retrier = KeyCommand.Retrier(deadline: deadline, random: FixedRandom())
+        clock.advance(by: 3)
         #expect(retrier.currentPolicy.deadline == 1)
         #expect(retrier.currentPolicy.maxAttempts == 3)
     }
@@ -108,8 +108,8 @@ import Testing
         try harness.seedCache(age: 600, keys: [("OLD", KeyTestKeys.second)])
         let clock = harness.clock
         let deadline = KeyCommand.Deadline(time: clock, budget: 4)
-        let slow = KeyFakeTransport { request, timeouts in
-            clock.advance(min(1.5, timeouts.total))
+        let slow = FakeTransport { request, timeouts in
+            clock.advance(by: min(1.5, timeouts.total))
             throw AWSError.timeout(detail: "no answer from \(request.url)")
         }
         let query = QueryClient(
@@ -119,7 +119,7 @@ import Testing
                 "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-example",
             ]),
             transport: KeyCommand.DeadlineTransport(inner: slow, deadline: deadline),
-            retry: KeyCommand.Retrier(deadline: deadline, random: KeyFixedRandom(value: 0)), time: clock)
+            retry: KeyCommand.Retrier(deadline: deadline, random: FixedRandom(value: 0)), time: clock)
         let iam = IAMClient(query: query)
         let command = KeyCommand(
             access: harness.access, cache: harness.cache, policy: harness.policy,

@@ -17,7 +17,7 @@ import Testing
 /// watchdog with what the stale-cache rules allow, and the run itself then prints and logs nothing.
 @Suite struct KeyCommandFallbackTests {
     /// A deadline of 5 s on `clock` that started `elapsed` seconds ago, as the watchdog passes it.
-    static func deadline(_ clock: KeyFakeClock, elapsed: Double) -> KeyCommand.Deadline {
+    static func deadline(_ clock: FakeClock, elapsed: Double) -> KeyCommand.Deadline {
         KeyCommand.Deadline(time: clock, limit: 5, start: clock.monotonicSeconds() - elapsed)
     }
 
@@ -37,7 +37,7 @@ import Testing
         let answer = Mutex<KeyCommand.Outcome?>(nil)
         let clock = harness.clock
         harness.beforeIAM = {
-            clock.advance(4.5)
+            clock.advance(by: 4.5)
             answer.withLock { $0 = fallback.preempt(Self.deadline(clock, elapsed: 4.5)) }
         }
         let run = harness.run(fingerprint: fingerprint)

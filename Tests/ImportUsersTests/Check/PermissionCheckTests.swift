@@ -7,10 +7,6 @@ import Testing
 @testable import ImportUsers
 @testable import TestSupport
 
-private struct NoFiles: FileReading {
-    func contents(atPath path: String) throws -> [UInt8]? { nil }
-}
-
 /// What the scripted endpoint answers to one action.
 private enum Reply: Sendable {
     case ok(String)
@@ -20,7 +16,7 @@ private enum Reply: Sendable {
     case timeout
 }
 
-/// IAM, STS, EC2 and IMDS on a script, through `KeyFakeTransport`; records each Query call.
+/// IAM, STS, EC2 and IMDS on a script, through a `FakeTransport`; records each Query call.
 private final class PermissionEndpoint: Sendable {
     struct Call: Sendable, Equatable {
         var action: String
@@ -37,7 +33,7 @@ private final class PermissionEndpoint: Sendable {
         self.replies = replies
     }
 
-    var transport: KeyFakeTransport { KeyFakeTransport { [self] request, _ in try self.answer(request) } }
+    var transport: FakeTransport { FakeTransport { [self] request, _ in try self.answer(request) } }
 
     /// `text` with `%XX` escapes decoded (form values).
     static func percentDecoded(_ text: String) -> String {
@@ -137,7 +133,8 @@ private final class PermissionEndpoint: Sendable {
             environment["AWS_EC2_METADATA_DISABLED"] = "true"
         }
         let clients = AWSClients(
-            environment: environment, transport: endpoint.transport, files: NoFiles(), time: ImportFakeTime(),
+            environment: environment, transport: endpoint.transport, files: MemoryFileSystem.readOnly(),
+            time: FakeClock(),
             retry: SingleAttempt(), assumeRoleARN: configuration.assumeRole, sessionHost: "host")
         return PermissionCheck(configuration: configuration, probe: AWSPermissionProbe(clients: clients)).run()
     }

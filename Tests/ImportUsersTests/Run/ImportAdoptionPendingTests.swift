@@ -28,7 +28,7 @@ import Testing
     @Test func aFailedFirstImportLeavesAdoptionPendingAndAPlainRunAdopts() throws {
         let world = bashToolHost(iam: .failure(Self.throttled))
         #expect(try world.run(Self.config, ImportOptions(adoptLegacyAccounts: true)).exitCode == .aws)
-        let marker = try #require(world.fileSystem.entry(Self.pendingPath))
+        let marker = try #require(world.fileSystem.node(Self.pendingPath))
         #expect(marker.mode == 0o600 && marker.owner == .root)
         #expect(world.fileSystem.text(Self.pendingPath)?.contains("\"format\": 1") == true)
 
@@ -40,7 +40,7 @@ import Testing
         #expect(world.log.text.contains("adoption of the bash aws-ec2-ssh's accounts is pending"))
         #expect(world.log.text.contains("adopting account alice"))
         #expect(!world.log.text.contains("conflict: local account alice"))
-        #expect(world.fileSystem.entry(Self.pendingPath) == nil)
+        #expect(world.fileSystem.node(Self.pendingPath) == nil)
 
         // Done once: a marker-group member whose IAM user appears later is a conflict, never adopted.
         world.aws.update { $0.users = .success(["alice", "dave"]) }
@@ -60,7 +60,7 @@ import Testing
         #expect(
             try donotsync.run(Self.config + "DONOTSYNC=\"1\"\n", ImportOptions(adoptLegacyAccounts: true)).exitCode
                 == .doNotSync)
-        #expect(donotsync.fileSystem.entry(Self.pendingPath) != nil)
+        #expect(donotsync.fileSystem.node(Self.pendingPath) != nil)
         #expect(donotsync.aws.calls.isEmpty)
     }
 
@@ -77,23 +77,23 @@ import Testing
         let world = bashToolHost()
         world.fileSystem.failWrites(to: "/etc/sudoers.d/aws-ec2-ssh-alice")
         #expect(try world.run(Self.config, ImportOptions(adoptLegacyAccounts: true)).exitCode == .partial)
-        #expect(world.fileSystem.entry(Self.pendingPath) != nil)
+        #expect(world.fileSystem.node(Self.pendingPath) != nil)
 
         let fixed = bashToolHost()
         try fixed.fileSystem.createDirectory(ImportHarness.stateDir, mode: 0o755, owner: .root)
         for path in world.fileSystem.paths {
-            let entry = try #require(world.fileSystem.entry(path))
+            let entry = try #require(world.fileSystem.node(path))
             try fixed.fileSystem.writeFileAtomically(
-                path, contents: entry.contents, mode: entry.mode, owner: entry.owner)
+                path, contents: entry.bytes, mode: entry.mode, owner: entry.owner)
         }
         #expect(try fixed.run(Self.config).exitCode == .ok)
-        #expect(fixed.fileSystem.entry(Self.pendingPath) == nil)
+        #expect(fixed.fileSystem.node(Self.pendingPath) == nil)
     }
 
     @Test func aDryRunNeitherRecordsNorClearsButShowsTheAdoption() throws {
         let world = bashToolHost()
         #expect(try world.run(Self.config, ImportOptions(dryRun: true, adoptLegacyAccounts: true)).exitCode == .ok)
-        #expect(world.fileSystem.entry(Self.pendingPath) == nil)
+        #expect(world.fileSystem.node(Self.pendingPath) == nil)
 
         try world.fileSystem.createDirectory(ImportHarness.stateDir, mode: 0o755, owner: .root)
         try world.fileSystem.writeFileAtomically(Self.pendingPath, contents: [0x7b, 0x7d], mode: 0o600, owner: .root)
@@ -106,11 +106,11 @@ import Testing
     @Test func withoutAMarkerAPlainRunStillRefuses() throws {
         let world = bashToolHost()
         #expect(try world.run(Self.config).exitCode == .stateMissing)
-        #expect(world.fileSystem.entry(Self.pendingPath) == nil)
+        #expect(world.fileSystem.node(Self.pendingPath) == nil)
     }
 
     @Test func aMarkerRewrittenDuringTheRunIsKept() throws {
-        let fileSystem = ImportFakeFileSystem(directories: [ImportHarness.stateDir])
+        let fileSystem = MemoryFileSystem(directories: [ImportHarness.stateDir])
         let store = StateStore(directory: ImportHarness.stateDir, fileSystem: fileSystem)
         try store.recordAdoptionPending(Array("second request".utf8))
         #expect(try store.clearAdoptionPending(ifStill: Array("first request".utf8)) == false)

@@ -165,7 +165,7 @@ import Testing
 
 extension ImportHarness {
     /// The files a run changed, besides last-run.json (written after every run that took the lock).
-    fileprivate var changedFiles: [ImportFakeFileSystem.Change] {
+    fileprivate var changedFiles: [MemoryFileSystem.Change] {
         fileSystem.changes.filter { $0 != .write(Self.statusPath) }
     }
 }
