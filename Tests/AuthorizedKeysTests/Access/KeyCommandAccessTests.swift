@@ -29,7 +29,7 @@ import Testing
         let grant = try harness.access.check(localName: "alice", now: harness.clock.now()).get()
         #expect(
             grant
-                == KeyCommandGrant(
+                == KeyCommand.Grant(
                     localName: "alice", uid: 1500, iamUserName: "alice", iamUserID: "AIDAALICE",
                     iamUserARN: KeyHarness.aliceARN))
         let bob = try harness.access.check(localName: "bob.plus.admin", now: harness.clock.now()).get()

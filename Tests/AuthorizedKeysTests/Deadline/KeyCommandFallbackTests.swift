@@ -16,6 +16,11 @@ import Testing
 /// Issue 10, finding 4: a run stuck past its budget (a DNS resolver that never answers) is answered by the
 /// watchdog with what the stale-cache rules allow, and the run itself then prints and logs nothing.
 @Suite struct KeyCommandFallbackTests {
+    /// A deadline of 5 s on `clock` that started `elapsed` seconds ago, as the watchdog passes it.
+    static func deadline(_ clock: FakeClock, elapsed: Double) -> KeyCommand.Deadline {
+        KeyCommand.Deadline(time: clock, limit: 5, start: clock.monotonicSeconds() - elapsed)
+    }
+
     /// A harness whose watchdog fires while the fetcher is being built (IAM "hangs" there), `age` seconds after the
     /// cached keys were fetched; returns the watchdog's answer and the run's outcome.
     func fireDuringIAM(
@@ -23,7 +28,7 @@ import Testing
     ) throws -> (watchdog: KeyCommand.Outcome?, run: KeyCommand.Outcome, harness: KeyHarness) {
         let harness = KeyHarness()
         harness.policy = KeyCachePolicy(ttl: 0, staleMax: staleMax)
-        let fallback = KeyCommandFallback(policy: harness.policy)
+        let fallback = KeyCommand.Fallback(policy: harness.policy)
         harness.fallback = fallback
         if seed {
             try harness.seedCache(
@@ -33,7 +38,7 @@ import Testing
         let clock = harness.clock
         harness.beforeIAM = {
             clock.advance(by: 4.5)
-            answer.withLock { $0 = fallback.preempt(now: clock.now(), elapsed: 4.5, timeout: 5) }
+            answer.withLock { $0 = fallback.preempt(Self.deadline(clock, elapsed: 4.5)) }
         }
         let run = harness.run(fingerprint: fingerprint)
         return (answer.withLock { $0 }, run, harness)
@@ -77,11 +82,11 @@ import Testing
 
     @Test func aRunThatFinishedFirstKeepsItsAnswer() throws {
         let harness = KeyHarness()
-        let fallback = KeyCommandFallback(policy: harness.policy)
+        let fallback = KeyCommand.Fallback(policy: harness.policy)
         harness.fallback = fallback
         let run = harness.run()
         #expect(!run.preempted && run.lines == [KeyTestKeys.ed25519])
-        #expect(fallback.preempt(now: harness.clock.now(), elapsed: 4.5, timeout: 5) == nil)
+        #expect(fallback.preempt(Self.deadline(harness.clock, elapsed: 4.5)) == nil)
         #expect(harness.log.all.contains { $0.contains("authorized keys served") })
     }
 
@@ -89,36 +94,36 @@ import Testing
     /// serves that decision, for example while the chained command is still running.
     @Test func afterTheRunDecidedTheWatchdogServesItsDecision() throws {
         let harness = KeyHarness()
-        let fallback = KeyCommandFallback(policy: KeyCachePolicy(ttl: 0, staleMax: 3600))
-        var audit = KeyCommandAudit(localUser: "alice")
+        let fallback = KeyCommand.Fallback(policy: KeyCachePolicy(ttl: 0, staleMax: 3600))
+        var audit = KeyCommand.Audit(localUser: "alice")
         audit.record(error: AWSError.service(code: "AccessDenied", message: "no", requestID: nil, status: 403))
         let stale = SSHKeyFetcher.Key(id: "OLD", key: try AuthorizedKeyLine.validate(KeyTestKeys.second).get())
         fallback.publish(
             .init(
                 audit: audit, cachedKeys: [stale], fetchedAt: harness.clock.now().addingTimeInterval(-10), decided: []))
-        let answer = try #require(fallback.preempt(now: harness.clock.now(), elapsed: 4.5, timeout: 5))
+        let answer = try #require(fallback.preempt(Self.deadline(harness.clock, elapsed: 4.5)))
         #expect(answer.lines.isEmpty)
         #expect(answer.audit.source == .none)
-        var served = KeyCommandAudit(localUser: "alice")
+        var served = KeyCommand.Audit(localUser: "alice")
         served.source = .iam
-        let other = KeyCommandFallback(policy: KeyCachePolicy(ttl: 0, staleMax: 3600))
+        let other = KeyCommand.Fallback(policy: KeyCachePolicy(ttl: 0, staleMax: 3600))
         other.publish(.init(audit: served, decided: [stale]))
-        #expect(other.preempt(now: harness.clock.now(), elapsed: 4.5, timeout: 5)?.lines == [KeyTestKeys.second])
+        #expect(other.preempt(Self.deadline(harness.clock, elapsed: 4.5))?.lines == [KeyTestKeys.second])
     }
 
     @Test func beforeTheAccountIsGrantedTheWatchdogServesNothing() throws {
         let harness = KeyHarness()
-        let fallback = KeyCommandFallback(policy: harness.policy)
+        let fallback = KeyCommand.Fallback(policy: harness.policy)
         harness.fallback = fallback
-        fallback.publish(.init(audit: KeyCommandAudit(localUser: "root")))
-        let answer = try #require(fallback.preempt(now: harness.clock.now(), elapsed: 4.6, timeout: 5))
+        fallback.publish(.init(audit: KeyCommand.Audit(localUser: "root")))
+        let answer = try #require(fallback.preempt(Self.deadline(harness.clock, elapsed: 4.6)))
         #expect(answer.lines.isEmpty && answer.audit.localUser == "root")
         #expect(!fallback.finish())
     }
 
     @Test(arguments: [(5.0, 0.5), (2, 0.25), (1, 0.125), (60, 0.5)])
     func theWatchdogAnswersAfterTheIAMBudgetAndBeforeTheDeadline(timeout: Double, reserve: Double) {
-        #expect(KeyCommandWatchdog.reserve(forTimeout: timeout) == reserve)
-        #expect(timeout - reserve > KeyCommandDeadline.budget(forTimeout: Int(timeout)))
+        #expect(KeyCommand.Watchdog.reserve(forTimeout: timeout) == reserve)
+        #expect(timeout - reserve > KeyCommand.Deadline.budget(forTimeout: Int(timeout)))
     }
 }

@@ -4,29 +4,32 @@ public import EC2SSHShared
 public import EC2SSHSystem
 public import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// Builds `KeyCommand` from the real host (configuration file, passwd, /etc/login.defs, libcurl, syslog) and
-/// runs it; the executable only parses arguments, sets up logging and writes the result.
-public enum KeyCommandSystem {
+/// The key command's live wiring: builds `KeyCommand` from the real host (configuration file, passwd,
+/// /etc/login.defs, libcurl, syslog) and runs it; the executable only parses arguments, sets up logging, starts the
+/// deadline and writes the result.
+public enum KeyCommandWiring {
     /// Where UID_MIN is read from.
     public static let loginDefsPath = "/etc/login.defs"
 
-    /// Runs the key command for `request` and returns the bytes to print; never throws.
+    /// The run's one deadline, started now on the system clock with `KeyCommand.Deadline.startupLimit`: `main`
+    /// calls this first thing and passes the value down.
+    public static func startDeadline() -> KeyCommand.Deadline {
+        KeyCommand.Deadline(time: SystemTimeSource())
+    }
+
+    /// Runs the key command for `request` within `deadline` and returns the bytes to print; never throws.
     ///
-    /// The configuration file must be owned by root (or the running user) and not group- or world-writable,
-    /// because its AWS_* lines choose where keys come from. After reading it `KeyCommandWatchdog` guards
-    /// KEY_COMMAND_TIMEOUT from the run's start; when the watchdog answers, this never returns (it ends the
-    /// process).
+    /// `deadline` was started at process start (`KeyCommand.Deadline.startupLimit` guards the configuration
+    /// read). The configuration file must be owned by root (or the running user) and not group- or world-writable,
+    /// because its AWS_* lines choose where keys come from. After reading it the deadline's limit becomes
+    /// KEY_COMMAND_TIMEOUT from the start and `KeyCommand.Watchdog` guards it; when the watchdog answers, this never
+    /// returns (it ends the process).
     public static func run(
-        _ request: KeyCommand.Request, configPath: String, environment: [String: String], logger: Logger
+        _ request: KeyCommand.Request, configPath: String, environment: [String: String], deadline: KeyCommand.Deadline,
+        logger: Logger
     ) -> [UInt8] {
-        let time = SystemTimeSource()
-        let start = time.monotonicSeconds()
         let fileSystem = PosixFileSystem()
-        let uid = geteuid()
+        let uid = Syscall.effectiveUserID()
         let settings: ToolSettings
         do {
             if let status = try fileSystem.status(configPath),
@@ -48,15 +51,15 @@ public enum KeyCommandSystem {
             logger.debug("\(warning)")
         }
         let command = makeCommand(
-            settings: settings, accounts: SystemAccountDatabase(), fileSystem: fileSystem, uid: uid, time: time,
-            sessionHost: hostName(), logger: logger, start: start)
+            settings: settings, accounts: SystemAccountDatabase(), fileSystem: fileSystem, uid: uid,
+            deadline: deadline, sessionHost: Syscall.hostName(), logger: logger)
         if let fallback = command.fallback {
-            KeyCommandWatchdog.start(
-                timeout: command.hardTimeout, deadline: command.deadline, fallback: fallback, logger: logger,
-                output: writeStandardOutput)
+            KeyCommand.Watchdog.guardRun(command.deadline, fallback: fallback, logger: logger) { bytes in
+                try? Syscall.writeAll(Syscall.standardOutput, bytes)
+            }
         }
         let outcome = command.run(request)
-        if outcome.preempted { KeyCommandWatchdog.waitForExit() }
+        if outcome.preempted { KeyCommand.Watchdog.waitForExit() }
         return outcome.output
     }
 
@@ -64,21 +67,20 @@ public enum KeyCommandSystem {
     ///
     /// - Parameters:
     ///   - uid: the running user, who must own KEY_CACHE_DIR.
+    ///   - deadline: the run's deadline, started at process start; the command gets it with its limit set to
+    ///     KEY_COMMAND_TIMEOUT (`KeyCommand.Deadline.configured(timeout:)`).
     ///   - sessionHost: names the host in the assume-role session when IMDS has no instance id.
-    ///   - start: when the run started on `time`'s monotonic clock (default: now).
     public static func makeCommand(
         settings: ToolSettings, accounts: any AccountDatabase, fileSystem: any FileSystem, uid: UInt32,
-        time: any TimeSource, sessionHost: String, logger: Logger = Logger(label: "authorized_keys_command"),
-        start: Double? = nil
+        deadline: KeyCommand.Deadline, sessionHost: String, logger: Logger = Logger(label: "authorized_keys_command")
     ) -> KeyCommand {
         let configuration = settings.configuration
-        let deadline = KeyCommandDeadline(
-            time: time, budget: KeyCommandDeadline.budget(forTimeout: configuration.keyCommandTimeout), start: start)
+        let deadline = deadline.configured(timeout: configuration.keyCommandTimeout)
         let cache = openCache(configuration, fileSystem: fileSystem, uid: uid, logger: logger)
         let policy = KeyCachePolicy(
             ttl: Double(configuration.keyCacheTTL), staleMax: Double(configuration.keyCacheStaleMax))
         return KeyCommand(
-            access: KeyCommandAccess(
+            access: KeyCommand.Access(
                 accounts: accounts, fileSystem: fileSystem, loginDefs: loginDefs(fileSystem),
                 stateDirectory: configuration.stateDir, markerGroup: configuration.localMarkerGroup),
             cache: cache, policy: policy,
@@ -87,25 +89,11 @@ public enum KeyCommandSystem {
                     settings: settings, deadline: deadline, cache: cache, sessionHost: sessionHost, logger: logger)
             },
             chain: configuration.chainedAuthorizedKeysCommand.map {
-                KeyCommandChain(
+                KeyCommand.Chain(
                     program: $0, arguments: configuration.chainedAuthorizedKeysCommandArgs,
                     runner: PosixProcessRunner(terminationGracePeriod: 0.2))
             },
-            deadline: deadline, hardTimeout: Double(configuration.keyCommandTimeout), logger: logger,
-            fallback: KeyCommandFallback(policy: policy))
-    }
-
-    /// Writes all of `bytes` to standard output; a closed pipe (sshd gave up) is ignored.
-    public static func writeStandardOutput(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += written
-        }
+            deadline: deadline, logger: logger, fallback: KeyCommand.Fallback(policy: policy))
     }
 
     private static func openCache(
@@ -160,7 +148,7 @@ public enum KeyCommandSystem {
     }
 
     private static func fetcher(
-        settings: ToolSettings, deadline: KeyCommandDeadline, cache: KeyCache?, sessionHost: String, logger: Logger
+        settings: ToolSettings, deadline: KeyCommand.Deadline, cache: KeyCache?, sessionHost: String, logger: Logger
     ) throws -> SSHKeyFetcher {
         let role = settings.configuration.assumeRole
         let store =
@@ -169,17 +157,17 @@ public enum KeyCommandSystem {
             : cache.map { cache in
                 FileCredentialsStore(roleARN: role, cache: cache) { problem in logger.warning("\(problem)") }
             }
-        let retry = KeyCommandRetrier(deadline: deadline, random: SystemRandomSource()) { event in
+        let retry = KeyCommand.Retrier(deadline: deadline, random: SystemRandomSource()) { event in
             logger.debug(
                 "retrying IAM call",
                 metadata: [
                     "operation": .string(event.operation), "attempt": .string(String(event.attempt)),
-                    "error_code": .string(KeyCommandAudit.code(of: event.error)),
+                    "error_code": .string(KeyCommand.Audit.code(of: event.error)),
                 ])
         }
         let clients = AWSClients(
             environment: settings.environment,
-            transport: KeyCommandDeadlineTransport(
+            transport: KeyCommand.DeadlineTransport(
                 inner: CurlTransport(environment: settings.environment), deadline: deadline),
             files: SystemFileReader(), time: deadline.time, retry: retry,
             timeouts: HTTPTimeouts(connect: 2, total: deadline.budget), assumeRoleARN: role,
@@ -199,11 +187,5 @@ public enum KeyCommandSystem {
                 logger.warning("\(problem)")
             }
         }
-    }
-
-    private static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
