@@ -194,7 +194,10 @@ extension ImportRun {
             sudoers: SudoersInstaller(
                 fileSystem: dependencies.fileSystem, runner: dependencies.runner, commands: commands,
                 checkDirectory: store.directory),
-            store: store, gracePeriod: dependencies.gracePeriod, logger: logger)
+            store: store, gracePeriod: dependencies.gracePeriod,
+            logger: meter.map { meter in
+                Logger(label: logger.label) { _ in ProgressLogHandler(inner: logger.handler, meter: meter) }
+            } ?? logger)
     }
 
     /// Writes managed-users.json for `state` (merged with the previous index, see `ManagedUsersIndex`) when its

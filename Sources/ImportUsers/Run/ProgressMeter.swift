@@ -6,7 +6,8 @@ import Synchronization
 /// Shows a `ProgressLine` on a terminal while a run creates accounts, rewritten in place on standard error.
 ///
 /// Nothing is drawn during the first `firstDrawAfter` seconds (a short run shows nothing), then at most once per
-/// `interval`; `finish()` draws the final count and ends the line, only when something was drawn. The executable
+/// `interval`; `finish()` draws the final count and ends the line, only when something was drawn. A log line written
+/// meanwhile goes through `ProgressLogHandler`, which clears the line first (`clearLine()`). The executable
 /// builds one only when standard error is a terminal, so cron mail and logs never see it.
 public final class ProgressMeter: Sendable {
     /// Seconds before the first draw.
@@ -17,6 +18,8 @@ public final class ProgressMeter: Sendable {
     private struct State {
         var done = 0
         var lastDraw: Double?
+        /// Whether the line is on the screen now (a log line clears it until the next draw).
+        var shown = false
     }
 
     /// Accounts the run creates.
@@ -42,9 +45,20 @@ public final class ProgressMeter: Sendable {
             let due = state.lastDraw.map { now - $0 >= Self.interval } ?? (now - start >= Self.firstDrawAfter)
             guard due else { return nil }
             state.lastDraw = now
+            state.shown = true
             return ProgressLine(done: state.done, total: total, elapsed: now - start)
         }
         if let line { draw(line, end: "") }
+    }
+
+    /// Erases the line when it is shown (carriage return, ESC [ K), so that what is written next starts at the left
+    /// margin; the next due draw puts it back.
+    public func clearLine() {
+        let shown = state.withLock { state in
+            defer { state.shown = false }
+            return state.shown
+        }
+        if shown { console.write(Array("\r\u{1B}[K".utf8), toStandardError: true) }
     }
 
     /// Draws the final count and a line feed, when anything was drawn before.
@@ -53,6 +67,7 @@ public final class ProgressMeter: Sendable {
         let line: ProgressLine? = state.withLock { state in
             guard state.lastDraw != nil else { return nil }
             state.lastDraw = nil
+            state.shown = false
             return ProgressLine(done: state.done, total: total, elapsed: now - start)
         }
         if let line { draw(line, end: "\n") }

@@ -1,5 +1,6 @@
 import EC2SSHCore
 import EC2SSHSystem
+import Logging
 import Testing
 
 @testable import EC2SSHShared
@@ -47,6 +48,29 @@ import Testing
         meter.finish()
         meter.finish()
         #expect(console.standardErrorWrites.filter { $0.hasSuffix("\n") }.count == 1)
+    }
+
+    @Test func aLogLineClearsTheShownLineOnceAndTheNextDueDrawBringsItBack() {
+        let clock = FakeClock()
+        let console = RecordingConsole()
+        let log = LogCapture()
+        let meter = ProgressMeter(total: 10, time: clock, console: console)
+        let logger = Logger(label: "import_users") { _ in ProgressLogHandler(inner: log.logger.handler, meter: meter) }
+        logger.notice("before anything is drawn")
+        #expect(console.standardErrorWrites.isEmpty)
+        clock.advance(by: 1)
+        meter.advance()
+        logger.notice("applying: one")
+        logger.notice("applying: two")
+        #expect(console.standardErrorWrites.count == 2)
+        #expect(console.standardErrorWrites.last == "\r\u{1B}[K")
+        #expect(log.text.contains("applying: one") && log.text.contains("applying: two"))
+        clock.advance(by: 0.1)
+        meter.advance()  // not due yet: the line stays cleared
+        #expect(console.standardErrorWrites.count == 2)
+        clock.advance(by: 0.2)
+        meter.advance()
+        #expect(console.standardErrorWrites.last?.hasPrefix("\rimport_users: 3 of 10") == true)
     }
 
     @Test func theRunnerCountsOnlySuccessfulRunsOfTheAccountProgram() throws {
