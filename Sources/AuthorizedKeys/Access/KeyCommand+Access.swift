@@ -113,8 +113,10 @@ extension KeyCommand {
                 if let problem = FileTrust.problem(with: file, type: .regular) {
                     return .failure(.indexUntrusted(path: path, reason: problem))
                 }
-                guard let bytes = try fileSystem.readFile(path) else { return .failure(.indexMissing(path: path)) }
-                return .success(try ManagedUsersIndexLookup.entry(for: localName, in: bytes, path: path))
+                return try fileSystem.withFileBytes(path) { bytes in
+                    guard let bytes else { return .failure(.indexMissing(path: path)) }
+                    return .success(try ManagedUsersIndexLookup.entry(for: localName, in: bytes, path: path))
+                }
             } catch let error as EC2SSHError {
                 return .failure(.indexUnreadable(path: path, detail: "\(error)"))
             } catch {

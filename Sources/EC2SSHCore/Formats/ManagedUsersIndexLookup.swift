@@ -18,14 +18,19 @@ public enum ManagedUsersIndexLookup {
     public static func entry(for localName: String, in bytes: [UInt8], path: String) throws
         -> ManagedUsersIndex.Entry?
     {
+        try bytes.withUnsafeBufferPointer { try entry(for: localName, in: $0, path: path) }
+    }
+
+    /// The entry of `localName` in `bytes` (for example a mapped file), reading only the lines the search visits.
+    public static func entry(for localName: String, in bytes: UnsafeBufferPointer<UInt8>, path: String) throws
+        -> ManagedUsersIndex.Entry?
+    {
         guard bytes.starts(with: ManagedUsersIndex.sortedLinesHeader) else {
-            return try ManagedUsersIndex.decoded(from: Data(bytes), path: path).users[localName]
+            return try ManagedUsersIndex.decoded(from: Data(buffer: bytes), path: path).users[localName]
         }
         let target = try ManagedUsersIndex.encodedKey(localName)
-        return try bytes.withUnsafeBufferPointer { buffer in
-            guard let line = try search(target, in: buffer, path: path) else { return nil }
-            return try decodeEntry(buffer[line], path: path)
-        }
+        guard let line = try search(target, in: bytes, path: path) else { return nil }
+        return try decodeEntry(bytes[line], path: path)
     }
 
     /// The range of the entry's JSON on the line whose key is `target` (after `key:`, without the line's
