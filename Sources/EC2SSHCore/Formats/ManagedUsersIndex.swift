@@ -109,6 +109,19 @@ public struct ManagedUsersIndex: Sendable, Equatable, Codable {
         self.init(state: state, accessExpiries: expiries, arns: arns)
     }
 
+    /// Whether `init(state:observed:previous:)` may need the previous index for `state` and `observed`.
+    ///
+    /// It may when some active account's ARN was not observed this run, or the expiry tag is in use and some
+    /// account's tags were not read. When not, the caller can skip reading (and decoding) the previous file: the
+    /// result is the same.
+    public static func needsPrevious(state: ManagedState, observed: Observations) -> Bool {
+        state.accounts.values.contains { account in
+            guard account.status == .active else { return false }
+            return observed.arns[account.iamUserName] == nil
+                || observed.tagsRead.map { !$0.contains(account.iamUserName) } ?? false
+        }
+    }
+
     /// The first line of the sorted-lines layout that `encoded()` writes for the current version (the only layout
     /// `ManagedUsersIndexLookup` searches).
     public static let sortedLinesHeader = Array("{\"version\":\(currentVersion),\"users\":{\n".utf8)

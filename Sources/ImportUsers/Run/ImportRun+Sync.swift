@@ -204,7 +204,10 @@ extension ImportRun {
     /// content changes or it is missing; returns 1 when it cannot be written (logged), else 0.
     private func writeIndex(store: StateStore, state: ManagedState, iam: IAMReader.Result) -> Int {
         do {
-            let index = ManagedUsersIndex(state: state, observed: iam.observed, previous: store.loadIndex())
+            // The previous index matters only for what this run did not observe; a complete read skips decoding it.
+            let previous =
+                ManagedUsersIndex.needsPrevious(state: state, observed: iam.observed) ? store.loadIndex() : nil
+            let index = ManagedUsersIndex(state: state, observed: iam.observed, previous: previous)
             if try store.saveIndex(index) { logger.info("wrote \(store.indexPath)") }
             return 0
         } catch {

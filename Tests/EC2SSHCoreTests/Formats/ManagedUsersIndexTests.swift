@@ -146,4 +146,38 @@ import Testing
         let index = ManagedUsersIndex(state: state, observed: .init(tagsRead: []), previous: previous)
         #expect(index.users.keys.sorted() == ["alice"])
     }
+
+    /// Each case: what the run observed, and whether the previous index can change the result.
+    @Test(arguments: [
+        (["alice", "bob", "carol"], nil as [String]?, false),
+        (["alice", "carol"], nil as [String]?, true),
+        (["alice", "bob", "carol"], ["alice", "bob", "carol"] as [String]?, false),
+        (["alice", "bob", "carol"], ["alice", "carol"] as [String]?, true),
+        (["alice", "bob", "carol"], [] as [String]?, true),
+    ])
+    func thePreviousIndexIsNeededOnlyForWhatTheRunDidNotObserve(
+        arnsOf: [String], tagsRead: [String]?, needed: Bool
+    ) {
+        let (state, previous) = mergeFixtures()
+        let observed = ManagedUsersIndex.Observations(
+            arns: Dictionary(uniqueKeysWithValues: arnsOf.map { ($0, "arn:new/\($0)") }),
+            tagsRead: tagsRead.map(Set.init))
+        #expect(ManagedUsersIndex.needsPrevious(state: state, observed: observed) == needed)
+        if !needed {
+            #expect(
+                ManagedUsersIndex(state: state, observed: observed, previous: previous)
+                    == ManagedUsersIndex(state: state, observed: observed, previous: nil))
+        } else {
+            #expect(
+                ManagedUsersIndex(state: state, observed: observed, previous: previous)
+                    != ManagedUsersIndex(state: state, observed: observed, previous: nil))
+        }
+    }
+
+    @Test func accountsThatAreNotActiveNeverNeedThePreviousIndex() {
+        var (state, _) = mergeFixtures()
+        state.accounts["bob"]?.status = .deleting
+        let observed = ManagedUsersIndex.Observations(arns: ["alice": "a", "carol": "c"])
+        #expect(!ManagedUsersIndex.needsPrevious(state: state, observed: observed))
+    }
 }
