@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# import_users killed with SIGKILL mid-run (right after the first useradd, and right after the first userdel)
-# leaves a state the next run repairs: every account converges, nothing is orphaned, a third run is a no-op.
-# The kill is deterministic: USERADD_PROGRAM / USERDEL_PROGRAM wrappers kill their parent (import_users) once.
+# import_users killed with SIGKILL mid-run (right after the first useradd, right after the one visudo run that checks
+# a run's sudoers files together, and right after the first userdel) leaves a state the next run repairs: every
+# account converges, nothing is orphaned, a third run is a no-op.
+# The kill is deterministic: USERADD_PROGRAM / USERDEL_PROGRAM wrappers, and a wrapper put in place of visudo (inside
+# the sandbox), kill their parent (import_users) once.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/import_lib.sh"
 
@@ -16,6 +18,19 @@ fi
 SH
     chmod 0755 /usr/local/sbin/$tool-killer
 done
+# visudo is run by its fixed path: the sandbox's copy is replaced by a wrapper that, once armed, keeps the batch it
+# checked and kills import_users after checking it.
+mv /usr/sbin/visudo /usr/sbin/visudo.real
+cat >/usr/sbin/visudo <<'SH'
+#!/bin/bash
+/usr/sbin/visudo.real "$@" || exit $?
+if [[ ${!#} == */sudoers-check.batch && -e /run/visudo-armed ]]; then
+    rm /run/visudo-armed
+    cp "${!#}" /run/visudo-batch
+    kill -KILL $PPID
+fi
+SH
+chmod 0755 /usr/sbin/visudo
 
 import_setup 'IAM_AUTHORIZED_GROUPS="ssh-users"
 SUDOERS_GROUPS="ssh-users"
@@ -29,6 +44,17 @@ expect_import 137
 [[ -e /run/useradd-killed ]] || fail "the useradd wrapper did not run"
 getent passwd alice >/dev/null || fail "alice (the first account) was not created before the kill"
 ! getent passwd bob >/dev/null || fail "bob was created although the run was killed before"
+assert_contains "$(cat $STATE_DIR/state.json)" '"creating"' "the intent state on disk"
+
+# Now kill right after the batch check of the three sudoers files, before any is installed.
+touch /run/visudo-armed
+expect_import 137
+[[ -e /run/visudo-batch ]] || fail "the three sudoers files were not checked together"
+for user in alice bob carol; do
+    getent passwd $user >/dev/null || fail "$user was not created before the batch check"
+    assert_contains "$(cat /run/visudo-batch)" "\"$user\" ALL=" "the checked batch"
+    [[ ! -e /etc/sudoers.d/aws-ec2-ssh-$user ]] || fail "$user's sudoers file was installed before the kill"
+done
 assert_contains "$(cat $STATE_DIR/state.json)" '"creating"' "the intent state on disk"
 
 expect_import 0

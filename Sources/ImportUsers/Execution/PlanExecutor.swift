@@ -100,6 +100,7 @@ public struct PlanExecutor: Sendable {
         var recordedUIDs: [String: UInt32] = [:]
         var failedSubjects: Set<String> = []
         var failedGroups: Set<String> = []
+        var checkedSudoers: [String: String]?
         for (index, action) in plan.actions.enumerated() {
             if let blocker = Self.blocker(of: action, failedSubjects: failedSubjects, failedGroups: failedGroups) {
                 logger.warning("skipped: \(action.summary): \(blocker); it waits for the next run")
@@ -107,9 +108,15 @@ public struct PlanExecutor: Sendable {
                 failedSubjects.insert(action.subject)
                 continue
             }
+            if case .writeSudoers = action, checkedSudoers == nil {
+                checkedSudoers = checkSudoersTogether(
+                    plan.actions[index...].filter {
+                        Self.blocker(of: $0, failedSubjects: failedSubjects, failedGroups: failedGroups) == nil
+                    })
+            }
             logger.notice("applying: \(action.summary)")
             do {
-                if let uid = try perform(action, recorded: state) {
+                if let uid = try perform(action, recorded: state, checkedSudoers: checkedSudoers ?? [:]) {
                     recordedUIDs[action.subject] = uid
                 }
                 report.completed.append(action)
@@ -159,8 +166,29 @@ public struct PlanExecutor: Sendable {
         }
     }
 
+    /// Checks the sudoers files that `actions` write with one visudo run; returns the contents that passed, by
+    /// file name: all of them, or none when the batch failed (each file is then checked on its own as it is
+    /// installed, so only a bad one fails) or holds fewer than two files.
+    private func checkSudoersTogether(_ actions: some Sequence<SyncPlan.Action>) -> [String: String] {
+        var files: [String: String] = [:]
+        for case .writeSudoers(_, let file, let content) in actions { files[file] = content }
+        guard files.count > 1 else { return [:] }
+        let sorted = files.sorted { $0.key < $1.key }
+        if let problem = sudoers.checkTogether(sorted.map(\.value)) {
+            logger.warning(
+                "checking \(files.count) sudoers files together failed (\(problem)); checking each on its own")
+            return [:]
+        }
+        logger.info("checked \(files.count) sudoers files with one visudo run")
+        return files
+    }
+
     /// Performs one action; returns the UID of a created account.
-    private func perform(_ action: SyncPlan.Action, recorded state: ManagedState) throws -> UInt32? {
+    ///
+    /// `checkedSudoers` holds the sudoers contents visudo accepted already, by file name.
+    private func perform(_ action: SyncPlan.Action, recorded state: ManagedState, checkedSudoers: [String: String])
+        throws -> UInt32?
+    {
         switch action {
         case .createGroup(let name):
             try run(commands.groupadd(name))
@@ -171,7 +199,7 @@ public struct PlanExecutor: Sendable {
         case .removeFromGroups(let name, let groups):
             for group in groups { try run(commands.removeFromGroup(name, group: group)) }
         case .writeSudoers(_, let file, let content):
-            try sudoers.install(name: file, content: content)
+            try sudoers.install(name: file, content: content, checked: checkedSudoers[file] == content)
         case .removeSudoers(_, let file), .removeLegacySudoers(_, let file):
             try sudoers.remove(name: file)
         case .deleteUser(let name, _, let file):
@@ -188,15 +216,12 @@ public struct PlanExecutor: Sendable {
     }
 
     private func createUser(_ name: String, uid: UInt32?, groups: [String]) throws -> UInt32 {
-        for command in commands.createUser(name, uid: uid, groups: groups) {
-            if command.executable == commands.paths.groupadd, let uid,
-                try host.accounts.group(named: name)?.gid == uid
-            {
-                logger.info("group \(name) with gid \(uid) exists already (an earlier run was interrupted); reusing it")
-                continue
-            }
-            try run(command)
+        var existingGroup = false
+        if let uid, commands.createsUserGroup, try host.accounts.group(named: name)?.gid == uid {
+            logger.info("group \(name) with gid \(uid) exists already (an earlier run was interrupted); reusing it")
+            existingGroup = true
         }
+        try run(commands.createUser(name, uid: uid, groups: groups, existingGroup: existingGroup))
         guard let user = try host.accounts.user(named: name) else {
             throw ExecutionError.unexpectedHostState(
                 "\(commands.useraddProgram) succeeded but account \(name) does not exist; check USERADD_PROGRAM")
