@@ -104,7 +104,9 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
         var operands: [String] = []
         var arguments = command.arguments[...]
         var loginDefs: [String: String] = [:]
-        let valued: Set<String> = ["--uid", "--gid", "--groups", "--shell", "--expiredate", "--delete", "-cf"]
+        let valued: Set<String> = [
+            "--uid", "--gid", "--groups", "--shell", "--expiredate", "--delete", "--members", "-cf",
+        ]
         while let argument = arguments.popFirst() {
             if argument == "--" {
                 operands += arguments
@@ -169,6 +171,9 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
                     state.host.groups[group]?.members.append(name)
                 }
             }
+        case "/usr/bin/gpasswd" where options["--members"] != nil:
+            guard state.host.groups[name] != nil else { return .exited(3, standardError: "group does not exist") }
+            state.host.groups[name]?.members = (options["--members"] ?? "").split(separator: ",").map(String.init)
         case "/usr/bin/gpasswd":
             guard let user = options["--delete"], state.host.groups[name]?.members.contains(user) == true else {
                 return .exited(3, standardError: "not a member")

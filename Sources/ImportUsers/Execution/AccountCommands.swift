@@ -90,6 +90,11 @@ public struct AccountCommands: Sendable, Equatable {
         command(paths.gpasswd, ["--delete", name, "--", group])
     }
 
+    /// `gpasswd --members M1,M2 -- GROUP`: sets the whole member list of one group.
+    public func setMembers(of group: String, to members: [String]) -> Command {
+        command(paths.gpasswd, ["--members", members.joined(separator: ","), "--", group])
+    }
+
     /// `usermod --lock --expiredate 1 -- NAME`: no password and no key login from now on.
     public func lock(_ name: String) -> Command {
         command(paths.usermod, ["--lock", "--expiredate", "1", "--", name])

@@ -100,7 +100,7 @@ public struct PlanExecutor: Sendable {
         var recordedUIDs: [String: UInt32] = [:]
         var failedSubjects: Set<String> = []
         var failedGroups: Set<String> = []
-        var checkedSudoers: [String: String]?
+        var batched = Batched()
         for (index, action) in plan.actions.enumerated() {
             if let blocker = Self.blocker(of: action, failedSubjects: failedSubjects, failedGroups: failedGroups) {
                 logger.warning("skipped: \(action.summary): \(blocker); it waits for the next run")
@@ -108,15 +108,14 @@ public struct PlanExecutor: Sendable {
                 failedSubjects.insert(action.subject)
                 continue
             }
-            if case .writeSudoers = action, checkedSudoers == nil {
-                checkedSudoers = checkSudoersTogether(
-                    plan.actions[index...].filter {
-                        Self.blocker(of: $0, failedSubjects: failedSubjects, failedGroups: failedGroups) == nil
-                    })
-            }
+            runBatch(
+                startingAt: action, into: &batched,
+                actions: plan.actions[index...].filter {
+                    Self.blocker(of: $0, failedSubjects: failedSubjects, failedGroups: failedGroups) == nil
+                })
             logger.notice("applying: \(action.summary)")
             do {
-                if let uid = try perform(action, recorded: state, checkedSudoers: checkedSudoers ?? [:]) {
+                if let uid = try perform(action, recorded: state, batched: batched) {
                     recordedUIDs[action.subject] = uid
                 }
                 report.completed.append(action)
@@ -183,23 +182,60 @@ public struct PlanExecutor: Sendable {
         return files
     }
 
-    /// Performs one action; returns the UID of a created account.
+    /// What the batches of a run did already.
+    private struct Batched {
+        /// The kinds of batch that ran (each runs once, at the first action of its kind).
+        enum Kind { case sudoers, additions, removals }
+        /// The batches that ran.
+        var ran: Set<Kind> = []
+        /// The sudoers contents visudo accepted already, by file name.
+        var sudoers: [String: String] = [:]
+        /// The group memberships changed already.
+        var memberships: Set<GroupMembershipBatch.Membership> = []
+    }
+
+    /// At the first sudoers write, group addition or group removal of a run, does that kind of change for all of
+    /// `actions` (the actions from here on that are not blocked) in one batch, unless it ran already.
     ///
-    /// `checkedSudoers` holds the sudoers contents visudo accepted already, by file name.
-    private func perform(_ action: SyncPlan.Action, recorded state: ManagedState, checkedSudoers: [String: String])
-        throws -> UInt32?
-    {
+    /// The plan runs each kind of action in one stretch (the removals, later the additions, last the sudoers
+    /// writes), so the batch runs where the per-account commands would have started.
+    private func runBatch(
+        startingAt action: SyncPlan.Action, into batched: inout Batched,
+        actions: @autoclosure () -> [SyncPlan.Action]
+    ) {
+        let kind: Batched.Kind
+        switch action {
+        case .writeSudoers: kind = .sudoers
+        case .addToGroups: kind = .additions
+        case .removeFromGroups: kind = .removals
+        default: return
+        }
+        guard batched.ran.insert(kind).inserted else { return }
+        if kind == .sudoers {
+            batched.sudoers = checkSudoersTogether(actions())
+            return
+        }
+        let groups = GroupMembershipBatch(
+            runner: host.runner, accounts: host.accounts, commands: commands, logger: logger)
+        batched.memberships.formUnion(groups.apply(actions(), adding: kind == .additions))
+    }
+
+    /// Performs one action, or what the batches left of it; returns the UID of a created account.
+    private func perform(_ action: SyncPlan.Action, recorded state: ManagedState, batched: Batched) throws -> UInt32? {
         switch action {
         case .createGroup(let name):
             try run(commands.groupadd(name))
         case .createUser(let name, _, let uid, let groups):
             return try createUser(name, uid: uid, groups: groups)
         case .addToGroups(let name, let groups):
-            try run(commands.addToGroups(name, groups: groups))
+            let rest = groups.filter { !batched.memberships.contains(.init(name: name, group: $0)) }
+            if !rest.isEmpty { try run(commands.addToGroups(name, groups: rest)) }
         case .removeFromGroups(let name, let groups):
-            for group in groups { try run(commands.removeFromGroup(name, group: group)) }
+            for group in groups where !batched.memberships.contains(.init(name: name, group: group)) {
+                try run(commands.removeFromGroup(name, group: group))
+            }
         case .writeSudoers(_, let file, let content):
-            try sudoers.install(name: file, content: content, checked: checkedSudoers[file] == content)
+            try sudoers.install(name: file, content: content, checked: batched.sudoers[file] == content)
         case .removeSudoers(_, let file), .removeLegacySudoers(_, let file):
             try sudoers.remove(name: file)
         case .deleteUser(let name, _, let file):

@@ -20,6 +20,11 @@ import Testing
             "/usr/sbin/usermod --append --groups docker,wheel -- alice"
         ),
         (defaults.removeFromGroup("alice", group: "docker"), "/usr/bin/gpasswd --delete alice -- docker"),
+        (
+            defaults.setMembers(of: "docker", to: ["dave", "alice"]),
+            "/usr/bin/gpasswd --members dave,alice -- docker"
+        ),
+        (defaults.setMembers(of: "-x", to: []), "/usr/bin/gpasswd --members  -- -x"),
         (defaults.lock("alice"), "/usr/sbin/usermod --lock --expiredate 1 -- alice"),
         (defaults.deleteUser("alice"), "/usr/sbin/userdel --force --remove -- alice"),
         (defaults.checkSudoers("/var/lib/aws-ec2-ssh/x"), "/usr/sbin/visudo -cf /var/lib/aws-ec2-ssh/x"),
