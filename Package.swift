@@ -80,12 +80,14 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "CCurl"], exclude: ["Fixtures"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "CCurl", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EC2SSHCoreTests", dependencies: ["EC2SSHCore"]),
         .testTarget(
             name: "EC2SSHSystemTests",
-            dependencies: ["EC2SSHSystem", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["EC2SSHSystem", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
+        // Tests of the shared test doubles themselves: each fails loudly when a test forgets to set it up.
+        .testTarget(name: "TestSupportTests", dependencies: ["AWSCore", "EC2SSHSystem", "TestSupport"]),
         .testTarget(
             name: "EC2SSHSharedTests",
             dependencies: ["AWSCore", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "TestSupport"]

@@ -49,13 +49,13 @@ import Testing
 
     @Test(arguments: loginDefsTexts)
     func loginDefsShortcutParsesLikeTheWholeFile(text: String) {
-        let files = MemoryFileSystem(files: [KeyCommandSystem.loginDefsPath: Array(text.utf8)])
+        let files = MemoryFileSystem.readOnly([KeyCommandSystem.loginDefsPath: text])
         #expect(KeyCommandSystem.loginDefs(files) == LoginDefs.parse(text))
     }
 
     @Test func loginDefsShortcutKeepsOnlyLimitLines() {
         let text = "#\n# UID_MIN is the lowest UID\n#\nMAIL_DIR /var/mail\nUID_MIN 2000\nSYS_UID_MAX 1500\n"
-        let files = MemoryFileSystem(files: [KeyCommandSystem.loginDefsPath: Array(text.utf8)])
+        let files = MemoryFileSystem.readOnly([KeyCommandSystem.loginDefsPath: text])
         let limits = KeyCommandSystem.loginDefs(files)
         #expect(limits.uidMin == 2000)
         #expect(limits.sysUIDMax == 1500)
@@ -71,6 +71,6 @@ import Testing
     }
 
     @Test func missingLoginDefsGivesTheDefaults() {
-        #expect(KeyCommandSystem.loginDefs(MemoryFileSystem()) == LoginDefs.defaults)
+        #expect(KeyCommandSystem.loginDefs(MemoryFileSystem.readOnly()) == LoginDefs.defaults)
     }
 }

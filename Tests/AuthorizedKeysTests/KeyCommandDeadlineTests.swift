@@ -12,34 +12,34 @@ import Testing
     }
 
     @Test func remainingShrinksWithTheClockAndNeverGoesNegative() {
-        let clock = KeyFakeClock()
+        let clock = FakeClock(sleeping: .advancesTheClock)
         let deadline = KeyCommandDeadline(time: clock, budget: 4)
         #expect(deadline.remaining == 4)
-        clock.advance(1.5)
+        clock.advance(by: 1.5)
         #expect(deadline.remaining == 2.5)
         #expect(deadline.elapsed == 1.5)
-        clock.advance(10)
+        clock.advance(by: 10)
         #expect(deadline.remaining == 0)
     }
 
     @Test func requestTimeLimitsAreCutToTheTimeLeft() throws {
-        let clock = KeyFakeClock()
-        let inner = KeyFakeTransport { _, _ in HTTPResponse(status: 200) }
+        let clock = FakeClock(sleeping: .advancesTheClock)
+        let inner = FakeTransport { _, _ in HTTPResponse(status: 200) }
         let transport = KeyCommandDeadlineTransport(inner: inner, deadline: KeyCommandDeadline(time: clock, budget: 4))
         _ = try transport.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:1/"), timeouts: .api)
-        clock.advance(2.5)
+        clock.advance(by: 2.5)
         _ = try transport.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:1/"), timeouts: .api)
         #expect(inner.timeouts == [HTTPTimeouts(connect: 3, total: 4), HTTPTimeouts(connect: 1.5, total: 1.5)])
     }
 
     @Test func noRequestStartsWhenTheBudgetIsSpent() {
-        let clock = KeyFakeClock()
-        let inner = KeyFakeTransport { _, _ in
+        let clock = FakeClock(sleeping: .advancesTheClock)
+        let inner = FakeTransport { _, _ in
             Issue.record("a request was sent after the deadline")
             return HTTPResponse(status: 200)
         }
         let transport = KeyCommandDeadlineTransport(inner: inner, deadline: KeyCommandDeadline(time: clock, budget: 1))
-        clock.advance(0.99)
+        clock.advance(by: 0.99)
         #expect {
             _ = try transport.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:1/"), timeouts: .api)
         } throws: { error in
@@ -49,14 +49,14 @@ import Testing
     }
 
     @Test func retriesStopAtTheDeadline() {
-        let clock = KeyFakeClock()
+        let clock = FakeClock(sleeping: .advancesTheClock)
         let deadline = KeyCommandDeadline(time: clock, budget: 2)
-        let retrier = KeyCommandRetrier(deadline: deadline, random: KeyFixedRandom(), maxAttempts: 10)
+        let retrier = KeyCommandRetrier(deadline: deadline, random: FixedRandom(), maxAttempts: 10)
         var attempts = 0
         #expect(throws: AWSError.self) {
             try retrier.run("iam:ListSSHPublicKeys") { () throws -> Int in
                 attempts += 1
-                clock.advance(0.6)
+                clock.advance(by: 0.6)
                 throw AWSError.service(code: "Throttling", message: "", requestID: nil, status: 400)
             }
         }
@@ -65,10 +65,10 @@ import Testing
     }
 
     @Test func aRetrierCallStartedLateGetsOnlyTheTimeLeft() {
-        let clock = KeyFakeClock()
+        let clock = FakeClock(sleeping: .advancesTheClock)
         let deadline = KeyCommandDeadline(time: clock, budget: 4)
-        let retrier = KeyCommandRetrier(deadline: deadline, random: KeyFixedRandom())
-        clock.advance(3)
+        let retrier = KeyCommandRetrier(deadline: deadline, random: FixedRandom())
+        clock.advance(by: 3)
         #expect(retrier.currentPolicy.deadline == 1)
         #expect(retrier.currentPolicy.maxAttempts == 3)
     }
@@ -81,8 +81,8 @@ import Testing
         try harness.seedCache(age: 600, keys: [("OLD", KeyTestKeys.second)])
         let clock = harness.clock
         let deadline = KeyCommandDeadline(time: clock, budget: 4)
-        let slow = KeyFakeTransport { request, timeouts in
-            clock.advance(min(1.5, timeouts.total))
+        let slow = FakeTransport { request, timeouts in
+            clock.advance(by: min(1.5, timeouts.total))
             throw AWSError.timeout(detail: "no answer from \(request.url)")
         }
         let query = QueryClient(
@@ -92,7 +92,7 @@ import Testing
                 "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-example",
             ]),
             transport: KeyCommandDeadlineTransport(inner: slow, deadline: deadline),
-            retry: KeyCommandRetrier(deadline: deadline, random: KeyFixedRandom(value: 0)), time: clock)
+            retry: KeyCommandRetrier(deadline: deadline, random: FixedRandom(value: 0)), time: clock)
         let iam = IAMClient(query: query)
         let command = KeyCommand(
             access: harness.access, cache: harness.cache, policy: harness.policy,

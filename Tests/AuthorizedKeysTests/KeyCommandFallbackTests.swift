@@ -32,7 +32,7 @@ import Testing
         let answer = Mutex<KeyCommand.Outcome?>(nil)
         let clock = harness.clock
         harness.beforeIAM = {
-            clock.advance(4.5)
+            clock.advance(by: 4.5)
             answer.withLock { $0 = fallback.preempt(now: clock.now(), elapsed: 4.5, timeout: 5) }
         }
         let run = harness.run(fingerprint: fingerprint)

@@ -32,8 +32,8 @@ final class KeyHarness: @unchecked Sendable {
     static let cacheDir = "/var/cache/aws-ec2-ssh"
     static let aliceARN = "arn:aws:iam::123456789012:user/alice"
 
-    let fs = KeyFakeFileSystem(runningUID: KeyHarness.runningUID)
-    let clock = KeyFakeClock()
+    let fs = MemoryFileSystem(runningUID: KeyHarness.runningUID)
+    let clock = FakeClock(sleeping: .advancesTheClock)
     let log = LogCapture()
     let iam: KeyFakeIAM
     var accounts = KeyFakeAccounts([

@@ -21,17 +21,7 @@ public enum ImportWiring {
     /// posix_spawn, /proc, flock, standard output and the key snapshot into KEY_CACHE_DIR.
     public static func dependencies(settings: ToolSettings, logger: Logger) -> ImportDependencies {
         let time = SystemTimeSource()
-        // A retry is routine (the final failure, if any, is logged as an error once), so it is a notice: in
-        // syslog, and on standard error only from a terminal or with --verbose, never in a cron mail of its own.
-        let retry = Retrier(time: time, random: SystemRandomSource()) { event in
-            logger.notice(
-                "\(event.operation) failed (attempt \(event.attempt)): \(event.error); retrying in \(milliseconds(event.delay))"
-            )
-        }
-        let clients = AWSClients(
-            environment: settings.environment, transport: CurlTransport(environment: settings.environment),
-            files: SystemFileReader(), time: time, retry: retry,
-            assumeRoleARN: settings.configuration.assumeRole, sessionHost: hostName())
+        let clients = liveClients(settings: settings, logger: logger, time: time)
         let configuration = settings.configuration
         let fileSystem = PosixFileSystem()
         let snapshot = KeyCacheSnapshot(
@@ -46,6 +36,28 @@ public enum ImportWiring {
                 return { lock.release() }
             },
             output: { text in writeAll(1, text) }, keySnapshot: snapshot, effectiveUID: geteuid())
+    }
+
+    /// `import_users check` of `settings` against the real AWS, over the same clients an import uses.
+    public static func check(settings: ToolSettings, logger: Logger) -> PermissionCheck {
+        let clients = liveClients(settings: settings, logger: logger, time: SystemTimeSource())
+        return PermissionCheck(configuration: settings.configuration, probe: AWSPermissionProbe(clients: clients))
+    }
+
+    /// The real AWS clients for `settings`: libcurl, the standard credentials chain, ASSUMEROLE, and retries (each
+    /// retry logged as a notice).
+    static func liveClients(settings: ToolSettings, logger: Logger, time: any TimeSource) -> AWSClients {
+        // A retry is routine (the final failure, if any, is logged as an error once), so it is a notice: in
+        // syslog, and on standard error only from a terminal or with --verbose, never in a cron mail of its own.
+        let retry = Retrier(time: time, random: SystemRandomSource()) { event in
+            logger.notice(
+                "\(event.operation) failed (attempt \(event.attempt)): \(event.error); retrying in \(milliseconds(event.delay))"
+            )
+        }
+        return AWSClients(
+            environment: settings.environment, transport: CurlTransport(environment: settings.environment),
+            files: SystemFileReader(), time: time, retry: retry,
+            assumeRoleARN: settings.configuration.assumeRole, sessionHost: hostName())
     }
 
     /// Writes all of `text` to descriptor `fd`, retrying short writes and EINTR; gives up on other errors.
