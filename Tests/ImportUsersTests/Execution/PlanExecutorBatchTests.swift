@@ -63,10 +63,10 @@ import Testing
         #expect(runner.pendingCommands.isEmpty && runner.unexpectedCommands.isEmpty)
         let together = try Self.content("alice") + Self.content("bob") + Self.content("carol")
         #expect(checked.withLock { $0 } == Array(together.utf8))
-        #expect(world.fileSystem.entry(Self.batch) == nil)
+        #expect(world.fileSystem.node(Self.batch) == nil)
         for name in ["alice", "bob", "carol"] {
-            let installed = try #require(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-\(name)"))
-            #expect(installed.contents == Array(try Self.content(name).utf8))
+            let installed = try #require(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-\(name)"))
+            #expect(installed.bytes == Array(try Self.content(name).utf8))
             #expect(installed.mode == 0o440 && installed.owner == .root)
         }
         #expect(try world.savedState() == plan.finalState)
@@ -107,10 +107,10 @@ import Testing
         #expect(report.failures.map(\.action?.subject) == ["bob"])
         #expect(report.failures.first?.message.contains("syntax error near bob") == true)
         #expect(report.completed.map(\.subject) == ["alice", "carol"])
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") != nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") == nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-carol") != nil)
-        #expect(world.fileSystem.entry(Self.batch) == nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice") != nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-bob") == nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-carol") != nil)
+        #expect(world.fileSystem.node(Self.batch) == nil)
         #expect(try world.savedState() == plan.finalState(keepingIntentOf: ["bob"]))
         #expect(world.log.text.contains("checking 3 sudoers files together failed"))
     }
@@ -145,7 +145,7 @@ import Testing
             world.host.commandLines.filter { $0.hasPrefix("/usr/sbin/visudo") } == [
                 "/usr/sbin/visudo -cf \(Self.batch)"
             ])
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") == nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-bob") == nil)
     }
 
     @Test func aNewAccountWithADeterministicUIDIsOneUseraddThatPinsTheGroupID() throws {
