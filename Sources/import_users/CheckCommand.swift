@@ -51,7 +51,7 @@ struct CheckCommand: ParsableCommand {
         }
         for warning in settings.warnings { logger.warning("\(warning)") }
         let report = ImportWiring.check(settings: settings, logger: logger).run()
-        ImportWiring.writeAll(1, json ? report.json().text() : report.renderText())
+        try? Syscall.writeAll(Syscall.standardOutput, Array((json ? report.json().text() : report.renderText()).utf8))
         switch report.verdict {
         case .allowed: logger.info("\(report.summaryLine)")
         case .denied: logger.error("\(report.summaryLine)")

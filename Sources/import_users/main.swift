@@ -22,9 +22,12 @@ struct ImportUsersCommand: ParsableCommand {
             check             calls every AWS action this configuration needs once
                               and names the permissions that are missing
                               (see import_users check --help)
+            setup             installs (setup install) or removes (setup uninstall)
+                              aws-ec2-ssh on this host: what install.sh runs
+                              (see import_users setup --help)
             """,
         version: BuildInfo.versionLine(program: "import_users"),
-        subcommands: [ImportCommand.self, CheckCommand.self],
+        subcommands: [ImportCommand.self, CheckCommand.self, SetupCommand.self],
         defaultSubcommand: ImportCommand.self)
 }
 

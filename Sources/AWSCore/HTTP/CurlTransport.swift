@@ -78,7 +78,7 @@ public struct CurlTransport: HTTPTransport {
         try handle.set(CURLOPT_NOSIGNAL, 1)
         if handle.library.supportsQuickExit {
             // A time limit that runs out during DNS resolution returns at once instead of waiting for the resolver
-            // thread (older libcurl waits; KeyCommandWatchdog covers that case for the key command).
+            // thread (older libcurl waits; KeyCommand.Watchdog covers that case for the key command).
             try handle.set(CURLOPT_QUICK_EXIT, 1)
         }
         try handle.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))

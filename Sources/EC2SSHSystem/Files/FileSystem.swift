@@ -76,4 +76,16 @@ public protocol FileSystem: Sendable {
 
     /// The `lstat` status of `path`, or `nil` when nothing is there.
     func status(_ path: String) throws -> FileStatus?
+
+    /// The `stat` status of what `path` names after symbolic links, or `nil` when nothing is there.
+    ///
+    /// Only for finding programs; a test double without links gets `status` from the default implementation.
+    func statusFollowingLinks(_ path: String) throws -> FileStatus?
+}
+
+extension FileSystem {
+    /// `status(path)`: right for filesystems without symbolic links, such as most test doubles.
+    public func statusFollowingLinks(_ path: String) throws -> FileStatus? {
+        try status(path)
+    }
 }

@@ -137,10 +137,20 @@ public struct PosixFileSystem: FileSystem {
 
     /// The `lstat(2)` status of `path`, or `nil` when it does not exist.
     public func status(_ path: String) throws -> FileStatus? {
+        try status(path, followingLinks: false)
+    }
+
+    /// The `stat(2)` status of what `path` names after symbolic links, or `nil` when nothing (or a dangling link)
+    /// is there; for finding programs in PATH, never for deciding what to write.
+    public func statusFollowingLinks(_ path: String) throws -> FileStatus? {
+        try status(path, followingLinks: true)
+    }
+
+    private func status(_ path: String, followingLinks: Bool) throws -> FileStatus? {
         try validateAbsolutePath(path, operation: "stat")
         let info: stat
         do {
-            info = try Syscall.lstat(path)
+            info = try followingLinks ? Syscall.statFollowingLinks(path) : Syscall.lstat(path)
         } catch {
             if error.code == ENOENT || error.code == ENOTDIR { return nil }
             throw SystemError.systemCall("stat", path, error)

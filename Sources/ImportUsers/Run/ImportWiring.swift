@@ -4,10 +4,6 @@ public import EC2SSHShared
 import EC2SSHSystem
 public import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Builds import_users from the real host: the one place that picks the live implementation of each dependency.
 public enum ImportWiring {
     /// The run of `settings` with `options` on the real host and AWS.
@@ -35,7 +31,8 @@ public enum ImportWiring {
                 let lock = try FileLock.acquire(path: path)
                 return { lock.release() }
             },
-            output: { text in writeAll(1, text) }, keySnapshot: snapshot, effectiveUID: geteuid())
+            output: { text in try? Syscall.writeAll(Syscall.standardOutput, Array(text.utf8)) }, keySnapshot: snapshot,
+            effectiveUID: Syscall.effectiveUserID())
     }
 
     /// `import_users check` of `settings` against the real AWS, over the same clients an import uses.
@@ -57,30 +54,12 @@ public enum ImportWiring {
         return AWSClients(
             environment: settings.environment, transport: CurlTransport(environment: settings.environment),
             files: SystemFileReader(), time: time, retry: retry,
-            assumeRoleARN: settings.configuration.assumeRole, sessionHost: hostName())
-    }
-
-    /// Writes all of `text` to descriptor `fd`, retrying short writes and EINTR; gives up on other errors.
-    public static func writeAll(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
-            bytes = bytes.dropFirst(written)
-        }
+            assumeRoleARN: settings.configuration.assumeRole, sessionHost: Syscall.hostName())
     }
 
     /// `seconds` as whole milliseconds for a log line, for example "46 ms".
     static func milliseconds(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "\(seconds) s" }
         return "\(Int((max(0, seconds) * 1000).rounded())) ms"
-    }
-
-    /// This host's name, for the AssumeRole session name when instance metadata has no instance id.
-    private static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

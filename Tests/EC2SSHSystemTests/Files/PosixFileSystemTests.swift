@@ -149,6 +149,17 @@ import Testing
         #expect(try fs.status(dir.child("real"))?.type == .directory)
     }
 
+    @Test func statusFollowingLinksSeesTheTargetAndNilForADanglingLink() throws {
+        let dir = try TemporaryDirectory()
+        try fs.writeFileAtomically(dir.child("program"), contents: [], mode: 0o751, owner: nil)
+        #expect(symlink(dir.child("program"), dir.child("link")) == 0)
+        #expect(symlink(dir.child("missing"), dir.child("dangling")) == 0)
+        #expect(try fs.statusFollowingLinks(dir.child("link"))?.type == .regular)
+        #expect(try fs.statusFollowingLinks(dir.child("link"))?.mode == 0o751)
+        #expect(try fs.statusFollowingLinks(dir.child("dangling")) == nil)
+        #expect(try fs.status(dir.child("dangling"))?.type == .symbolicLink)
+    }
+
     @Test func createDirectoryIsIdempotentAndFixesMode() throws {
         let dir = try TemporaryDirectory()
         let path = dir.child("state")
