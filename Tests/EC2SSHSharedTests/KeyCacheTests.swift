@@ -68,7 +68,7 @@ import Testing
         let entry = KeyCacheEntry(
             localUserName: "bob.plus.admin", iamUserName: "bob+admin", iamUserID: "AIDABOB",
             fetchedAt: Date(timeIntervalSince1970: 1.5),
-            keys: [.init(id: "K1", line: KeyTestKeys.ed25519)])
+            keys: [.init(id: "K1", line: TestKeys.ed25519)])
         try cache.save(entry)
         #expect(try cache.load(localName: "bob.plus.admin") == entry)
         #expect(fs.writes == [.init(path: directory + "/user-bob.plus.admin.json", mode: 0o600, owner: nil)])

@@ -35,10 +35,11 @@ final class ImportRecordingSnapshot: KeySnapshotting {
 }
 
 @Suite struct ImportKeySnapshotTests {
-    func world(_ snapshot: ImportRecordingSnapshot, groups: Result<[String], AWSError> = .success([])) -> ImportHarness
+    func world(_ snapshot: ImportRecordingSnapshot, groups: Result<[String], AWSError> = .success([]))
+        -> ImportRunHarness
     {
-        ImportHarness(
-            aws: ImportFakeAWS(.init(users: .success(["alice", "bob+x"]), groups: ["admins": groups])),
+        ImportRunHarness(
+            aws: FakeAWSReader(.init(users: .success(["alice", "bob+x"]), groups: ["admins": groups])),
             keySnapshot: snapshot)
     }
 
@@ -57,13 +58,13 @@ final class ImportRecordingSnapshot: KeySnapshotting {
         #expect(harness.log.all.contains("error: key cache: alice: AccessDenied"))
         #expect(harness.log.all.contains("error: key cache: bob.plus.x: Throttling"))
         #expect(try harness.state().accounts.keys.sorted() == ["alice", "bob.plus.x"])
-        #expect(harness.fileSystem.node(ImportHarness.indexPath) != nil)
+        #expect(harness.fileSystem.node(ImportRunHarness.indexPath) != nil)
     }
 
     @Test func aRunHoldingBackDeletionsRefreshesNothingUntilTheyAreDone() throws {
         let snapshot = ImportRecordingSnapshot()
-        let harness = ImportHarness(
-            aws: ImportFakeAWS(.init(users: .success(["alice", "bob", "carol"]), groups: ["admins": .success([])])),
+        let harness = ImportRunHarness(
+            aws: FakeAWSReader(.init(users: .success(["alice", "bob", "carol"]), groups: ["admins": .success([])])),
             keySnapshot: snapshot)
         let config = "KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n"
         #expect(try harness.run(config).exitCode == .ok)
@@ -78,8 +79,8 @@ final class ImportRecordingSnapshot: KeySnapshotting {
     @Test(arguments: ["KEY_CACHE_TTL=0\n", "KEY_CACHE_TTL=300\n"])
     func deletedAccountsLoseTheirCacheEntryInEveryCacheMode(config: String) throws {
         let snapshot = ImportRecordingSnapshot()
-        let harness = ImportHarness(
-            aws: ImportFakeAWS(.init(users: .success(["alice", "bob"]), groups: [:])), keySnapshot: snapshot)
+        let harness = ImportRunHarness(
+            aws: FakeAWSReader(.init(users: .success(["alice", "bob"]), groups: [:])), keySnapshot: snapshot)
         #expect(try harness.run(config).exitCode == .ok)
         #expect(snapshot.forgotten.withLock { $0 }.isEmpty)
         harness.aws.update { $0.users = .success(["alice"]) }
