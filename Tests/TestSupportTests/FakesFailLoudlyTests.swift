@@ -128,4 +128,23 @@ import Testing
         }
         #expect(transport.remaining == 0)
     }
+
+    @Test func aRandomSequenceFailsTheTestWhenDrawnPastItsEnd() {
+        let random = FixedRandom(sequence: [0.25, 0.75])
+        #expect(random.nextUnit() == 0.25)
+        #expect(random.nextUnit() == 0.75)
+        withKnownIssue { #expect(random.nextUnit() == 0) }
+        #expect(FixedRandom(value: 0.5).nextUnit() == 0.5)
+    }
+
+    @Test func aRoleAssumerFailsTheTestOnACallNobodyQueued() throws {
+        let assumer = FakeRoleAssumer()
+        let credentials = Credentials(accessKeyID: "AKID", secretAccessKey: "secret")
+        assumer.reply(.success(credentials))
+        #expect(try assumer.assumeRole(roleARN: "arn:r", sessionName: "s") == credentials)
+        withKnownIssue {
+            #expect(throws: AWSError.self) { _ = try assumer.assumeRole(roleARN: "arn:r", sessionName: "t") }
+        }
+        #expect(assumer.calls == ["arn:r|s", "arn:r|t"])
+    }
 }

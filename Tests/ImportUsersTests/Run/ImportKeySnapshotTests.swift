@@ -14,7 +14,7 @@ import Testing
 #endif
 
 /// Records what import_users asks the key cache to refresh.
-final class ImportRecordingSnapshot: KeySnapshotting {
+final class RecordingKeySnapshot: KeySnapshotting {
     let calls = Mutex<[[String: ManagedKeyUser]]>([])
     let forgotten = Mutex<[[String]]>([])
     let failures: [String]
@@ -35,7 +35,7 @@ final class ImportRecordingSnapshot: KeySnapshotting {
 }
 
 @Suite struct ImportKeySnapshotTests {
-    func world(_ snapshot: ImportRecordingSnapshot, groups: Result<[String], AWSError> = .success([]))
+    func world(_ snapshot: RecordingKeySnapshot, groups: Result<[String], AWSError> = .success([]))
         -> ImportRunHarness
     {
         ImportRunHarness(
@@ -44,7 +44,7 @@ final class ImportRecordingSnapshot: KeySnapshotting {
     }
 
     @Test func aCompleteRunRefreshesTheCacheOfEveryManagedAccount() throws {
-        let snapshot = ImportRecordingSnapshot()
+        let snapshot = RecordingKeySnapshot()
         let harness = world(snapshot)
         #expect(try harness.run("KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n").exitCode == .ok)
         #expect(snapshot.calls.withLock { $0 } == [["alice": "alice", "bob.plus.x": "bob+x"]])
@@ -52,7 +52,7 @@ final class ImportRecordingSnapshot: KeySnapshotting {
     }
 
     @Test func aFailedRefreshIsAPartialRunThatStillAppliesTheAccounts() throws {
-        let snapshot = ImportRecordingSnapshot(failures: ["alice: AccessDenied", "bob.plus.x: Throttling"])
+        let snapshot = RecordingKeySnapshot(failures: ["alice: AccessDenied", "bob.plus.x: Throttling"])
         let harness = world(snapshot)
         #expect(try harness.run("KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n").exitCode == .partial)
         #expect(harness.log.all.contains("error: key cache: alice: AccessDenied"))
@@ -62,7 +62,7 @@ final class ImportRecordingSnapshot: KeySnapshotting {
     }
 
     @Test func aRunHoldingBackDeletionsRefreshesNothingUntilTheyAreDone() throws {
-        let snapshot = ImportRecordingSnapshot()
+        let snapshot = RecordingKeySnapshot()
         let harness = ImportRunHarness(
             aws: FakeAWSReader(.init(users: .success(["alice", "bob", "carol"]), groups: ["admins": .success([])])),
             keySnapshot: snapshot)
@@ -78,7 +78,7 @@ final class ImportRecordingSnapshot: KeySnapshotting {
 
     @Test(arguments: ["KEY_CACHE_TTL=0\n", "KEY_CACHE_TTL=300\n"])
     func deletedAccountsLoseTheirCacheEntryInEveryCacheMode(config: String) throws {
-        let snapshot = ImportRecordingSnapshot()
+        let snapshot = RecordingKeySnapshot()
         let harness = ImportRunHarness(
             aws: FakeAWSReader(.init(users: .success(["alice", "bob"]), groups: [:])), keySnapshot: snapshot)
         #expect(try harness.run(config).exitCode == .ok)
@@ -93,13 +93,13 @@ final class ImportRecordingSnapshot: KeySnapshotting {
         ("KEY_CACHE_TTL=300\n", ImportOptions(dryRun: true)),
     ])
     func noRefreshWithoutCacheFirstModeOrOnADryRun(config: String, options: ImportOptions) throws {
-        let snapshot = ImportRecordingSnapshot()
+        let snapshot = RecordingKeySnapshot()
         #expect(try world(snapshot).run(config, options).exitCode == .ok)
         #expect(snapshot.calls.withLock { $0 }.isEmpty)
     }
 
     @Test func noRefreshAfterAnIncompleteRead() throws {
-        let snapshot = ImportRecordingSnapshot()
+        let snapshot = RecordingKeySnapshot()
         let harness = world(snapshot, groups: .failure(.timeout(detail: "iam")))
         #expect(try harness.run("KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n").exitCode == .partial)
         #expect(snapshot.calls.withLock { $0 }.isEmpty)
