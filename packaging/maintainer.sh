@@ -85,13 +85,16 @@ aws_ec2_ssh_protect_config() {
     chmod 0640 "$AWS_EC2_SSH_CONFIG"
 }
 
-# aws_ec2_ssh_configure: postinst configure and %post (first installation and upgrade alike).
+# aws_ec2_ssh_configure first|upgrade: postinst configure and %post, the same for a first installation and an upgrade
+# but for the hint printed after the first one.
 aws_ec2_ssh_configure() {
     aws_ec2_ssh_create_user
     aws_ec2_ssh_protect_config
     aws_ec2_ssh_setup install
-    echo "aws-ec2-ssh: installed. Set the IAM groups and AWS access in $AWS_EC2_SSH_CONFIG, then run" \
-        "/usr/sbin/import_users once (or wait for the schedule, every 10 minutes)."
+    if [ "$1" = first ]; then
+        echo "aws-ec2-ssh: installed. Set the IAM groups and AWS access in $AWS_EC2_SSH_CONFIG, then run" \
+            "/usr/sbin/import_users once (or wait for the schedule, every 10 minutes)."
+    fi
 }
 
 # aws_ec2_ssh_remove: prerm remove and %preun on erase. sshd stops asking the key command before the binaries go.

@@ -15,7 +15,9 @@ package_file() {
     local matches
     # shellcheck disable=SC2206 # the glob is meant to expand
     matches=($EC2SSH_PACKAGE_DIR/$1)
-    ((${#matches[@]} == 1)) && [[ -f ${matches[0]} ]] || fail "expected one $1 in $EC2SSH_PACKAGE_DIR, found: ${matches[*]}"
+    if ((${#matches[@]} != 1)) || [[ ! -f ${matches[0]} ]]; then
+        fail "expected one $1 in $EC2SSH_PACKAGE_DIR, found: ${matches[*]}"
+    fi
     echo "${matches[0]}"
 }
 

@@ -48,6 +48,7 @@ before=$(snapshot_paths)
 
 # --- dpkg -i
 run_logged dpkg -i "$deb" || fail "dpkg -i $deb failed"
+assert_contains "$(cat "$SCRATCH/out")" "Set the IAM groups and AWS access in /etc/aws-ec2-ssh.conf" "the first installation's hint"
 assert_eq "install ok installed $version" "$(dpkg-query -W -f='${Status} ${Version}' aws-ec2-ssh)" "package status"
 for exe in import_users authorized_keys_command; do
     assert_eq "755 root:root" "$(file_mode "/usr/sbin/$exe")" "/usr/sbin/$exe"

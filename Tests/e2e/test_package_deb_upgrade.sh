@@ -24,7 +24,12 @@ assert_eq alice "$(ssh_login "$SCRATCH/alice" alice 'id -un')" "alice's login wi
 run_logged dpkg -i "$new" </dev/null || fail "dpkg -i $new (the upgrade) failed"
 out=$(cat "$SCRATCH/out")
 assert_contains "$out" "Preparing to unpack" "dpkg's output"
-assert_not_contains "$out" "Removing" "upgrade output (nothing may be removed)"
+assert_contains "$out" "Setting up aws-ec2-ssh (1.0.1)" "dpkg's output"
+# The old prerm and postrm do nothing on an upgrade: sshd and the schedule are never taken away, not even briefly.
+for word in Removing uninstalled removed; do
+    assert_not_contains "$out" "$word" "the upgrade's output"
+done
+assert_not_contains "$out" "Set the IAM groups" "the upgrade's output (the first installation's hint)"
 assert_eq "install ok installed 1.0.1" "$(dpkg-query -W -f='${Status} ${Version}' aws-ec2-ssh)" "status after the upgrade"
 assert_eq "$edited" "$(sha256sum </etc/aws-ec2-ssh.conf)" "the edited configuration after the upgrade"
 assert_eq "640 root:aws-ec2-ssh" "$(file_mode /etc/aws-ec2-ssh.conf)" "the configuration's mode after the upgrade"

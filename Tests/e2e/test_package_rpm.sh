@@ -65,6 +65,7 @@ assert_contains "$scripts" "postinstall scriptlet (using /bin/sh):" "scriptlets"
 assert_contains "$scripts" "preuninstall scriptlet (using /bin/sh):" "scriptlets"
 assert_contains "$(rpm -qp --qf '%{PREIN}' "$rpm")" "aws_ec2_ssh_create_user" "%pre"
 assert_contains "$(rpm -qp --qf '%{POSTIN}' "$rpm")" "aws_ec2_ssh_configure" "%post"
+# shellcheck disable=SC2016 # the scriptlet's text, not an expansion
 assert_contains "$(rpm -qp --qf '%{PREUN}' "$rpm")" 'if [ "$1" -eq 0 ]; then' "%preun"
 setup_line=$(grep -A 3 '^aws_ec2_ssh_setup() {' "$EC2SSH_REPO/packaging/maintainer.sh")
 assert_contains "$(rpm -qp --qf '%{POSTIN}' "$rpm")" "$setup_line" "%post's setup call (packaging/maintainer.sh)"
@@ -83,7 +84,7 @@ printf 'root:x:0:\naws-ec2-ssh:x:990:\n' >"$root/etc/group"
 rpm --root "$root" --initdb
 run_logged rpm -i --root "$root" --nodeps --noscripts "$rpm" || fail "rpm -i --root failed"
 assert_not_contains "$(cat "$SCRATCH/out")" "does not exist" "rpm -i output"
-assert_eq "$(rpm -qp --qf '%{NAME}-%{VERSION}-%{RELEASE}' "$rpm")" "$(rpm --root "$root" -q aws-ec2-ssh)" "rpm -q"
+assert_eq "$(rpm -qp --qf '%{NAME}-%{VERSION}-%{RELEASE}' "$rpm")" "$(rpm --root "$root" -q --qf '%{NAME}-%{VERSION}-%{RELEASE}' aws-ec2-ssh)" "rpm -q"
 assert_eq "640 0:990" "$(stat -c '%a %u:%g' "$root/etc/aws-ec2-ssh.conf")" "the configuration in the scratch root"
 assert_eq "755 0:0" "$(stat -c '%a %u:%g' "$root/usr/sbin/authorized_keys_command")" "the key command in the scratch root"
 cmp -s "$EC2SSH_REPO/etc/aws-ec2-ssh.conf" "$root/etc/aws-ec2-ssh.conf" || fail "the configuration is not the sample"
