@@ -1,4 +1,9 @@
-/// The one error type of the EC2SSH module: what went wrong, where, and what to do about it.
+/// The core's error for unusable input files and settings: the configuration file, a shell-style setting, a data
+/// file the tools keep (state, index, key cache), and a UID range with no room left; its message says what went
+/// wrong, where, and what to do about it.
+///
+/// It is not the core's only error: planning throws `PlanError` (bad state file, unusable setting), key checks
+/// report `KeyRejection`, and name mapping `NameMapping.Refusal`.
 public enum EC2SSHError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A line of the configuration file is not valid; `line` is 1-based, `nil` when it concerns the whole file.
     case invalidConfiguration(path: String, line: Int?, message: String)

@@ -91,10 +91,7 @@ struct ImportUsersCommand: ParsableCommand {
         let options = ImportOptions(
             dryRun: dryRun, json: json, force: force, adoptLegacyAccounts: adoptLegacyAccounts,
             rebuildState: rebuildState)
-        let outcome = ImportRun(
-            settings: settings, options: options, dependencies: .live(settings: settings, logger: logger),
-            logger: logger
-        ).run()
+        let outcome = ImportWiring.run(settings: settings, options: options, logger: logger).run()
         if outcome.exitCode != .ok { throw ExitCode(outcome.exitCode.rawValue) }
     }
 }

@@ -18,9 +18,9 @@ struct ImportUsersMotoTests {
         admin = try moto.queryClient(.iam)
     }
 
-    func source(environment: [String: String]) -> AWSImportSource {
+    func source(environment: [String: String]) -> AWSClientsReader {
         let time = SystemTimeSource()
-        return AWSImportSource(
+        return AWSClientsReader(
             clients: AWSClients(
                 environment: environment, transport: CurlTransport(environment: [:]), files: SystemFileReader(),
                 time: time, retry: Retrier(time: time, random: SystemRandomSource()), assumeRoleARN: nil,

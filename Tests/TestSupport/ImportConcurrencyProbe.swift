@@ -9,12 +9,12 @@ import Synchronization
     import Glibc
 #endif
 
-/// An `ImportAWSSource` that counts how many `listUserTags` calls are in flight at once.
+/// An `AWSReading` that counts how many `listUserTags` calls are in flight at once.
 ///
 /// Each call waits, up to two seconds, until `expected` calls are in flight together (so calls made one after
 /// another show a maximum of 1 after a bounded wait, and concurrent ones reach `expected` at once); every other
 /// read goes to `inner`.
-final class ImportConcurrencyProbe: ImportAWSSource {
+final class ImportConcurrencyProbe: AWSReading {
     let inner: ImportFakeAWS
     let expected: Int
     private let state = Mutex<(inFlight: Int, maximum: Int)>((0, 0))

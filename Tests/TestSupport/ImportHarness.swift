@@ -31,11 +31,11 @@ final class ImportHarness: Sendable {
     let locks = Mutex<[String]>([])
     /// The effective user id the run sees (0: root).
     let effectiveUID = Mutex<UInt32>(0)
-    let keySnapshot: (any ImportKeySnapshotting)?
+    let keySnapshot: (any KeySnapshotting)?
 
     init(
         host: ImportFakeHost = ImportFakeHost(), aws: ImportFakeAWS = ImportFakeAWS(),
-        keySnapshot: (any ImportKeySnapshotting)? = nil
+        keySnapshot: (any KeySnapshotting)? = nil
     ) {
         self.keySnapshot = keySnapshot
         fileSystem = ImportFakeFileSystem(directories: ["/etc", "/etc/sudoers.d", "/var", "/var/lib"])

@@ -1,0 +1,202 @@
+import AWSCore
+import EC2SSHCore
+import EC2SSHShared
+import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The body of a run, with the lock held: read, plan, execute, write.
+extension ImportRun {
+    /// What a run read before planning.
+    struct Reading {
+        /// The state file's content, or `nil` when there is none.
+        var state: ManagedState?
+        /// The host: accounts, groups, sudoers files, login.defs.
+        var host: LocalSnapshotReader.Result
+        /// What IAM says.
+        var iam: IAMReader.Result
+        /// managed-users.json as a previous run left it, if readable.
+        var previousIndex: ManagedUsersIndex?
+    }
+
+    /// Reads, plans, and applies (or prints) the plan.
+    func sync(store: StateStore) throws -> Outcome {
+        let reading = try read(store: store)
+        let now = dependencies.time.now()
+        let policy = SyncPolicy(
+            configuration: settings.configuration, loginDefs: reading.host.loginDefs, force: options.force,
+            adoptLegacyAccounts: options.adoptsAccounts)
+        let plan = try SyncPlanner.plan(
+            view: reading.iam.view, local: reading.host.snapshot, state: reading.state,
+            previousIndex: reading.previousIndex, policy: policy, now: now)
+        let planFailures = log(plan)
+        let state = reading.state ?? ManagedState()
+        if options.dryRun {
+            dependencies.output(options.json ? PlanReport(plan: plan, outcomes: nil).json().text() : plan.renderText())
+            let clean = plan.complete && planFailures == 0
+            return Outcome(
+                exitCode: clean ? .ok : .partial, plan: plan, failures: planFailures,
+                managedAccounts: state.accounts.count)
+        }
+        let applied = execute(plan, from: state, store: store, iam: reading.iam)
+        var failures = planFailures + applied.failures
+        failures += write(applied.state, of: plan, before: state, store: store, iam: reading.iam)
+        if failures == 0 && plan.complete {
+            failures += refreshKeyCache(state: applied.state, view: reading.iam.view, now: now)
+        }
+        return finish(plan, report: applied.report, state: applied.state, failures: failures)
+    }
+
+    /// Reads the state, the host and IAM; refuses what the options and the state file do not allow together.
+    private func read(store: StateStore) throws -> Reading {
+        let configuration = settings.configuration
+        let stateExists = try store.stateFileExists()
+        if options.rebuildState && stateExists { throw ImportError.stateExists(path: store.statePath) }
+        let state = try store.loadState()
+        let reader = LocalSnapshotReader(
+            accounts: dependencies.accounts, fileSystem: dependencies.fileSystem, paths: dependencies.paths,
+            sudoers: try SudoersFile(), readsLegacyFiles: options.adoptsAccounts)
+        var host = try reader.read()
+        let markerMembers = host.snapshot.members(of: configuration.localMarkerGroup)
+        if !stateExists && !options.adoptsAccounts && !markerMembers.isEmpty {
+            throw ImportError.stateMissing(
+                path: store.statePath, markerGroup: configuration.localMarkerGroup, members: markerMembers.sorted())
+        }
+        let iam = try IAMReader(
+            source: dependencies.aws, request: IAMReader.Request(configuration: configuration), logger: logger
+        ).read()
+        if options.adoptsAccounts && !stateExists && !iam.view.isComplete {
+            // Adoption needs a complete read; without one the state would be written without the accounts.
+            throw ImportError.adoptionNeedsCompleteRead(
+                option: options.rebuildState ? "--rebuild-state" : "--adopt-legacy-accounts",
+                reads: iam.view.failedReads)
+        }
+        host.snapshot.unavailableNames = reader.unavailableNames(
+            among: iam.view.authorizedLocalNames, in: host.snapshot)
+        return Reading(
+            state: stateExists ? state : nil, host: host, iam: iam,
+            previousIndex: stateExists ? nil : store.loadIndex())
+    }
+
+    /// Runs the plan's actions, unless there is nothing to change.
+    ///
+    /// The index leaves out the users who lose access before the first action. Returns the state afterwards, the
+    /// executor's report and the failures.
+    private func execute(_ plan: SyncPlan, from state: ManagedState, store: StateStore, iam: IAMReader.Result)
+        -> (state: ManagedState, report: PlanExecutor.Report?, failures: Int)
+    {
+        if plan.isNoOp(from: state) {
+            logger.info("nothing to change")
+            return (state, nil, 0)
+        }
+        logger.notice(
+            plan.actions.isEmpty
+                ? "no account changes; updating the state file"
+                : "applying \(Self.count(plan.actions.count, "change"))")
+        // Revocation first: users who lose access leave the index before any action runs, so the key command stops
+        // serving them even if an action fails or the run is killed.
+        var failures = writeIndex(store: store, state: plan.intentState, iam: iam)
+        let executed = executor(store: store).execute(plan, from: state)
+        if !executed.failures.isEmpty {
+            failures += executed.failures.count
+            let done =
+                "\(executed.completed.count) of \(Self.count(plan.actions.count, "change")) applied, "
+                + "\(executed.failures.count) failed, \(executed.skipped.count) skipped"
+            if let stateFailure = executed.failures.first(where: { $0.action == nil }) {
+                logger.error("run incomplete: \(stateFailure.message); \(done), the next run repairs the rest")
+            } else {
+                // The executor logged each failed action as an error already: one error line per failure.
+                logger.notice("run incomplete: \(done); the next run repairs the rest")
+            }
+        }
+        return (executed.state, executed, failures)
+    }
+
+    /// Writes what follows from the run's final `state`: the state file when `plan` rebuilds it, the index, and
+    /// the key cache entries of deleted accounts; returns how many writes failed (each logged).
+    private func write(
+        _ state: ManagedState, of plan: SyncPlan, before: ManagedState, store: StateStore, iam: IAMReader.Result
+    ) -> Int {
+        var failures = 0
+        if plan.rebuildsState {
+            do {
+                try store.saveState(state)
+            } catch {
+                failures += 1
+                logger.error("cannot write \(store.statePath): \(error)")
+            }
+        }
+        failures += writeIndex(store: store, state: state, iam: iam)
+        return failures + forgetDeletedAccounts(before: before, after: state)
+    }
+
+    /// Prints the JSON report if asked, logs the summary and returns the outcome.
+    private func finish(_ plan: SyncPlan, report: PlanExecutor.Report?, state: ManagedState, failures: Int)
+        -> Outcome
+    {
+        let clean = plan.complete && failures == 0
+        if options.json {
+            let outcomes = report?.outcomes ?? ActionOutcomes(count: plan.actions.count)
+            dependencies.output(PlanReport(plan: plan, outcomes: outcomes).json().text())
+        }
+        let summary =
+            "\(clean ? "done" : "done with problems (exit 4)"): "
+            + "\(Self.count(report?.completed.count ?? 0, "change")) applied, "
+            + "\(Self.count(state.accounts.count, "managed account"))"
+        logger.notice("\(summary)")
+        return Outcome(
+            exitCode: clean ? .ok : .partial, plan: plan, report: report, failures: failures,
+            managedAccounts: state.accounts.count)
+    }
+
+    /// The executor over this run's dependencies.
+    private func executor(store: StateStore) -> PlanExecutor {
+        let commands = AccountCommands(configuration: settings.configuration, paths: dependencies.paths)
+        return PlanExecutor(
+            host: .init(
+                runner: dependencies.runner, accounts: dependencies.accounts, processes: dependencies.processes,
+                time: dependencies.time, fileSystem: dependencies.fileSystem),
+            commands: commands,
+            sudoers: SudoersInstaller(
+                fileSystem: dependencies.fileSystem, runner: dependencies.runner, commands: commands,
+                checkDirectory: store.directory),
+            store: store, gracePeriod: dependencies.gracePeriod, logger: logger)
+    }
+
+    /// Writes managed-users.json for `state` (merged with the previous index, see `ManagedUsersIndex`) when its
+    /// content changes or it is missing; returns 1 when it cannot be written (logged), else 0.
+    private func writeIndex(store: StateStore, state: ManagedState, iam: IAMReader.Result) -> Int {
+        do {
+            let index = ManagedUsersIndex(state: state, observed: iam.observed, previous: store.loadIndex())
+            if try store.saveIndex(index) { logger.info("wrote \(store.indexPath)") }
+            return 0
+        } catch {
+            logger.error("cannot write \(store.indexPath): \(error); the key command keeps using the previous one")
+            return 1
+        }
+    }
+
+    /// Logs the plan's conflicts, skipped users, unassigned UIDs and notices; returns how many are errors.
+    private func log(_ plan: SyncPlan) -> Int {
+        for unassigned in plan.unassignedUIDs { logger.error("\(unassigned.message)") }
+        for conflict in plan.conflicts { logger.warning("conflict: \(conflict.message)") }
+        for skipped in plan.skipped { logger.warning("skipped: \(skipped.message)") }
+        for notice in plan.notices {
+            switch notice.severity {
+            case .info: logger.info("\(notice.message)")
+            case .warning: logger.warning("\(notice.message)")
+            case .error: logger.error("\(notice.message)")
+            }
+        }
+        return plan.unassignedUIDs.count + plan.notices.count { $0.severity == .error }
+    }
+
+    /// "1 change", "3 changes".
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+}
