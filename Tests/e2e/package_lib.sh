@@ -113,9 +113,10 @@ assert_scheduled() {
 }
 
 # snapshot_paths: every path under the directories a package or its scripts could write, except the package
-# manager's own records, logs and what the test itself made before taking it.
+# manager's own records and logs, and the canaries that Tests/e2e/host_test_sandbox_containment.sh puts on the
+# machine itself (the sandbox's root overlays the live one, so another run of it on the machine shows through).
 snapshot_paths() {
     find /etc /usr /var /opt /lib /srv -xdev \
-        \( -path /var/lib/dpkg -o -path /var/log -o -path /var/cache/debconf -o -path /var/lib/rpm \) -prune -o -print |
-        sort
+        \( -path /var/lib/dpkg -o -path /var/log -o -path /var/cache/debconf -o -path /var/lib/rpm \) -prune -o \
+        ! -name '.ec2ssh-canary-*' -print | sort
 }
