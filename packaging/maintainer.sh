@@ -33,7 +33,8 @@ aws_ec2_ssh_setup() {
             "$AWS_EC2_SSH_SHARE/install.sh" --force --bin-dir /usr/sbin --timer="$(aws_ec2_ssh_timer)" --no-first-import
             ;;
         uninstall)
-            "$AWS_EC2_SSH_SHARE/install.sh" --uninstall --keep-config
+            # --bin-dir: where the setup program is when the installed copy is missing (a postinst that failed).
+            "$AWS_EC2_SSH_SHARE/install.sh" --uninstall --keep-config --bin-dir /usr/sbin
             ;;
     esac
 }
