@@ -55,10 +55,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The installer behind `import_users setup`: staging, rollback, sshd, schedule. Linked only by import_users.
+        .target(
+            name: "HostSetup",
+            dependencies: ["EC2SSHCore", "EC2SSHSystem"]
+        ),
         .executableTarget(
             name: "import_users",
             dependencies: [
-                "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "ImportUsers",
+                "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "ImportUsers", "HostSetup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -75,17 +80,20 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "AWSCore", "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "AuthorizedKeys", "ImportUsers",
+                "AWSCore", "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "AuthorizedKeys", "ImportUsers", "HostSetup",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "CCurl"], exclude: ["Fixtures"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "CCurl", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EC2SSHCoreTests", dependencies: ["EC2SSHCore"]),
+        .testTarget(name: "HostSetupTests", dependencies: ["HostSetup", "EC2SSHCore", "EC2SSHSystem", "TestSupport"]),
         .testTarget(
             name: "EC2SSHSystemTests",
-            dependencies: ["EC2SSHSystem", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["EC2SSHSystem", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
+        // Tests of the shared test doubles themselves: each fails loudly when a test forgets to set it up.
+        .testTarget(name: "TestSupportTests", dependencies: ["AWSCore", "EC2SSHSystem", "TestSupport"]),
         .testTarget(
             name: "EC2SSHSharedTests",
             dependencies: ["AWSCore", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "TestSupport"]

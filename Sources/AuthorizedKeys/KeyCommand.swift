@@ -12,7 +12,7 @@ public import Logging
 
 /// authorized_keys_command's behaviour: decide, fetch or reuse, validate, print, audit.
 ///
-/// For a managed, authorized account (see `KeyCommandAccess`) it prints the IAM user's active SSH keys, fresh
+/// For a managed, authorized account (see `Access`) it prints the IAM user's active SSH keys, fresh
 /// from IAM by default, from the cache while younger than KEY_CACHE_TTL when that is set, or from the stale
 /// cache when IAM is unreachable, throttled or too slow. The chained command, when configured, runs alongside
 /// for every user and its keys follow ours. Every run logs exactly one audit line (plus a warning for each key
@@ -37,8 +37,8 @@ public struct KeyCommand: Sendable {
         /// The authorized_keys lines to print, ours first, then the chained command's.
         public var lines: [String]
         /// The audit record that was logged.
-        public var audit: KeyCommandAudit
-        /// True when the watchdog answered instead (see `KeyCommandFallback`): nothing was logged, nothing may be
+        public var audit: Audit
+        /// True when the watchdog answered instead (see `Fallback`): nothing was logged, nothing may be
         /// printed, and the process is about to end.
         public var preempted = false
 
@@ -47,7 +47,7 @@ public struct KeyCommand: Sendable {
     }
 
     /// The account checks.
-    public let access: KeyCommandAccess
+    public let access: Access
     /// The key cache, or `nil` when its directory is unusable.
     public let cache: KeyCache?
     /// KEY_CACHE_TTL and KEY_CACHE_STALE_MAX.
@@ -55,21 +55,19 @@ public struct KeyCommand: Sendable {
     /// Builds the IAM reader on first use, so a cache hit makes no network call at all.
     public let makeFetcher: @Sendable () throws -> SSHKeyFetcher
     /// The chained command, if configured.
-    public let chain: KeyCommandChain?
-    /// The IAM time budget; its clock is the run's clock.
-    public let deadline: KeyCommandDeadline
-    /// KEY_COMMAND_TIMEOUT in seconds, the hard limit of the whole run (bounds the chained command).
-    public let hardTimeout: Double
+    public let chain: Chain?
+    /// The run's one deadline (KEY_COMMAND_TIMEOUT and the IAM budget); its clock is the run's clock.
+    public let deadline: Deadline
     /// Where the audit line and warnings go.
     public let logger: Logger
     /// What the watchdog may serve if the run does not finish in time; `nil` without a watchdog.
-    public let fallback: KeyCommandFallback?
+    public let fallback: Fallback?
 
     /// Creates the command from its parts.
     public init(
-        access: KeyCommandAccess, cache: KeyCache?, policy: KeyCachePolicy,
-        makeFetcher: @escaping @Sendable () throws -> SSHKeyFetcher, chain: KeyCommandChain?,
-        deadline: KeyCommandDeadline, hardTimeout: Double, logger: Logger, fallback: KeyCommandFallback? = nil
+        access: Access, cache: KeyCache?, policy: KeyCachePolicy,
+        makeFetcher: @escaping @Sendable () throws -> SSHKeyFetcher, chain: Chain?,
+        deadline: Deadline, logger: Logger, fallback: Fallback? = nil
     ) {
         self.access = access
         self.cache = cache
@@ -77,22 +75,20 @@ public struct KeyCommand: Sendable {
         self.makeFetcher = makeFetcher
         self.chain = chain
         self.deadline = deadline
-        self.hardTimeout = hardTimeout
         self.logger = logger
         self.fallback = fallback
     }
 
     /// Serves `request` and logs its audit line, unless the watchdog answered first (`Outcome.preempted`).
     public func run(_ request: Request) -> Outcome {
-        fallback?.publish(.init(audit: KeyCommandAudit(localUser: request.user, fingerprint: request.fingerprint)))
+        fallback?.publish(.init(audit: Audit(localUser: request.user, fingerprint: request.fingerprint)))
         let chained = chain.map { chain in
-            let answerBy = hardTimeout - KeyCommandWatchdog.reserve(forTimeout: hardTimeout)
-            let timeout = max(0, answerBy - deadline.elapsed - 0.25)
+            let timeout = deadline.chainTimeout
             return WorkerThreads.Background {
                 chain.run(user: request.user, fingerprint: request.fingerprint, timeout: timeout)
             }
         }
-        var audit = KeyCommandAudit(localUser: request.user, fingerprint: request.fingerprint)
+        var audit = Audit(localUser: request.user, fingerprint: request.fingerprint)
         let ours = serve(request, audit: &audit)
         fallback?.publish(.init(audit: audit, decided: ours))
         var lines = ours.map(\.key.line)
@@ -118,9 +114,9 @@ public struct KeyCommand: Sendable {
     }
 
     /// Our keys for `request`, recording in `audit` what happened.
-    func serve(_ request: Request, audit: inout KeyCommandAudit) -> [SSHKeyFetcher.Key] {
+    func serve(_ request: Request, audit: inout Audit) -> [SSHKeyFetcher.Key] {
         let now = deadline.time.now()
-        let grant: KeyCommandGrant
+        let grant: Grant
         switch access.check(localName: request.user, now: now) {
         case .failure(let refusal):
             refuse(refusal, localName: request.user, audit: &audit)
@@ -189,8 +185,8 @@ public struct KeyCommand: Sendable {
     }
 
     private func served(
-        _ keys: [SSHKeyFetcher.Key], source: KeyCommandAudit.Source, request: Request,
-        audit: inout KeyCommandAudit
+        _ keys: [SSHKeyFetcher.Key], source: Audit.Source, request: Request,
+        audit: inout Audit
     ) -> [SSHKeyFetcher.Key] {
         let selected = Self.select(keys, fingerprint: request.fingerprint)
         audit.source = source
@@ -198,7 +194,7 @@ public struct KeyCommand: Sendable {
         return selected
     }
 
-    private func refuse(_ refusal: KeyCommandRefusal, localName: String, audit: inout KeyCommandAudit) {
+    private func refuse(_ refusal: Refusal, localName: String, audit: inout Audit) {
         audit.refusal = refusal
         guard refusal.clearsCache, let cache else { return }
         do {
@@ -209,7 +205,7 @@ public struct KeyCommand: Sendable {
         }
     }
 
-    private func loadCache(_ grant: KeyCommandGrant) -> KeyCacheEntry? {
+    private func loadCache(_ grant: Grant) -> KeyCacheEntry? {
         guard let cache, policy.usesCache else { return nil }
         do {
             guard let entry = try cache.load(localName: grant.localName) else { return nil }
@@ -250,7 +246,7 @@ public struct KeyCommand: Sendable {
         }
     }
 
-    private func store(_ keys: [SSHKeyFetcher.Key], grant: KeyCommandGrant) {
+    private func store(_ keys: [SSHKeyFetcher.Key], grant: Grant) {
         guard let cache, policy.usesCache else { return }
         let entry = KeyCacheEntry(
             localUserName: grant.localName, iamUserName: grant.iamUserName, iamUserID: grant.iamUserID,

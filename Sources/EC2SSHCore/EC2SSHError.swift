@@ -17,6 +17,9 @@ public enum EC2SSHError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A data file the tools keep (state, index, key cache) cannot be used; `message` says why and what to do.
     case invalidDataFile(path: String, message: String)
 
+    /// An installation step cannot go ahead (a file, value or host state it refuses); `path` names the file.
+    case invalidSetup(path: String?, message: String)
+
     /// A human-readable explanation naming the file, line or user concerned.
     public var description: String {
         switch self {
@@ -31,6 +34,9 @@ public enum EC2SSHError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no free UID/GID left in UID_RANGE \(range.lowerBound)-\(range.upperBound) for user \(localName);"
                 + " widen UID_RANGE in the configuration file or remove unused accounts"
         case .invalidDataFile(let path, let message):
+            return "\(path): \(message)"
+        case .invalidSetup(let path, let message):
+            guard let path else { return message }
             return "\(path): \(message)"
         }
     }

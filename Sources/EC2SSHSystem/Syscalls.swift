@@ -3,9 +3,9 @@
 #endif
 
 /// An `errno` value returned by one of the thin system call wrappers below.
-struct Errno: Error, Equatable {
+public struct Errno: Error, Equatable, Sendable {
     /// The raw `errno` value.
-    var code: Int32
+    public var code: Int32
 
     /// The current thread's `errno`.
     static var current: Errno { Errno(code: Glibc.errno) }
@@ -25,7 +25,10 @@ struct Errno: Error, Equatable {
 }
 
 /// Thin typed wrappers, one per C call: each retries on `EINTR` and throws `Errno` on failure.
-enum Syscall {
+///
+/// Only `writeAll(_:_:)` and `hostName()` are public: the executables write their output and name the host with
+/// them; everything else stays behind the types of this module.
+public enum Syscall {
     /// Runs `body` until it returns something other than -1 with `EINTR`; -1 with another errno throws.
     @inline(__always)
     static func retrying<T: FixedWidthInteger>(_ body: () -> T) throws(Errno) -> T {
@@ -57,17 +60,44 @@ enum Syscall {
         try retrying { Glibc.write(fd, buffer.baseAddress, buffer.count) }
     }
 
-    /// Calls `write(2)` until every byte of `bytes` is written.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Errno) {
+    /// Calls `write(2)` until every byte of `bytes` is written to `fd`.
+    ///
+    /// A short write continues with the rest and `EINTR` is retried; any other failure throws, for example `EPIPE` when the reader has gone (with `SIGPIPE`
+    /// ignored or blocked) or `EBADF` for a closed descriptor. Bytes written before the failure stay written.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Errno) {
+        try writeAll(bytes) { buffer in Glibc.write(fd, buffer.baseAddress, buffer.count) }
+    }
+
+    /// The loop of `writeAll(_:_:)` over `write`, which behaves like `write(2)` on the rest of `bytes`.
+    ///
+    /// Tests pass a `write` that writes short or fails with `EINTR`. A write of nothing counts as `EIO`, so the loop cannot spin.
+    static func writeAll(_ bytes: [UInt8], with write: (UnsafeRawBufferPointer) -> Int) throws(Errno) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                Result { () throws(Errno) -> Int in
-                    try write(fd, from: UnsafeRawBufferPointer(rebasing: buffer[offset...]))
-                }
+            let written = bytes.withUnsafeBytes { buffer in write(UnsafeRawBufferPointer(rebasing: buffer[offset...])) }
+            if written > 0 {
+                offset += written
+                continue
             }
-            offset += try written.get()
+            if written == 0 { throw Errno(code: EIO) }
+            let code = Glibc.errno
+            if code != EINTR { throw Errno(code: code) }
         }
+    }
+
+    /// Standard output, the descriptor the tools print their answer on.
+    public static let standardOutput: Int32 = STDOUT_FILENO
+
+    /// The effective user id of this process, by `geteuid(2)`.
+    public static func effectiveUserID() -> UInt32 {
+        geteuid()
+    }
+
+    /// This host's name by `gethostname(2)`, or "unknown-host" when it cannot be read.
+    public static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Calls `fchmod(2)`.
@@ -96,6 +126,13 @@ enum Syscall {
     static func lstat(_ path: String) throws(Errno) -> stat {
         var result = stat()
         _ = try retrying { Glibc.lstat(path, &result) }
+        return result
+    }
+
+    /// Calls `fstatat(2)` relative to the working directory, following symbolic links (what `stat(2)` does).
+    static func statFollowingLinks(_ path: String) throws(Errno) -> stat {
+        var result = stat()
+        _ = try retrying { fstatat(AT_FDCWD, path, &result, 0) }
         return result
     }
 

@@ -8,10 +8,12 @@ import Logging
     import Glibc
 #endif
 
-// First things first: a closed stdout must not kill us mid-write, and the whole run has a hard deadline
-// (KeyCommandWatchdog owns it: 5 s until the configuration is read, then KEY_COMMAND_TIMEOUT from the start).
+// First things first: a closed stdout must not kill us mid-write, and the whole run has one hard deadline, started
+// here and passed down (5 s until the configuration is read, then KEY_COMMAND_TIMEOUT from this start); the
+// watchdog (KeyCommand.Watchdog) guards it.
 signal(SIGPIPE, SIG_IGN)
-KeyCommandWatchdog.armAlarm(seconds: KeyCommandWatchdog.startupLimit)
+let deadline = KeyCommandWiring.startDeadline()
+KeyCommand.Watchdog.arm(deadline)
 
 /// Prints the SSH public keys of the IAM user behind a local account, for sshd's AuthorizedKeysCommand.
 struct AuthorizedKeysCommand: ParsableCommand {
@@ -59,7 +61,7 @@ struct AuthorizedKeysCommand: ParsableCommand {
     )
 
     @Option(help: "Path of the configuration file.")
-    var config: String = KeyCommandArguments.defaultConfig
+    var config: String = KeyCommand.Arguments.defaultConfig
 
     @Flag(help: "Also log to standard error.")
     var verbose = false
@@ -70,30 +72,32 @@ struct AuthorizedKeysCommand: ParsableCommand {
     @Argument(help: "The fingerprint of the key being tried (%f, for example SHA256:...).")
     var fingerprint: String?
 
-    func run() throws {
-        Self.serve(KeyCommandArguments(config: config, user: user, fingerprint: fingerprint), verbose: verbose)
+    /// The parsed arguments.
+    var arguments: KeyCommand.Arguments {
+        KeyCommand.Arguments(config: config, user: user, fingerprint: fingerprint)
     }
 
-    /// Runs the key command for `arguments` and prints the keys.
-    static func serve(_ arguments: KeyCommandArguments, verbose: Bool) {
+    /// Runs the key command for `arguments` within `deadline` and prints the keys.
+    static func serve(_ arguments: KeyCommand.Arguments, verbose: Bool, deadline: KeyCommand.Deadline) {
         let toStandardError = verbose || isatty(STDERR_FILENO) == 1
         LoggingSystem.bootstrap { label in
             SystemLogging.handler(label: label, facility: .authpriv, standardError: toStandardError)
         }
         let logger = Logger(label: "authorized_keys_command")
-        let output = KeyCommandSystem.run(
+        let output = KeyCommandWiring.run(
             KeyCommand.Request(user: arguments.user, fingerprint: arguments.fingerprint), configPath: arguments.config,
-            environment: ProcessEnvironment.current(), logger: logger)
-        KeyCommandWatchdog.disarm()
-        KeyCommandSystem.writeStandardOutput(output)
+            environment: ProcessEnvironment.current(), deadline: deadline, logger: logger)
+        KeyCommand.Watchdog.disarm()
+        try? Syscall.writeAll(Syscall.standardOutput, output)
     }
 }
 
 // sshd's plain `USER FINGERPRINT` (optionally after `--config PATH`) skips ArgumentParser, whose reflection-based
 // parsing is a third of a cache hit's CPU time; it would parse these forms to the same values. Anything else
-// (flags, --help, usage errors) goes through ArgumentParser.
-if let arguments = KeyCommandArguments.plain(Array(CommandLine.arguments.dropFirst())) {
-    AuthorizedKeysCommand.serve(arguments, verbose: false)
+// (flags, --help, --version, usage errors) goes through ArgumentParser, which exits after help, version or an error.
+if let arguments = KeyCommand.Arguments.plain(Array(CommandLine.arguments.dropFirst())) {
+    AuthorizedKeysCommand.serve(arguments, verbose: false, deadline: deadline)
 } else {
-    AuthorizedKeysCommand.main()
+    let command = AuthorizedKeysCommand.parseOrExit()
+    AuthorizedKeysCommand.serve(command.arguments, verbose: command.verbose, deadline: deadline)
 }

@@ -1,99 +1,36 @@
 import ArgumentParser
-import EC2SSHCore
 import EC2SSHShared
-import EC2SSHSystem
-import ImportUsers
-import Logging
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Synchronises IAM users into local UNIX accounts; all behaviour lives in ImportUsers.ImportRun.
+/// import_users: the import (the default subcommand) and `check`; all behaviour lives in the ImportUsers module.
 struct ImportUsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import_users",
         abstract: "Create, update and remove local accounts for IAM users (run from cron).",
-        discussion: """
-            Reads the configuration file (parsed, never executed; refused with exit status 2 unless it is a \
-            regular file owned by root that only root can write), reads IAM, and makes the local accounts match: \
-            creates accounts (in LOCAL_MARKER_GROUP and LOCAL_GROUPS), grants and revokes sudo with one file per \
-            user in /etc/sudoers.d, and deletes only accounts it created itself. An account whose IAM user lost \
-            access is locked, loses sudo and leaves the key command's index at once, and is unlocked if the user \
-            comes back; only its deletion waits for DELETE_AFTER_MISSING_RUNS and MAX_DELETE_PERCENT. Must run as \
-            root.
+        discussion: ImportCommand.discussion + """
 
-            Logs to syslog (facility auth, tag aws-ec2-ssh). Warnings and errors also go to standard error \
-            always (so cron mails them and systemd's journal keeps them); informational messages go to standard \
-            error only from a terminal or with --verbose. Each failure is one line: what went wrong and what to do.
 
-            EXIT STATUS
-            \(ImportExitCode.helpText)
-
-            FILES
-            /etc/aws-ec2-ssh.conf         configuration (--config PATH)
-            STATE_DIR/state.json          accounts import_users created
-                                          (STATE_DIR: /var/lib/aws-ec2-ssh)
-            STATE_DIR/managed-users.json  managed accounts, for the key command
-            STATE_DIR/import_users.lock   held while a run is in progress
-            STATE_DIR/last-run.json       status of the last run (not --dry-run)
-            METRICS_FILE                  the same in Prometheus text format, if set
-            /etc/sudoers.d/aws-ec2-ssh-*  sudo rules of managed accounts
+            SUBCOMMANDS
+            import (default)  the import described above: import_users [OPTIONS] is
+                              import_users import [OPTIONS]; options --config PATH,
+                              --dry-run, --json, --force, --verbose,
+                              --adopt-legacy-accounts, --rebuild-state
+                              (see import_users import --help)
+            check             calls every AWS action this configuration needs once
+                              and names the permissions that are missing
+                              (see import_users check --help)
+            setup             installs (setup install) or removes (setup uninstall)
+                              aws-ec2-ssh on this host: what install.sh runs
+                              (see import_users setup --help)
             """,
-        version: BuildInfo.versionLine(program: "import_users"))
-
-    @Option(help: "Path of the configuration file (default: \(Configuration.defaultPath)); it must exist when named.")
-    var config: String?
-
-    @Flag(help: "Print the plan and change nothing.")
-    var dryRun = false
-
-    @Flag(
-        help: "Print the plan (with --dry-run) or what the run did as JSON (format 1, see README) on standard output.")
-    var json = false
-
-    @Flag(help: "Delete accounts even when more than MAX_DELETE_PERCENT of them would go in one run.")
-    var force = false
-
-    @Flag(help: "Also log informational and debug messages to standard error.")
-    var verbose = false
-
-    @Flag(help: "Take over accounts made by the bash aws-ec2-ssh (in the marker group, named like IAM users); once.")
-    var adoptLegacyAccounts = false
-
-    @Flag(
-        help: """
-            Rebuild a lost STATE_DIR/state.json from the marker group and managed-users.json (adopting the \
-            marker members named like authorized IAM users); refused when state.json exists. Use with \
-            --dry-run first.
-            """)
-    var rebuildState = false
-
-    func run() throws {
-        signal(SIGPIPE, SIG_IGN)
-        let toStderr = verbose || Terminal.isInteractive
-        let level: Logger.Level = verbose ? .debug : .info
-        LoggingSystem.bootstrap { label in
-            SystemLogging.handler(
-                label: label, facility: .auth, standardError: toStderr, level: level, quietStandardErrorLevel: .warning)
-        }
-        let logger = Logger(label: "import_users")
-        let environment = ProcessEnvironment.current()
-        let settings: ToolSettings
-        do {
-            settings = try ToolSettings.load(
-                path: config ?? Configuration.defaultPath, fileSystem: PosixFileSystem(), environment: environment,
-                explicit: config != nil, trustedOwners: [0])
-        } catch {
-            logger.error("cannot use the configuration: \(error); nothing was changed")
-            throw ExitCode(ImportExitCode.configuration.rawValue)
-        }
-        let options = ImportOptions(
-            dryRun: dryRun, json: json, force: force, adoptLegacyAccounts: adoptLegacyAccounts,
-            rebuildState: rebuildState)
-        let outcome = ImportWiring.run(settings: settings, options: options, logger: logger).run()
-        if outcome.exitCode != .ok { throw ExitCode(outcome.exitCode.rawValue) }
-    }
+        version: BuildInfo.versionLine(program: "import_users"),
+        subcommands: [ImportCommand.self, CheckCommand.self, SetupCommand.self],
+        defaultSubcommand: ImportCommand.self)
 }
 
+// A closed stdout (a pipe whose reader went away) must not kill a run mid-way: writes fail with EPIPE instead.
+signal(SIGPIPE, SIG_IGN)
 ImportUsersCommand.main()

@@ -7,23 +7,23 @@ import Testing
 
 /// The plain sshd invocation recognised without ArgumentParser, and the login.defs shortcut of the key command.
 @Suite struct KeyCommandArgumentsTests {
-    static let plainForms: [([String], KeyCommandArguments)] = [
-        (["alice"], KeyCommandArguments(config: "/etc/aws-ec2-ssh.conf", user: "alice", fingerprint: nil)),
+    static let plainForms: [([String], KeyCommand.Arguments)] = [
+        (["alice"], KeyCommand.Arguments(config: "/etc/aws-ec2-ssh.conf", user: "alice", fingerprint: nil)),
         (
             ["alice", "SHA256:abc+/="],
-            KeyCommandArguments(config: "/etc/aws-ec2-ssh.conf", user: "alice", fingerprint: "SHA256:abc+/=")
+            KeyCommand.Arguments(config: "/etc/aws-ec2-ssh.conf", user: "alice", fingerprint: "SHA256:abc+/=")
         ),
-        (["--config", "/c.conf", "bob"], KeyCommandArguments(config: "/c.conf", user: "bob", fingerprint: nil)),
+        (["--config", "/c.conf", "bob"], KeyCommand.Arguments(config: "/c.conf", user: "bob", fingerprint: nil)),
         (
             ["--config", "/c", "bob", "SHA256:x"],
-            KeyCommandArguments(config: "/c", user: "bob", fingerprint: "SHA256:x")
+            KeyCommand.Arguments(config: "/c", user: "bob", fingerprint: "SHA256:x")
         ),
-        (["help"], KeyCommandArguments(config: "/etc/aws-ec2-ssh.conf", user: "help", fingerprint: nil)),
+        (["help"], KeyCommand.Arguments(config: "/etc/aws-ec2-ssh.conf", user: "help", fingerprint: nil)),
     ]
 
     @Test(arguments: plainForms)
-    func plainFormsAreRecognised(arguments: [String], expected: KeyCommandArguments) {
-        #expect(KeyCommandArguments.plain(arguments) == expected)
+    func plainFormsAreRecognised(arguments: [String], expected: KeyCommand.Arguments) {
+        #expect(KeyCommand.Arguments.plain(arguments) == expected)
     }
 
     /// Everything else is left to ArgumentParser: flags, help, usage errors, values that look like options.
@@ -35,7 +35,7 @@ import Testing
         ["--generate-completion-script", "bash"], ["--config", "/c", "--config", "/d", "alice"],
     ])
     func otherFormsAreLeftToArgumentParser(arguments: [String]) {
-        #expect(KeyCommandArguments.plain(arguments) == nil)
+        #expect(KeyCommand.Arguments.plain(arguments) == nil)
     }
 
     static let loginDefsTexts = [
@@ -49,14 +49,14 @@ import Testing
 
     @Test(arguments: loginDefsTexts)
     func loginDefsShortcutParsesLikeTheWholeFile(text: String) {
-        let files = MemoryFileSystem(files: [KeyCommandSystem.loginDefsPath: Array(text.utf8)])
-        #expect(KeyCommandSystem.loginDefs(files) == LoginDefs.parse(text))
+        let files = MemoryFileSystem.readOnly([KeyCommandWiring.loginDefsPath: text])
+        #expect(KeyCommandWiring.loginDefs(files) == LoginDefs.parse(text))
     }
 
     @Test func loginDefsShortcutKeepsOnlyLimitLines() {
         let text = "#\n# UID_MIN is the lowest UID\n#\nMAIL_DIR /var/mail\nUID_MIN 2000\nSYS_UID_MAX 1500\n"
-        let files = MemoryFileSystem(files: [KeyCommandSystem.loginDefsPath: Array(text.utf8)])
-        let limits = KeyCommandSystem.loginDefs(files)
+        let files = MemoryFileSystem.readOnly([KeyCommandWiring.loginDefsPath: text])
+        let limits = KeyCommandWiring.loginDefs(files)
         #expect(limits.uidMin == 2000)
         #expect(limits.sysUIDMax == 1500)
         #expect(limits.isSystemUID(1999))
@@ -67,10 +67,10 @@ import Testing
         ("#ID_x ID_y\n\nGID_MAX 2", "#ID_x ID_y\nGID_MAX 2"), ("xID\n_ID_\r\n", "_ID_\r\n"),
     ])
     func linesContainingIDKeepsWholeLinesInOrder(text: String, expected: String) {
-        #expect(KeyCommandSystem.linesContainingID(Array(text.utf8)) == Array(expected.utf8))
+        #expect(KeyCommandWiring.linesContainingID(Array(text.utf8)) == Array(expected.utf8))
     }
 
     @Test func missingLoginDefsGivesTheDefaults() {
-        #expect(KeyCommandSystem.loginDefs(MemoryFileSystem()) == LoginDefs.defaults)
+        #expect(KeyCommandWiring.loginDefs(MemoryFileSystem.readOnly()) == LoginDefs.defaults)
     }
 }

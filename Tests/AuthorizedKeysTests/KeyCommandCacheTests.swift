@@ -73,7 +73,7 @@ import Testing
         let outcome = harness.run()
         #expect(outcome.lines == [KeyTestKeys.second])
         #expect(outcome.audit.source == .staleCache)
-        #expect(outcome.audit.errorCode == KeyCommandAudit.code(of: error))
+        #expect(outcome.audit.errorCode == KeyCommand.Audit.code(of: error))
         #expect(try harness.cachedEntry()?.keys.map(\.id) == ["OLD"])
     }
 

@@ -18,11 +18,11 @@ import Testing
         ("plain", "plain"),
     ])
     func placeholdersAreSubstituted(template: String, expected: String) {
-        #expect(KeyCommandChain.substitute(template, user: "alice", fingerprint: "SHA256:abc") == expected)
+        #expect(KeyCommand.Chain.substitute(template, user: "alice", fingerprint: "SHA256:abc") == expected)
     }
 
     @Test func defaultArgumentsAreUserAndFingerprint() {
-        let chain = KeyCommandChain(program: Self.eic, arguments: [], runner: RecordingProcessRunner())
+        let chain = KeyCommand.Chain(program: Self.eic, arguments: [], runner: RecordingProcessRunner())
         let command = chain.command(user: "alice", fingerprint: nil, timeout: 3)
         #expect(command.arguments == ["alice", ""])
         #expect(command.timeout == 3)
@@ -36,7 +36,7 @@ import Testing
         ].joined(separator: "\n")
         runner.expect(Command(Self.eic, ["alice", "SHA256:x"]), returning: .exited(0, standardOutput: output))
         let harness = KeyHarness()
-        harness.chain = KeyCommandChain(program: Self.eic, arguments: ["%u", "%f"], runner: runner)
+        harness.chain = KeyCommand.Chain(program: Self.eic, arguments: ["%u", "%f"], runner: runner)
         let outcome = harness.run(fingerprint: "SHA256:x")
         #expect(outcome.lines == [KeyTestKeys.ed25519, KeyTestKeys.ecdsa])
         #expect(outcome.audit.chainedKeys == 1)
@@ -48,7 +48,7 @@ import Testing
         let runner = RecordingProcessRunner()
         runner.expect(Command(Self.eic, ["ubuntu"]), returning: .exited(0, standardOutput: KeyTestKeys.second + "\n"))
         let harness = KeyHarness()
-        harness.chain = KeyCommandChain(program: Self.eic, arguments: ["%u"], runner: runner)
+        harness.chain = KeyCommand.Chain(program: Self.eic, arguments: ["%u"], runner: runner)
         let outcome = harness.run("ubuntu")
         #expect(outcome.lines == [KeyTestKeys.second])
         #expect(outcome.audit.refusal == .notManaged)
@@ -60,7 +60,7 @@ import Testing
             Command(Self.eic, ["alice"]),
             throwing: SystemError(.timedOut, operation: "run", subject: Self.eic, detail: "too slow"))
         let harness = KeyHarness()
-        harness.chain = KeyCommandChain(program: Self.eic, arguments: ["%u"], runner: runner)
+        harness.chain = KeyCommand.Chain(program: Self.eic, arguments: ["%u"], runner: runner)
         let outcome = harness.run()
         #expect(outcome.lines == [KeyTestKeys.ed25519])
         #expect(outcome.audit.chainFailure?.contains("too slow") == true)
@@ -69,7 +69,7 @@ import Testing
     @Test func aNonZeroExitKeepsValidLinesAndIsReported() {
         let runner = RecordingProcessRunner()
         runner.expect(Command(Self.eic, ["alice"]), returning: .exited(1, standardOutput: KeyTestKeys.second))
-        let chain = KeyCommandChain(program: Self.eic, arguments: ["%u"], runner: runner)
+        let chain = KeyCommand.Chain(program: Self.eic, arguments: ["%u"], runner: runner)
         let output = chain.run(user: "alice", fingerprint: nil, timeout: 1)
         #expect(output.keys.map(\.line) == [KeyTestKeys.second])
         #expect(output.failure?.contains("exit status 1") == true)

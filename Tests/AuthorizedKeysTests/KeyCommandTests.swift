@@ -109,11 +109,11 @@ import Testing
         (.deadlineExceeded(operation: "iam:X", attempts: 1, last: "timed out: x"), "DeadlineExceeded(Timeout)"),
     ])
     func errorCodes(error: AWSError, code: String) {
-        #expect(KeyCommandAudit.code(of: error) == code)
+        #expect(KeyCommand.Audit.code(of: error) == code)
     }
 
     @Test func refusedAuditCarriesTheReasonAndNotice() {
-        var audit = KeyCommandAudit(localUser: "daemon")
+        var audit = KeyCommand.Audit(localUser: "daemon")
         audit.refusal = .systemAccount(uid: 1, uidMin: 1000)
         #expect(audit.level == .notice)
         #expect(audit.metadata["reason"] == "system-account")

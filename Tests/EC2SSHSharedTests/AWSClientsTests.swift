@@ -4,18 +4,6 @@ import Testing
 @testable import EC2SSHShared
 @testable import TestSupport
 
-/// A transport that must never be used: these tests only build clients.
-private struct NoNetwork: HTTPTransport {
-    func send(_ request: HTTPRequest, timeouts: HTTPTimeouts) throws -> HTTPResponse {
-        Issue.record("unexpected request \(request.method) \(request.url)")
-        throw AWSError.transport(detail: "no network in this test")
-    }
-}
-
-private struct NoFiles: FileReading {
-    func contents(atPath path: String) throws -> [UInt8]? { nil }
-}
-
 @Suite struct AWSClientsTests {
     let base = [
         "AWS_EC2_METADATA_DISABLED": "true", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
@@ -23,7 +11,8 @@ private struct NoFiles: FileReading {
 
     func clients(_ extra: [String: String], role: String? = nil) -> AWSClients {
         AWSClients(
-            environment: base.merging(extra) { $1 }, transport: NoNetwork(), files: NoFiles(),
+            environment: base.merging(extra) { $1 }, transport: FakeTransport(),
+            files: MemoryFileSystem(allowing: .readOnly),
             time: SystemTimeSource(), retry: SingleAttempt(), assumeRoleARN: role, sessionHost: "host-1")
     }
 

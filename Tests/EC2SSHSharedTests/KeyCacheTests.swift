@@ -15,8 +15,8 @@ import Testing
 @Suite struct KeyCacheTests {
     let directory = "/var/cache/aws-ec2-ssh"
 
-    func filesystem() -> KeyFakeFileSystem {
-        let fs = KeyFakeFileSystem(runningUID: 990)
+    func filesystem() -> MemoryFileSystem {
+        let fs = MemoryFileSystem(runningUID: 990)
         fs.addDirectory("/var")
         fs.addDirectory("/var/cache")
         return fs
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func anUncreatableDirectoryIsReported() {
-        let fs = KeyFakeFileSystem(runningUID: 990)
+        let fs = MemoryFileSystem(runningUID: 990)
         #expect(throws: KeyCacheError.self) { try KeyCache.open(directory: directory, fileSystem: fs, uid: 990) }
     }
 
@@ -140,8 +140,8 @@ import Testing
         accessKeyID: "ASIAEXAMPLE", secretAccessKey: "s3cr3t-value", sessionToken: "token-value",
         expiration: Date(timeIntervalSince1970: 1_800_003_600))
 
-    func cache() -> (KeyCache, KeyFakeFileSystem) {
-        let fs = KeyFakeFileSystem(runningUID: 990)
+    func cache() -> (KeyCache, MemoryFileSystem) {
+        let fs = MemoryFileSystem(runningUID: 990)
         fs.addDirectory("/c", mode: 0o700, uid: 990)
         return (KeyCache(directory: "/c", fileSystem: fs, uid: 990), fs)
     }
@@ -184,7 +184,7 @@ import Testing
 
     @Test func assumedRoleCredentialsAreReusedAcrossProcessesUntilShortlyBeforeExpiry() throws {
         let (cache, _) = cache()
-        let clock = KeyFakeClock(now: Date(timeIntervalSince1970: 1_800_000_000))
+        let clock = FakeClock(now: Date(timeIntervalSince1970: 1_800_000_000), sleeping: .advancesTheClock)
         let assumer = CountingAssumer(credentials: credentials)
         func provider() -> AssumeRoleCredentialsProvider {
             AssumeRoleCredentialsProvider(
@@ -194,7 +194,7 @@ import Testing
         #expect(try provider().credentials() == credentials)
         #expect(try provider().credentials() == credentials)
         #expect(assumer.count == 1)
-        clock.advance(3600 - 200)
+        clock.advance(by: 3600 - 200)
         _ = try? provider().credentials()
         #expect(assumer.count == 2)
     }

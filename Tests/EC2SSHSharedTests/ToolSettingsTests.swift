@@ -8,7 +8,7 @@ import Testing
 @Suite struct ToolSettingsTests {
     @Test func missingFileGivesDefaultsAndAWarning() throws {
         let settings = try ToolSettings.load(
-            path: "/etc/aws-ec2-ssh.conf", fileSystem: MemoryFileSystem(), environment: ["HOME": "/root"])
+            path: "/etc/aws-ec2-ssh.conf", fileSystem: MemoryFileSystem.readOnly(), environment: ["HOME": "/root"])
         #expect(settings.configuration == Configuration())
         #expect(settings.warnings.count == 1)
         #expect(settings.environment == ["HOME": "/root"])
@@ -17,7 +17,7 @@ import Testing
     @Test func anExplicitlyNamedMissingFileIsAnError() {
         #expect {
             _ = try ToolSettings.load(
-                path: "/nonexistent.conf", fileSystem: MemoryFileSystem(), environment: [:], explicit: true)
+                path: "/nonexistent.conf", fileSystem: MemoryFileSystem.readOnly(), environment: [:], explicit: true)
         } throws: { error in
             "\(error)".hasPrefix("/nonexistent.conf: the configuration file named with --config does not exist")
         }
@@ -26,7 +26,7 @@ import Testing
     @Test func fileEnvironmentLinesOverrideTheProcessEnvironment() throws {
         let text = "AWS_REGION=\"eu-west-1\"\nHTTPS_PROXY=\"http://proxy:3128\"\nLOCAL_GROUPS=\"docker\"\n"
         let settings = try ToolSettings.load(
-            path: "/c", fileSystem: MemoryFileSystem(files: ["/c": Array(text.utf8)]),
+            path: "/c", fileSystem: MemoryFileSystem.readOnly(["/c": text]),
             environment: ["AWS_REGION": "us-east-1", "PATH": "/bin"])
         #expect(
             settings.environment == ["AWS_REGION": "eu-west-1", "HTTPS_PROXY": "http://proxy:3128", "PATH": "/bin"])
@@ -40,16 +40,17 @@ import Testing
     func invalidFilesNameTheLine(text: String, location: String) {
         #expect {
             _ = try ToolSettings.load(
-                path: "/c", fileSystem: MemoryFileSystem(files: ["/c": Array(text.utf8)]), environment: [:])
+                path: "/c", fileSystem: MemoryFileSystem.readOnly(["/c": text]), environment: [:])
         } throws: { error in
             "\(error)".hasPrefix(location)
         }
     }
 
     @Test func nonUTF8IsRejected() {
+        let fileSystem = MemoryFileSystem.readOnly()
+        fileSystem.addFile("/c", [0x41, 0xff, 0xfe])
         #expect(throws: EC2SSHError.self) {
-            _ = try ToolSettings.load(
-                path: "/c", fileSystem: MemoryFileSystem(files: ["/c": [0x41, 0xff, 0xfe]]), environment: [:])
+            _ = try ToolSettings.load(path: "/c", fileSystem: fileSystem, environment: [:])
         }
     }
 
@@ -65,7 +66,7 @@ import Testing
         (0o600, 1000, "owned by UID 1000"),
     ])
     func anUnsafeConfigurationIsRefusedWhenOnlyRootIsTrusted(mode: UInt32, owner: UInt32, problem: String) throws {
-        let fileSystem = ImportFakeFileSystem(directories: ["/etc"])
+        let fileSystem = MemoryFileSystem(directories: ["/etc"])
         try fileSystem.writeFileAtomically(
             Self.conf, contents: Array("USERADD_PROGRAM=\"/tmp/evil\"\n".utf8), mode: mode,
             owner: FileOwner(uid: owner, gid: 0))
@@ -78,8 +79,8 @@ import Testing
     }
 
     @Test func aSymlinkedConfigurationIsRefused() throws {
-        let fileSystem = ImportFakeFileSystem(directories: ["/etc"])
-        fileSystem.setDirectoryStatus(Self.conf, FileStatus(type: .symbolicLink, mode: 0o777, uid: 0, gid: 0))
+        let fileSystem = MemoryFileSystem(directories: ["/etc"])
+        fileSystem.add(Self.conf, .init(type: .symbolicLink, mode: 0o777, uid: 0, gid: 0))
         #expect(throws: EC2SSHError.self) {
             _ = try ToolSettings.load(path: Self.conf, fileSystem: fileSystem, environment: [:], trustedOwners: [0])
         }
@@ -87,7 +88,7 @@ import Testing
 
     @Test(arguments: [UInt32(0o644), 0o600, 0o444])
     func aRootOwnedConfigurationOnlyRootCanWriteIsRead(mode: UInt32) throws {
-        let fileSystem = ImportFakeFileSystem(directories: ["/etc"])
+        let fileSystem = MemoryFileSystem(directories: ["/etc"])
         try fileSystem.writeFileAtomically(
             Self.conf, contents: Array("LOCAL_GROUPS=\"docker\"\n".utf8), mode: mode, owner: .root)
         let settings = try ToolSettings.load(

@@ -18,7 +18,7 @@ import Testing
 
 /// authorized_keys_command against moto with real signatures over libcurl.
 ///
-/// The command is wired exactly as in production (`KeyCommandSystem.makeCommand`); only the passwd database is
+/// The command is wired exactly as in production (`KeyCommandWiring.makeCommand`); only the passwd database is
 /// faked and the managed users index is seen as root-owned. Fault tests go through scripts/fault-proxy.py when
 /// `EC2SSH_TEST_FAULT_URL` is set (scripts/fault-proxy-up).
 @Suite(.enabled(if: MotoEnvironment.isAvailable, "needs the moto server started by scripts/test"))
@@ -266,8 +266,9 @@ private final class KeyHost {
     }
 
     func run(_ iamName: String, settings: ToolSettings, sessionHost: String = "itest") -> KeyCommand.Outcome {
-        let command = KeyCommandSystem.makeCommand(
-            settings: settings, accounts: accounts, fileSystem: fileSystem, uid: geteuid(), time: SystemTimeSource(),
+        let command = KeyCommandWiring.makeCommand(
+            settings: settings, accounts: accounts, fileSystem: fileSystem, uid: geteuid(),
+            deadline: KeyCommand.Deadline(time: SystemTimeSource()),
             sessionHost: sessionHost)
         return command.run(KeyCommand.Request(user: NameMapping.localName(forIAMName: iamName) ?? iamName))
     }

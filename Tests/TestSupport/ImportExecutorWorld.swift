@@ -18,8 +18,8 @@ struct ImportExecutorWorld {
     static let stateDir = "/var/lib/aws-ec2-ssh"
 
     let host: ImportFakeHost
-    let fileSystem = ImportFakeFileSystem(directories: ["/etc", "/etc/default", "/etc/sudoers.d", stateDir])
-    let time = ImportFakeTime()
+    let fileSystem = MemoryFileSystem(directories: ["/etc", "/etc/default", "/etc/sudoers.d", stateDir])
+    let time = FakeClock(monotonic: 100, sleeping: .advancesTheClock)
     let log = LogCapture()
 
     init(host: ImportFakeHost) {
@@ -27,14 +27,23 @@ struct ImportExecutorWorld {
     }
 
     /// The executor for `configuration` (USERDEL_ARGS and friends).
-    func executor(_ configuration: Configuration = Configuration()) -> PlanExecutor {
+    ///
+    /// Programs run on `runner` (by default the world's host) and accounts are read from `host` (by default the
+    /// world's); the filesystem, clock and log are always the world's.
+    func executor(
+        _ configuration: Configuration = Configuration(), runner: (any ProcessRunning)? = nil,
+        host: ImportFakeHost? = nil, gracePeriod: Double = 1
+    ) -> PlanExecutor {
+        let host = host ?? self.host
+        let runner = runner ?? host
         let commands = AccountCommands(configuration: configuration, paths: .standard)
         return PlanExecutor(
-            host: .init(runner: host, accounts: host, processes: host, time: time, fileSystem: fileSystem),
+            host: .init(runner: runner, accounts: host, processes: host, time: time, fileSystem: fileSystem),
             commands: commands,
             sudoers: SudoersInstaller(
-                fileSystem: fileSystem, runner: host, commands: commands, checkDirectory: Self.stateDir),
-            store: StateStore(directory: Self.stateDir, fileSystem: fileSystem), gracePeriod: 1, logger: log.logger)
+                fileSystem: fileSystem, runner: runner, commands: commands, checkDirectory: Self.stateDir),
+            store: StateStore(directory: Self.stateDir, fileSystem: fileSystem), gracePeriod: gracePeriod,
+            logger: log.logger)
     }
 
     /// A state entry for `name`.
@@ -59,6 +68,6 @@ struct ImportExecutorWorld {
 
     /// Gives `path` a directory (or other) status owned by `uid`.
     func makeHome(_ path: String, uid: UInt32, type: FileType = .directory) {
-        fileSystem.setDirectoryStatus(path, FileStatus(type: type, mode: 0o755, uid: uid, gid: uid))
+        fileSystem.add(path, .init(type: type, mode: 0o755, uid: uid, gid: uid))
     }
 }

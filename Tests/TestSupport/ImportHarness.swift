@@ -21,10 +21,10 @@ final class ImportHarness: Sendable {
     static let indexPath = stateDir + "/managed-users.json"
     static let statusPath = stateDir + "/last-run.json"
 
-    let fileSystem: ImportFakeFileSystem
+    let fileSystem: MemoryFileSystem
     let host: ImportFakeHost
     let aws: ImportFakeAWS
-    let time = ImportFakeTime()
+    let time = FakeClock(monotonic: 100, sleeping: .advancesTheClock)
     let log = LogCapture()
     let printed = Mutex<String>("")
     let lockHeld = Mutex(false)
@@ -38,7 +38,7 @@ final class ImportHarness: Sendable {
         keySnapshot: (any KeySnapshotting)? = nil
     ) {
         self.keySnapshot = keySnapshot
-        fileSystem = ImportFakeFileSystem(directories: ["/etc", "/etc/sudoers.d", "/var", "/var/lib"])
+        fileSystem = MemoryFileSystem(directories: ["/etc", "/etc/sudoers.d", "/var", "/var/lib"])
         self.host = host
         self.aws = aws
     }

@@ -40,17 +40,17 @@ final class KeyFakeIAM: IAMKeyReading, Sendable {
     private let state = Mutex(State())
     /// When set, each GetSSHPublicKey waits (at most 5 s) until this many are in flight at once.
     let barrier: Int?
-    private let clockStep = Mutex<(KeyFakeClock, Double)?>(nil)
+    private let clockStep = Mutex<(FakeClock, Double)?>(nil)
 
     init(barrier: Int? = nil) {
         self.barrier = barrier
     }
 
     /// Makes every request move `clock` forward by `seconds`.
-    func onCallAdvances(_ clock: KeyFakeClock, by seconds: Double) { clockStep.withLock { $0 = (clock, seconds) } }
+    func onCallAdvances(_ clock: FakeClock, by seconds: Double) { clockStep.withLock { $0 = (clock, seconds) } }
 
     private func onCall(_ operation: String) {
-        if let (clock, seconds) = clockStep.withLock({ $0 }) { clock.advance(seconds) }
+        if let (clock, seconds) = clockStep.withLock({ $0 }) { clock.advance(by: seconds) }
     }
 
     func setKeys(_ user: String, _ keys: [Key]) { state.withLock { $0.keys[user] = keys } }

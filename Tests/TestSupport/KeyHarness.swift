@@ -32,8 +32,8 @@ final class KeyHarness: @unchecked Sendable {
     static let cacheDir = "/var/cache/aws-ec2-ssh"
     static let aliceARN = "arn:aws:iam::123456789012:user/alice"
 
-    let fs = KeyFakeFileSystem(runningUID: KeyHarness.runningUID)
-    let clock = KeyFakeClock()
+    let fs = MemoryFileSystem(runningUID: KeyHarness.runningUID)
+    let clock = FakeClock(sleeping: .advancesTheClock)
     let log = LogCapture()
     let iam: KeyFakeIAM
     var accounts = KeyFakeAccounts([
@@ -46,7 +46,7 @@ final class KeyHarness: @unchecked Sendable {
     ])
     var policy = KeyCachePolicy(ttl: 0, staleMax: 86_400)
     var authorizedGroups: [String] = []
-    var chain: KeyCommandChain?
+    var chain: KeyCommand.Chain?
     var useCache = true
     var budget = 4.0
 
@@ -70,14 +70,14 @@ final class KeyHarness: @unchecked Sendable {
 
     var cache: KeyCache { KeyCache(directory: Self.cacheDir, fileSystem: fs, uid: Self.runningUID) }
 
-    var access: KeyCommandAccess {
-        KeyCommandAccess(
+    var access: KeyCommand.Access {
+        KeyCommand.Access(
             accounts: accounts, fileSystem: fs, loginDefs: .defaults, stateDirectory: Self.stateDir,
             markerGroup: KeyFakeAccounts.markerGroup)
     }
 
     /// What the watchdog may serve; `nil` runs without one.
-    var fallback: KeyCommandFallback?
+    var fallback: KeyCommand.Fallback?
     /// Runs when the fetcher is built, before any IAM call (for example: the watchdog fires while IAM hangs).
     var beforeIAM: (@Sendable () -> Void)?
 
@@ -91,7 +91,7 @@ final class KeyHarness: @unchecked Sendable {
                 beforeIAM?()
                 return SSHKeyFetcher(iam: iam, authorizedGroups: groups)
             }, chain: chain,
-            deadline: KeyCommandDeadline(time: clock, budget: budget), hardTimeout: budget + 1, logger: log.logger,
+            deadline: KeyCommand.Deadline(time: clock, limit: budget + 1, budget: budget), logger: log.logger,
             fallback: fallback)
     }
 

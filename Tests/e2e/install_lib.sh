@@ -71,3 +71,20 @@ assert_cron_file() {
     ! grep -Eq "^[^#].*@(MINUTE|SECOND)@" /etc/cron.d/import_users || fail "placeholder left in /etc/cron.d/import_users"
     grep -q "replaces @MINUTE@ (0-9) and @SECOND@" /etc/cron.d/import_users || fail "the cron file comment was altered"
 }
+
+# install_snapshot: path, mode, owner, link target and hash of every file install.sh may touch.
+install_snapshot() {
+    { find /etc /usr/local/sbin /var/lib /var/cache -xdev \( -type f -o -type l \) -printf '%p %m %u:%g %l\n' \
+        -exec sha256sum {} + 2>/dev/null || true; } | sort
+}
+
+# expect_refused MESSAGE ARGS...: install.sh with ARGS fails, says MESSAGE, changes no file and creates no user.
+expect_refused() {
+    local message=$1 before
+    shift
+    before=$(install_snapshot)
+    if run_install "$@"; then fail "install.sh $* was accepted"; fi
+    assert_contains "$(install_output)" "$message" "message for install.sh $*"
+    assert_eq "$before" "$(install_snapshot)" "files after refusing install.sh $*"
+    ! getent passwd aws-ec2-ssh >/dev/null || fail "install.sh $* created the system user before refusing"
+}

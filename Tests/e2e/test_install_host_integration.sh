@@ -38,19 +38,29 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do [[ -s /run/sshd.pid ]] && break; sleep 0.2; do
 assert_eq "$pid" "$(cat /run/sshd.pid)" "sshd pid (a reload, not a restart)"
 kill "$pid"
 
-# --- systemd timer instead of cron, and back.
-expect_install_ok --timer=systemd
+# --- systemd timer instead of cron, and back. Without systemd, --timer=systemd is refused before any change
+# (the timer would never run and nothing would schedule the import); with systemd (simulated) it is installed.
+before=$(snapshot)
+if run_install --timer=systemd; then fail "--timer=systemd was accepted on a host without systemd"; fi
+assert_contains "$(install_output)" "systemd is not running on this host" "refusal message"
+assert_eq "$before" "$(snapshot)" "files after refusing --timer=systemd"
+[[ -f /etc/cron.d/import_users ]] || fail "the cron file went although --timer=systemd was refused"
+mkdir -p /run/systemd/system
+printf '#!/bin/sh\necho "$*" >>/run/fakebin/systemctl.calls\nexit 0\n' >/run/fakebin/systemctl
+chmod 0755 /run/fakebin/systemctl
+PATH=/run/fakebin:$PATH expect_install_ok --timer=systemd
 [[ ! -e /etc/cron.d/import_users ]] || fail "the cron file stayed next to the systemd timer"
 for unit in aws-ec2-ssh-import.service aws-ec2-ssh-import.timer; do
     assert_eq "644 root:root" "$(file_mode "/etc/systemd/system/$unit")" "$unit"
     cmp -s "$EC2SSH_REPO/etc/systemd/$unit" "/etc/systemd/system/$unit" || fail "$unit differs from the repository's"
 done
 grep -q '^RandomizedDelaySec=' /etc/systemd/system/aws-ec2-ssh-import.timer || fail "timer without splay"
-assert_contains "$(install_output)" "systemctl enable --now aws-ec2-ssh-import.timer" "hint without systemd"
+grep -qxF "enable --now aws-ec2-ssh-import.timer" /run/fakebin/systemctl.calls || fail "timer not enabled"
 if command -v systemd-analyze >/dev/null; then
     systemd-analyze verify /etc/systemd/system/aws-ec2-ssh-import.timer /etc/systemd/system/aws-ec2-ssh-import.service 2>&1 |
         grep -v -e 'Failed to' -e 'Cannot' -e 'network-online' | grep -i 'aws-ec2-ssh-import' && fail "systemd-analyze verify complains"
 fi
+rm -rf /run/systemd/system
 expect_install_ok --timer=cron
 assert_cron_file
 [[ ! -e /etc/systemd/system/aws-ec2-ssh-import.timer ]] || fail "the timer stayed next to the cron file"
@@ -59,14 +69,16 @@ assert_cron_file
 # installation in place and says so in the exit status; --no-first-import skips it.
 mkdir -p /run/fakebins
 cp "$EC2SSH_BIN_DIR/authorized_keys_command" /run/fakebins/
+# The stand-in import_users hands `setup` (what install.sh runs) to the real one, and fakes only the import.
+delegate="if [ \"\$1\" = setup ]; then exec $EC2SSH_BIN_DIR/import_users \"\$@\"; fi"
 # shellcheck disable=SC2016 # the fake script is literal
-printf '#!/bin/sh\nif [ "$1" = --help ]; then echo usage; exit 0; fi\necho "fake import_users ran with [$*] as $0"\n' >/run/fakebins/import_users
+printf '#!/bin/sh\n%s\nif [ "$1" = --help ]; then echo usage; exit 0; fi\necho "fake import_users ran with [$*] as $0"\n' "$delegate" >/run/fakebins/import_users
 chmod 0755 /run/fakebins/import_users
 bash "$INSTALL_SH" --bin-dir /run/fakebins --timer=cron >"$SCRATCH/out" 2>&1 || fail "install with a first import failed: $(install_output)"
 assert_contains "$(install_output)" "fake import_users ran with [] as /usr/local/sbin/import_users" "first import"
 assert_contains "$(install_output)" "first import done" "first import message"
 # shellcheck disable=SC2016 # the fake script is literal
-printf '#!/bin/sh\nif [ "$1" = --help ]; then echo usage; exit 0; fi\necho "import_users: AccessDenied" >&2\nexit 7\n' >/run/fakebins/import_users
+printf '#!/bin/sh\n%s\nif [ "$1" = --help ]; then echo usage; exit 0; fi\necho "import_users: AccessDenied" >&2\nexit 7\n' "$delegate" >/run/fakebins/import_users
 chmod 0755 /run/fakebins/import_users
 status=0
 bash "$INSTALL_SH" --bin-dir /run/fakebins --timer=cron >"$SCRATCH/out" 2>&1 || status=$?
@@ -77,8 +89,11 @@ bash "$INSTALL_SH" --bin-dir /run/fakebins --timer=cron --no-first-import >"$SCR
 assert_not_contains "$(install_output)" "AccessDenied" "--no-first-import ran the import"
 
 # --- --dry-run previews the first import when import_users knows --dry-run.
-cat >/run/fakebins/import_users <<'SH'
+cat >/run/fakebins/import_users <<SH
 #!/bin/sh
+$delegate
+SH
+cat >>/run/fakebins/import_users <<'SH'
 if [ "$1" = --help ]; then echo "  --dry-run   show what would change"; exit 0; fi
 echo "fake import_users: $*"
 grep -q '^IAM_AUTHORIZED_GROUPS="preview"$' "$3" && echo "fake import_users: config is the staged one"

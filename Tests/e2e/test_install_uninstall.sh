@@ -37,9 +37,9 @@ assert_contains "$out" "userdel --remove" "how to remove an account"
 # Twice is fine.
 run_install --uninstall || fail "a second uninstall failed"
 
-# --keep-config keeps the file, owned by root (the aws-ec2-ssh group is gone).
+# --keep-config keeps the file exactly as it was: 0640 root:aws-ec2-ssh (it may hold a secret), so the group stays.
 expect_install_ok -i admins
 run_install --uninstall --keep-config || fail "uninstall --keep-config failed"
-assert_eq "644 root:root" "$(file_mode /etc/aws-ec2-ssh.conf)" "kept config"
+assert_eq "640 root:aws-ec2-ssh" "$(file_mode /etc/aws-ec2-ssh.conf)" "kept config (owner and mode unchanged: it may hold AWS_SECRET_ACCESS_KEY)"
 grep -qxF 'IAM_AUTHORIZED_GROUPS="admins"' /etc/aws-ec2-ssh.conf || fail "kept config lost its settings"
 echo "uninstall ok"

@@ -36,7 +36,8 @@ public enum AWSFailureAdvice {
             return "the AWS credentials have expired: renew them (or the AWS_SESSION_TOKEN), and check the clock"
         case "AccessDenied", "AccessDeniedException":
             return "grant the role the IAM read permissions in etc/iam (iam:ListUsers, iam:GetGroup, "
-                + "iam:ListSSHPublicKeys, iam:GetSSHPublicKey, and iam:ListUserTags when ACCESS_EXPIRY_TAG is set)"
+                + "iam:ListSSHPublicKeys, iam:GetSSHPublicKey, iam:ListGroupsForUser when IAM_AUTHORIZED_GROUPS is "
+                + "set, and iam:ListUserTags when ACCESS_EXPIRY_TAG is set); import_users check names the missing ones"
         case "NoSuchEntity":
             return "create the IAM group, or correct the group names in /etc/aws-ec2-ssh.conf"
         default:

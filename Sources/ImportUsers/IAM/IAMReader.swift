@@ -4,7 +4,7 @@ import EC2SSHShared
 public import Logging
 
 #if canImport(FoundationEssentials)
-    public import FoundationEssentials
+    import FoundationEssentials
 #else
     import Foundation
 #endif

@@ -34,6 +34,8 @@ public struct StateStore: Sendable {
     public var indexPath: String { path(ManagedUsersIndex.fileName) }
     /// The path of the lock file.
     public var lockPath: String { path(Self.lockFileName) }
+    /// The path of the "adoption pending" marker (`LegacyAdoption`).
+    public var adoptionPendingPath: String { path(LegacyAdoption.markerFileName) }
 
     /// Creates STATE_DIR (root, 0755) when it does not exist; an existing one must be safe (see `checkDirectory`).
     public func ensureDirectory() throws {
@@ -96,6 +98,27 @@ public struct StateStore: Sendable {
     @discardableResult
     public func saveIndex(_ index: ManagedUsersIndex) throws -> Bool {
         try writeIfChanged(indexPath, Array(try index.encoded()), mode: 0o644)
+    }
+
+    /// Writes the "adoption pending" marker atomically (root, 0600) with `contents`.
+    public func recordAdoptionPending(_ contents: [UInt8]) throws {
+        try fileSystem.writeFileAtomically(adoptionPendingPath, contents: contents, mode: 0o600, owner: .root)
+    }
+
+    /// The marker's bytes, or `nil` when adoption is not pending.
+    public func loadAdoptionPending() throws -> [UInt8]? {
+        try fileSystem.readFile(adoptionPendingPath)
+    }
+
+    /// Removes the marker if it still holds `expected` (what the run read at its start); returns whether it did.
+    ///
+    /// A marker rewritten meanwhile (another `--adopt-legacy-accounts`, which records before taking the lock) is
+    /// kept for the next run.
+    @discardableResult
+    public func clearAdoptionPending(ifStill expected: [UInt8]) throws -> Bool {
+        guard try fileSystem.readFile(adoptionPendingPath) == expected else { return false }
+        try fileSystem.removeFile(adoptionPendingPath)
+        return true
     }
 
     private func writeIfChanged(_ path: String, _ bytes: [UInt8], mode: UInt32) throws -> Bool {

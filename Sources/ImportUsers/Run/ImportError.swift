@@ -22,6 +22,8 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Adopting accounts without a state file (`option`: `--rebuild-state` or `--adopt-legacy-accounts`) needs a
     /// complete IAM read, and this one was not.
     case adoptionNeedsCompleteRead(option: String, reads: [String])
+    /// `--adopt-legacy-accounts` could not record that adoption is pending (STATE_DIR's marker file).
+    case adoptionNotRecorded(path: String, detail: String)
 
     /// The exit status for this failure.
     public var exitCode: ImportExitCode {
@@ -34,6 +36,7 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .stateMissing: return .stateMissing
         case .stateExists: return .configuration
         case .adoptionNeedsCompleteRead: return .partial
+        case .adoptionNotRecorded: return .configuration
         }
     }
 
@@ -71,6 +74,9 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .adoptionNeedsCompleteRead(let option, let reads):
             return "\(option) without a state file needs a complete IAM read, and this one was not "
                 + "(\(reads.joined(separator: "; "))); nothing was changed; fix IAM access and run it again"
+        case .adoptionNotRecorded(let path, let detail):
+            return "--adopt-legacy-accounts cannot record that adoption is pending in \(path): \(detail); nothing "
+                + "was changed; fix STATE_DIR (a root-owned directory writable only by root) and run it again"
         }
     }
 }

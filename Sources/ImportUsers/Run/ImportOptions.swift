@@ -23,6 +23,8 @@ public struct ImportOptions: Sendable, Equatable {
         self.rebuildState = rebuildState
     }
 
-    /// Whether accounts may be adopted: `--adopt-legacy-accounts`, or `--rebuild-state` (adoption semantics).
+    /// Whether the command line asks for adoption: `--adopt-legacy-accounts`, or `--rebuild-state`.
+    ///
+    /// A run also adopts while an earlier `--adopt-legacy-accounts` is pending (`LegacyAdoption`).
     public var adoptsAccounts: Bool { adoptLegacyAccounts || rebuildState }
 }

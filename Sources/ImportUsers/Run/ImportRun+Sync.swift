@@ -21,6 +21,15 @@ extension ImportRun {
         var iam: IAMReader.Result
         /// managed-users.json as a previous run left it, if readable.
         var previousIndex: ManagedUsersIndex?
+        /// Whether this run adopts the bash tool's accounts (the flag, or a pending adoption).
+        var legacy: LegacyAdoption
+        /// The "adoption pending" marker as the run read it, if there was one.
+        var pendingMarker: [UInt8]?
+
+        /// Whether accounts may be adopted: legacy adoption, or `--rebuild-state` (adoption semantics).
+        func adoptsAccounts(_ options: ImportOptions) -> Bool {
+            legacy.adopts || options.rebuildState
+        }
     }
 
     /// Reads, plans, and applies (or prints) the plan.
@@ -29,7 +38,7 @@ extension ImportRun {
         let now = dependencies.time.now()
         let policy = SyncPolicy(
             configuration: settings.configuration, loginDefs: reading.host.loginDefs, force: options.force,
-            adoptLegacyAccounts: options.adoptsAccounts)
+            adoptLegacyAccounts: reading.adoptsAccounts(options))
         let plan = try SyncPlanner.plan(
             view: reading.iam.view, local: reading.host.snapshot, state: reading.state,
             previousIndex: reading.previousIndex, policy: policy, now: now)
@@ -48,6 +57,11 @@ extension ImportRun {
         if failures == 0 && plan.complete {
             failures += refreshKeyCache(state: applied.state, view: reading.iam.view, now: now)
         }
+        if failures == 0 && plan.complete, reading.legacy.clears(completedCleanly: true),
+            let marker = reading.pendingMarker
+        {
+            failures += clearAdoptionPending(store: store, marker: marker)
+        }
         return finish(plan, report: applied.report, state: applied.state, failures: failures)
     }
 
@@ -57,29 +71,30 @@ extension ImportRun {
         let stateExists = try store.stateFileExists()
         if options.rebuildState && stateExists { throw ImportError.stateExists(path: store.statePath) }
         let state = try store.loadState()
+        let (legacy, pendingMarker) = try legacyAdoption(store: store)
+        let adopts = legacy.adopts || options.rebuildState
         let reader = LocalSnapshotReader(
             accounts: dependencies.accounts, fileSystem: dependencies.fileSystem, paths: dependencies.paths,
-            sudoers: try SudoersFile(), readsLegacyFiles: options.adoptsAccounts)
+            sudoers: try SudoersFile(), readsLegacyFiles: adopts)
         var host = try reader.read()
         let markerMembers = host.snapshot.members(of: configuration.localMarkerGroup)
-        if !stateExists && !options.adoptsAccounts && !markerMembers.isEmpty {
+        if !stateExists && !adopts && !markerMembers.isEmpty {
             throw ImportError.stateMissing(
                 path: store.statePath, markerGroup: configuration.localMarkerGroup, members: markerMembers.sorted())
         }
         let iam = try IAMReader(
             source: dependencies.aws, request: IAMReader.Request(configuration: configuration), logger: logger
         ).read()
-        if options.adoptsAccounts && !stateExists && !iam.view.isComplete {
+        if adopts && !stateExists && !iam.view.isComplete {
             // Adoption needs a complete read; without one the state would be written without the accounts.
             throw ImportError.adoptionNeedsCompleteRead(
-                option: options.rebuildState ? "--rebuild-state" : "--adopt-legacy-accounts",
-                reads: iam.view.failedReads)
+                option: options.rebuildState ? "--rebuild-state" : legacy.optionName, reads: iam.view.failedReads)
         }
         host.snapshot.unavailableNames = reader.unavailableNames(
             among: iam.view.authorizedLocalNames, in: host.snapshot)
         return Reading(
             state: stateExists ? state : nil, host: host, iam: iam,
-            previousIndex: stateExists ? nil : store.loadIndex())
+            previousIndex: stateExists ? nil : store.loadIndex(), legacy: legacy, pendingMarker: pendingMarker)
     }
 
     /// Runs the plan's actions, unless there is nothing to change.

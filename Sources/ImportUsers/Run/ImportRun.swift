@@ -64,8 +64,12 @@ public struct ImportRun: Sendable {
     private func runLocked(startedAt: Date) throws -> Outcome {
         guard dependencies.effectiveUID == 0 else { throw ImportError.notRoot(uid: dependencies.effectiveUID) }
         let configuration = settings.configuration
-        guard !configuration.doNotSync else { throw ImportError.doNotSync(path: settings.path) }
         let store = StateStore(directory: configuration.stateDir, fileSystem: dependencies.fileSystem)
+        if LegacyAdoption(requested: options.adoptLegacyAccounts, pending: false, dryRun: options.dryRun).records {
+            // Before anything else (even DONOTSYNC and the lock): from now on every run adopts until one succeeds.
+            try recordAdoptionPending(store: store, at: startedAt)
+        }
+        guard !configuration.doNotSync else { throw ImportError.doNotSync(path: settings.path) }
         var release: (@Sendable () -> Void)?
         do {
             if !options.dryRun {

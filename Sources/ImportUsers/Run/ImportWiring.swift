@@ -21,17 +21,7 @@ public enum ImportWiring {
     /// posix_spawn, /proc, flock, standard output and the key snapshot into KEY_CACHE_DIR.
     public static func dependencies(settings: ToolSettings, logger: Logger) -> ImportDependencies {
         let time = SystemTimeSource()
-        // A retry is routine (the final failure, if any, is logged as an error once), so it is a notice: in
-        // syslog, and on standard error only from a terminal or with --verbose, never in a cron mail of its own.
-        let retry = Retrier(time: time, random: SystemRandomSource()) { event in
-            logger.notice(
-                "\(event.operation) failed (attempt \(event.attempt)): \(event.error); retrying in \(milliseconds(event.delay))"
-            )
-        }
-        let clients = AWSClients(
-            environment: settings.environment, transport: CurlTransport(environment: settings.environment),
-            files: SystemFileReader(), time: time, retry: retry,
-            assumeRoleARN: settings.configuration.assumeRole, sessionHost: hostName())
+        let clients = liveClients(settings: settings, logger: logger, time: time)
         let configuration = settings.configuration
         let fileSystem = PosixFileSystem()
         let snapshot = KeyCacheSnapshot(
@@ -45,30 +35,35 @@ public enum ImportWiring {
                 let lock = try FileLock.acquire(path: path)
                 return { lock.release() }
             },
-            output: { text in writeAll(1, text) }, keySnapshot: snapshot, effectiveUID: geteuid())
+            output: { text in try? Syscall.writeAll(Syscall.standardOutput, Array(text.utf8)) }, keySnapshot: snapshot,
+            effectiveUID: geteuid())
     }
 
-    /// Writes all of `text` to descriptor `fd`, retrying short writes and EINTR; gives up on other errors.
-    public static func writeAll(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
-            bytes = bytes.dropFirst(written)
+    /// `import_users check` of `settings` against the real AWS, over the same clients an import uses.
+    public static func check(settings: ToolSettings, logger: Logger) -> PermissionCheck {
+        let clients = liveClients(settings: settings, logger: logger, time: SystemTimeSource())
+        return PermissionCheck(configuration: settings.configuration, probe: AWSPermissionProbe(clients: clients))
+    }
+
+    /// The real AWS clients for `settings`: libcurl, the standard credentials chain, ASSUMEROLE, and retries (each
+    /// retry logged as a notice).
+    static func liveClients(settings: ToolSettings, logger: Logger, time: any TimeSource) -> AWSClients {
+        // A retry is routine (the final failure, if any, is logged as an error once), so it is a notice: in
+        // syslog, and on standard error only from a terminal or with --verbose, never in a cron mail of its own.
+        let retry = Retrier(time: time, random: SystemRandomSource()) { event in
+            logger.notice(
+                "\(event.operation) failed (attempt \(event.attempt)): \(event.error); retrying in \(milliseconds(event.delay))"
+            )
         }
+        return AWSClients(
+            environment: settings.environment, transport: CurlTransport(environment: settings.environment),
+            files: SystemFileReader(), time: time, retry: retry,
+            assumeRoleARN: settings.configuration.assumeRole, sessionHost: Syscall.hostName())
     }
 
     /// `seconds` as whole milliseconds for a log line, for example "46 ms".
     static func milliseconds(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "\(seconds) s" }
         return "\(Int((max(0, seconds) * 1000).rounded())) ms"
-    }
-
-    /// This host's name, for the AssumeRole session name when instance metadata has no instance id.
-    private static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -44,9 +44,9 @@ import Testing
         #expect(report.failures.map(\.action) == [.createGroup(name: Self.marker)])
         #expect(report.skipped.map(\.subject) == ["alice", "alice"])
         #expect(report.completed.map(\.subject) == ["dave", "carol"])
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-dave") == nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-carol") != nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") == nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-dave") == nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-carol") != nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice") == nil)
         #expect(!world.host.commandLines.contains { $0.hasPrefix("/usr/sbin/useradd") })
         var expected = final
         expected.accounts["alice"] = intent.accounts["alice"]

@@ -6,54 +6,29 @@ import Testing
 @testable import ImportUsers
 @testable import TestSupport
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 #if canImport(Glibc)
     import Glibc
 #endif
 
 @Suite struct PlanExecutorTests {
-    static let now = Date(timeIntervalSince1970: 1_800_000_000)
-    static let stateDir = "/var/lib/aws-ec2-ssh"
-    let fileSystem = ImportFakeFileSystem(directories: ["/etc/sudoers.d", stateDir])
-    let time = ImportFakeTime()
+    typealias World = ImportExecutorWorld
+    static let stateDir = World.stateDir
+    /// The filesystem and clock of the test; each test brings its own host.
+    let world = World(host: ImportFakeHost())
+    var fileSystem: MemoryFileSystem { world.fileSystem }
+    var time: FakeClock { world.time }
 
+    /// An executor running programs on `runner` and reading accounts from `host`, with a 2 s grace period.
     func executor(runner: any ProcessRunning, host: ImportFakeHost) -> PlanExecutor {
-        let commands = AccountCommands(configuration: Configuration(), paths: .standard)
-        return PlanExecutor(
-            host: .init(runner: runner, accounts: host, processes: host, time: time, fileSystem: fileSystem),
-            commands: commands,
-            sudoers: SudoersInstaller(
-                fileSystem: fileSystem, runner: runner, commands: commands, checkDirectory: Self.stateDir),
-            store: StateStore(directory: Self.stateDir, fileSystem: fileSystem), gracePeriod: 2,
-            logger: LogCapture().logger)
-    }
-
-    func entry(_ name: String, uid: UInt32? = nil, status: ManagedState.Status = .active) -> ManagedState.Account {
-        ManagedState.Account(iamUserName: name, iamUserID: "AIDA\(name)", uid: uid, createdAt: Self.now, status: status)
-    }
-
-    func plan(_ actions: [SyncPlan.Action], intent: ManagedState, final: ManagedState) -> SyncPlan {
-        SyncPlan(
-            complete: true, actions: actions, conflicts: [], skipped: [], notices: [], intentState: intent,
-            finalState: final)
-    }
-
-    func savedState() throws -> ManagedState {
-        let bytes = try #require(try fileSystem.readFile(Self.stateDir + "/state.json"))
-        return try ManagedState.decoded(from: Data(bytes))
+        world.executor(runner: runner, host: host, gracePeriod: 2)
     }
 
     @Test func createUserRunsTheExactCommandAndRecordsTheUIDReadBack() throws {
         let host = ImportFakeHost(groups: [("iam-synced-users", 900, []), ("docker", 901, [])])
-        let intent = ManagedState(accounts: ["alice": entry("alice", status: .creating)])
-        let final = ManagedState(accounts: ["alice": entry("alice")])
+        let intent = ManagedState(accounts: ["alice": World.entry("alice", status: .creating)])
+        let final = ManagedState(accounts: ["alice": World.entry("alice")])
         let report = executor(runner: host, host: host).execute(
-            plan(
+            World.plan(
                 [
                     .createUser(
                         localName: "alice", iamUserName: "alice", uid: nil, groups: ["iam-synced-users", "docker"])
@@ -69,10 +44,10 @@ import Testing
                 ]
             ])
         let uid = try #require(host.host.users["alice"]?.uid)
-        #expect(try savedState().accounts["alice"]?.uid == uid)
+        #expect(try world.savedState().accounts["alice"]?.uid == uid)
         #expect(report.state == final.recordingUID(uid, for: "alice"))
         #expect(fileSystem.changes == [.write(Self.stateDir + "/state.json"), .write(Self.stateDir + "/state.json")])
-        #expect(fileSystem.entry(Self.stateDir + "/state.json")?.mode == 0o600)
+        #expect(fileSystem.node(Self.stateDir + "/state.json")?.mode == 0o600)
     }
 
     @Test func sudoersIsInstalledOnlyAfterVisudoAcceptsIt() throws {
@@ -80,13 +55,13 @@ import Testing
         let check = Self.stateDir + "/sudoers-check-aws-ec2-ssh-alice"
         runner.expect(Command("/usr/sbin/visudo", ["-cf", check]))
         let content = try SudoersFile.content(forLocalName: "alice", rule: SyncPolicy.defaultSudoersRule)
-        let state = ManagedState(accounts: ["alice": entry("alice", uid: 2000)])
+        let state = ManagedState(accounts: ["alice": World.entry("alice", uid: 2000)])
         var final = state
         final.accounts["alice"]?.sudo = true
         try StateStore(directory: Self.stateDir, fileSystem: fileSystem).saveState(state)
         fileSystem.clearChanges()
         let report = executor(runner: runner, host: ImportFakeHost()).execute(
-            plan(
+            World.plan(
                 [.writeSudoers(localName: "alice", fileName: "aws-ec2-ssh-alice", content: content)], intent: state,
                 final: final),
             from: state)
@@ -98,9 +73,9 @@ import Testing
                 .write(check), .write("/etc/sudoers.d/aws-ec2-ssh-alice"), .remove(check),
                 .write(Self.stateDir + "/state.json"),
             ])
-        let installed = try #require(fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice"))
+        let installed = try #require(fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice"))
         #expect(installed.mode == 0o440 && installed.owner == .root)
-        #expect(String(decoding: installed.contents, as: UTF8.self) == content)
+        #expect(String(decoding: installed.bytes, as: UTF8.self) == content)
     }
 
     @Test func aSudoersFileVisudoRejectsIsNeverInstalledAndOnlyThatAccountKeepsItsIntent() throws {
@@ -108,11 +83,13 @@ import Testing
         let check = Self.stateDir + "/sudoers-check-aws-ec2-ssh-alice"
         runner.expect(
             Command("/usr/sbin/visudo", ["-cf", check]), returning: .exited(1, standardError: "syntax error"))
-        let intent = ManagedState(accounts: ["alice": entry("alice", uid: 2000), "bob": entry("bob", uid: 2001)])
+        let intent = ManagedState(accounts: [
+            "alice": World.entry("alice", uid: 2000), "bob": World.entry("bob", uid: 2001),
+        ])
         var final = intent
         final.accounts["alice"]?.sudo = true
         let report = executor(runner: runner, host: ImportFakeHost()).execute(
-            plan(
+            World.plan(
                 [
                     .writeSudoers(localName: "alice", fileName: "aws-ec2-ssh-alice", content: "broken\n"),
                     .removeSudoers(localName: "bob", fileName: "aws-ec2-ssh-bob"),
@@ -120,9 +97,9 @@ import Testing
             from: ManagedState())
         #expect(report.failure?.action?.subject == "alice")
         #expect(report.failure?.message.contains("syntax error") == true)
-        #expect(fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") == nil)
-        #expect(fileSystem.entry(check) == nil)
-        #expect(try savedState() == intent)
+        #expect(fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice") == nil)
+        #expect(fileSystem.node(check) == nil)
+        #expect(try world.savedState() == intent)
         #expect(report.completed == [.removeSudoers(localName: "bob", fileName: "aws-ec2-ssh-bob")])
         #expect(report.outcomes.outcomes.count == 2)
         guard case .failed(let message) = report.outcomes[0] else {
@@ -137,11 +114,11 @@ import Testing
         let host = ImportFakeHost(groups: [("iam-synced-users", 900, [])])
         host.fail("/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users -- alice")
         let intent = ManagedState(accounts: [
-            "alice": entry("alice", status: .creating), "bob": entry("bob", status: .creating),
+            "alice": World.entry("alice", status: .creating), "bob": World.entry("bob", status: .creating),
         ])
-        let final = ManagedState(accounts: ["alice": entry("alice"), "bob": entry("bob")])
+        let final = ManagedState(accounts: ["alice": World.entry("alice"), "bob": World.entry("bob")])
         let report = executor(runner: host, host: host).execute(
-            plan(
+            World.plan(
                 [
                     .createUser(localName: "alice", iamUserName: "alice", uid: nil, groups: ["iam-synced-users"]),
                     .createUser(localName: "bob", iamUserName: "bob", uid: nil, groups: ["iam-synced-users"]),
@@ -152,22 +129,22 @@ import Testing
         #expect(host.commands.count == 2)
         let bob = try #require(host.host.users["bob"])
         let expected = ManagedState(accounts: [
-            "alice": entry("alice", status: .creating), "bob": entry("bob", uid: bob.uid),
+            "alice": World.entry("alice", status: .creating), "bob": World.entry("bob", uid: bob.uid),
         ])
-        #expect(try savedState() == expected)
+        #expect(try world.savedState() == expected)
         #expect(report.state == expected)
     }
 
     @Test func deletionLocksEndsProcessesDeletesAndRemovesTheSudoersFile() throws {
         let host = ImportFakeHost(users: [("alice", 2000)], groups: [("iam-synced-users", 900, ["alice"])])
         host.spawn(uid: 2000, pids: [41, 42], stubborn: [42])
-        fileSystem.setDirectoryStatus("/home/alice", FileStatus(type: .directory, mode: 0o755, uid: 2000, gid: 2000))
+        fileSystem.add("/home/alice", .init(type: .directory, mode: 0o755, uid: 2000, gid: 2000))
         let sudoersPath = "/etc/sudoers.d/aws-ec2-ssh-alice"
         try fileSystem.writeFileAtomically(sudoersPath, contents: Array("x\n".utf8), mode: 0o440, owner: .root)
-        let state = ManagedState(accounts: ["alice": entry("alice", uid: 2000)])
-        let intent = ManagedState(accounts: ["alice": entry("alice", uid: 2000, status: .deleting)])
+        let state = ManagedState(accounts: ["alice": World.entry("alice", uid: 2000)])
+        let intent = ManagedState(accounts: ["alice": World.entry("alice", uid: 2000, status: .deleting)])
         let report = executor(runner: host, host: host).execute(
-            plan(
+            World.plan(
                 [.deleteUser(localName: "alice", iamUserName: "alice", sudoersFileName: "aws-ec2-ssh-alice")],
                 intent: intent, final: ManagedState()),
             from: state)
@@ -179,15 +156,15 @@ import Testing
         #expect(host.signals == ["41:\(SIGTERM)", "42:\(SIGTERM)", "42:\(SIGKILL)"])
         #expect(time.sleeps.reduce(0, +) >= 2)
         #expect(host.host.users["alice"] == nil)
-        #expect(fileSystem.entry(sudoersPath) == nil)
-        #expect(try savedState() == ManagedState())
+        #expect(fileSystem.node(sudoersPath) == nil)
+        #expect(try world.savedState() == ManagedState())
     }
 
     @Test func deletionRefusesAnAccountWhoseUIDChanged() throws {
         let host = ImportFakeHost(users: [("alice", 3000)])
-        let state = ManagedState(accounts: ["alice": entry("alice", uid: 2000)])
+        let state = ManagedState(accounts: ["alice": World.entry("alice", uid: 2000)])
         let report = executor(runner: host, host: host).execute(
-            plan(
+            World.plan(
                 [.deleteUser(localName: "alice", iamUserName: "alice", sudoersFileName: "aws-ec2-ssh-alice")],
                 intent: state, final: ManagedState()),
             from: state)
@@ -197,7 +174,7 @@ import Testing
     }
 
     @Test func anUnchangedStateIsNotRewritten() throws {
-        let state = ManagedState(accounts: ["alice": entry("alice", uid: 2000)])
+        let state = ManagedState(accounts: ["alice": World.entry("alice", uid: 2000)])
         let store = StateStore(directory: Self.stateDir, fileSystem: fileSystem)
         #expect(try store.saveState(state))
         #expect(try !store.saveState(state))
@@ -209,18 +186,18 @@ import Testing
         (.unlockUser(localName: "alice"), "--unlock --expiredate '' -- alice"),
     ])
     func lockAndUnlockRunUsermodOnTheRecordedAccountOnly(action: SyncPlan.Action, arguments: String) throws {
-        let state = ManagedState(accounts: ["alice": entry("alice", uid: 2000)])
+        let state = ManagedState(accounts: ["alice": World.entry("alice", uid: 2000)])
         for (uid, allowed) in [(UInt32(2000), true), (2999, false), (0, false)] {
             let host = ImportFakeHost(users: [("alice", uid)])
             let report = executor(runner: host, host: host).execute(
-                plan([action], intent: state, final: state), from: state)
+                World.plan([action], intent: state, final: state), from: state)
             #expect(host.commandLines == (allowed ? ["/usr/sbin/usermod " + arguments] : []))
             #expect((report.failure == nil) == allowed)
             if !allowed { #expect(report.failure?.message.contains("refusing to") == true) }
         }
         let empty = ImportFakeHost()
         let report = executor(runner: empty, host: empty).execute(
-            plan([action], intent: state, final: state), from: state)
+            World.plan([action], intent: state, final: state), from: state)
         #expect(report.failure?.message.contains("does not exist") == true)
         #expect(empty.commands.isEmpty)
     }

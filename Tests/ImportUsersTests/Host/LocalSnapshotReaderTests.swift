@@ -11,7 +11,7 @@ import Testing
         let host = ImportFakeHost(
             users: [("root", 0), ("alice", 2000)],
             groups: [("iam-synced-users", 900, ["alice"]), ("docker", 901, ["alice", "root"])])
-        let fileSystem = ImportFakeFileSystem(
+        let fileSystem = MemoryFileSystem(
             files: [
                 "/etc/sudoers.d/aws-ec2-ssh-alice": "ours\n", "/etc/sudoers.d/90-cloud-init-users": "theirs\n",
                 "/etc/sudoers.d/alice": "legacy\n", "/etc/login.defs": "UID_MIN 500\n",
@@ -38,7 +38,7 @@ import Testing
 
     @Test func missingFilesGiveDefaults() throws {
         let read = try LocalSnapshotReader(
-            accounts: ImportFakeHost(), fileSystem: ImportFakeFileSystem(), paths: .standard,
+            accounts: ImportFakeHost(), fileSystem: MemoryFileSystem(), paths: .standard,
             sudoers: try SudoersFile()
         ).read()
         #expect(read.snapshot.sudoersFiles.isEmpty)

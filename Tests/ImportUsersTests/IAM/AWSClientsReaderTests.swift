@@ -6,28 +6,24 @@ import Testing
 @testable import ImportUsers
 @testable import TestSupport
 
-private struct NoFiles: FileReading {
-    func contents(atPath path: String) throws -> [UInt8]? { nil }
-}
-
 @Suite struct AWSClientsReaderTests {
-    func source(_ transport: ImportPagedTransport) -> AWSClientsReader {
+    func source(_ transport: FakeTransport) -> AWSClientsReader {
         AWSClientsReader(
             clients: AWSClients(
                 environment: [
                     "AWS_EC2_METADATA_DISABLED": "true", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
                     "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
                 ],
-                transport: transport, files: NoFiles(), time: ImportFakeTime(), retry: SingleAttempt(),
+                transport: transport, files: MemoryFileSystem(allowing: .readOnly), time: FakeClock(),
+                retry: SingleAttempt(),
                 assumeRoleARN: nil, sessionHost: "host"))
     }
 
     @Test func aFailingSecondPageOfAGroupMakesTheViewIncomplete() throws {
-        let transport = ImportPagedTransport([
-            "GetGroup:ssh": ImportPagedTransport.groupPage("ssh", users: ["alice"], marker: nil),
-            "GetGroup:devs": ImportPagedTransport.groupPage("devs", users: ["bob"], marker: "m2"),
-            "GetGroup:devs@m2": ImportPagedTransport.throttling,
-        ])
+        let transport = FakeTransport(keyedBy: FakeTransport.queryKey)
+        transport.on("GetGroup:ssh", IAMResponses.groupPage("ssh", users: ["alice"], marker: nil))
+        transport.on("GetGroup:devs", IAMResponses.groupPage("devs", users: ["bob"], marker: "m2"))
+        transport.on("GetGroup:devs@m2", IAMResponses.throttling)
         let request = IAMReader.Request(
             configuration: try Configuration.parse("IAM_AUTHORIZED_GROUPS=\"ssh,devs\"", path: "/c").0)
         let result = try IAMReader(source: source(transport), request: request, logger: LogCapture().logger)
@@ -41,7 +37,7 @@ private struct NoFiles: FileReading {
     }
 
     @Test func instanceTagsNeedInstanceMetadata() throws {
-        let transport = ImportPagedTransport([:])
+        let transport = FakeTransport(keyedBy: FakeTransport.queryKey)
         #expect(try source(transport).instanceTagFromMetadata("ssh-groups") == nil)
         #expect(throws: AWSError.self) { try source(transport).instanceID() }
         #expect(transport.keys.isEmpty)

@@ -19,7 +19,7 @@ import Testing
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     static let throttled = AWSError.service(code: "Throttling", message: "Rate exceeded", requestID: nil, status: 400)
 
-    let fs = KeyFakeFileSystem(runningUID: 0)
+    let fs = MemoryFileSystem(runningUID: 0)
     let iam = KeyFakeIAM()
     let log = LogCapture()
 

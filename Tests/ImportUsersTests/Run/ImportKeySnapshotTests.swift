@@ -57,7 +57,7 @@ final class ImportRecordingSnapshot: KeySnapshotting {
         #expect(harness.log.all.contains("error: key cache: alice: AccessDenied"))
         #expect(harness.log.all.contains("error: key cache: bob.plus.x: Throttling"))
         #expect(try harness.state().accounts.keys.sorted() == ["alice", "bob.plus.x"])
-        #expect(harness.fileSystem.entry(ImportHarness.indexPath) != nil)
+        #expect(harness.fileSystem.node(ImportHarness.indexPath) != nil)
     }
 
     @Test func aRunHoldingBackDeletionsRefreshesNothingUntilTheyAreDone() throws {

@@ -40,7 +40,7 @@ import Testing
         #expect(world.host.commandLines == [Self.lock])
         #expect(world.host.host.locked == ["bob"])
         #expect(world.host.host.users["bob"] != nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") == nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-bob") == nil)
         #expect(try indexed(world) == ["alice", "carol"])
         #expect(try world.state().accounts["bob"]?.lock == .locked)
 
@@ -49,7 +49,7 @@ import Testing
         #expect(try world.run(Self.config).exitCode == .ok)
         #expect(world.host.commandLines.first == Self.unlock)
         #expect(world.host.host.locked.isEmpty)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
         #expect(try indexed(world) == ["alice", "bob", "carol"])
         #expect(try world.state().accounts["bob"]?.lock == nil)
     }
@@ -96,10 +96,10 @@ import Testing
             host: ImportFakeHost(users: [("root", 0)]),
             aws: ImportFakeAWS(.init(groups: ["ssh": .success(["alice"]), "gone": .success(["bob"])])))
         #expect(try world.run(config).exitCode == .ok)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
         world.aws.update { $0.groups["gone"] = .failure(Self.noSuchEntity) }
         #expect(try world.run(config).exitCode == .ok)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") == nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-bob") == nil)
         #expect(world.host.host.users["bob"] == nil)
         #expect(world.host.host.users["alice"] != nil)
         #expect(world.log.text.contains("warning: IAM group gone does not exist"))
@@ -122,8 +122,8 @@ import Testing
         #expect(try world.run(config).exitCode == .partial)
         #expect(world.host.host.users["erin"] == nil)
         #expect(world.host.host.users["dave"] != nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") != nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice") != nil)
         #expect(world.log.text.contains("GetGroup ops"))
     }
 }

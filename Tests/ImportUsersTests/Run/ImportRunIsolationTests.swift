@@ -26,8 +26,8 @@ import Testing
         #expect(outcome.exitCode == .partial)
         #expect(world.host.host.users["alice"] == nil)
         #expect(world.host.host.users["bob"] != nil && world.host.host.users["carol"] != nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") == nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice") == nil)
         let state = try world.state()
         #expect(state.accounts["alice"]?.status == .creating)
         #expect(state.accounts["bob"]?.status == .active && state.accounts["carol"]?.status == .active)
@@ -37,7 +37,7 @@ import Testing
 
         world.host.clearFailures()
         #expect(try world.run(Self.config).exitCode == .ok)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") != nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice") != nil)
         #expect(try world.state().accounts.values.allSatisfy { $0.status == .active })
     }
 
@@ -49,8 +49,8 @@ import Testing
         let outcome = try world.run(Self.config)
         #expect(outcome.exitCode == .ok)
         #expect(world.host.host.users["alice"] != nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") != nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-staff") == nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice") != nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-staff") == nil)
         #expect(!world.host.commandLines.contains { $0.contains("useradd") && !$0.hasSuffix("-- alice") })
         #expect(outcome.plan?.conflicts.map(\.localName).sorted() == ["broken", "ldapbob", "ldapgroup", "staff"])
         #expect(world.log.text.contains("conflict: IAM user staff maps to local name staff, but a local group staff"))

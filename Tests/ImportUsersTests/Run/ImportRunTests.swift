@@ -29,16 +29,16 @@ import Testing
         #expect(try world.run(Self.config).exitCode == .ok)
         #expect(world.host.groupNames(of: "alice") == ["docker", "iam-synced-users"])
         #expect(world.host.groupNames(of: "bob") == ["docker", "iam-synced-users"])
-        let sudoers = try #require(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice"))
+        let sudoers = try #require(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice"))
         #expect(sudoers.mode == 0o440 && sudoers.owner == .root)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-bob") == nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-bob") == nil)
         let state = try world.state()
         #expect(state.accounts.keys.sorted() == ["alice", "bob"])
         #expect(state.accounts.values.allSatisfy { $0.status == .active && $0.uid != nil })
         let index = try ManagedUsersIndex.decoded(
             from: Data(try #require(try world.fileSystem.readFile(ImportHarness.indexPath))), path: "index")
         #expect(index.users.keys.sorted() == ["alice", "bob"])
-        #expect(world.fileSystem.entry(ImportHarness.indexPath)?.mode == 0o644)
+        #expect(world.fileSystem.node(ImportHarness.indexPath)?.mode == 0o644)
         #expect(world.locks.withLock { $0 } == [ImportHarness.stateDir + "/import_users.lock"])
         #expect(world.output.isEmpty)
 
@@ -124,7 +124,7 @@ import Testing
     func anUnsafeStateDirectoryIsRefused(status: FileStatus) throws {
         for options in [ImportOptions(), ImportOptions(dryRun: true)] {
             let world = harness()
-            world.fileSystem.setDirectoryStatus(ImportHarness.stateDir, status)
+            world.fileSystem.add(ImportHarness.stateDir, status: status)
             #expect(try world.run(Self.config, options).exitCode == .configuration)
             #expect(world.fileSystem.changes.isEmpty && world.host.commands.isEmpty && world.aws.calls.isEmpty)
             #expect(world.log.text.contains("is not safe"))
@@ -151,7 +151,7 @@ import Testing
         #expect(world.host.host.users["alice"] != nil && world.host.host.users["bob"] != nil)
         #expect(world.host.host.locked.isEmpty)
         #expect(world.host.host.users["carol"] != nil)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-alice") != nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice") != nil)
         #expect(!world.host.commandLines.contains { $0.contains("userdel") || $0.contains("--lock") })
     }
 
@@ -181,7 +181,7 @@ import Testing
         let world = harness(users: ["root", "ec2-user", "alice"], admins: ["root", "ec2-user"])
         #expect(try world.run(Self.config).exitCode == .ok)
         #expect(world.host.groupNames(of: "root").isEmpty && world.host.groupNames(of: "ec2-user").isEmpty)
-        #expect(world.fileSystem.entry("/etc/sudoers.d/aws-ec2-ssh-root") == nil)
+        #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-root") == nil)
         #expect(try world.state().accounts.keys.sorted() == ["alice"])
         #expect(world.log.text.contains("conflict: local account root"))
         #expect(!world.host.commandLines.contains { $0.hasSuffix("-- root") || $0.hasSuffix("-- ec2-user") })

@@ -1,0 +1,58 @@
+/// How import_users is scheduled.
+public enum SetupTimer: String, Sendable, CaseIterable {
+    /// cron when a cron daemon runs, else the systemd timer when systemd runs, else cron when cron is installed.
+    case auto
+    /// /etc/cron.d/import_users.
+    case cron
+    /// The systemd timer aws-ec2-ssh-import.timer.
+    case systemd
+}
+
+/// What `import_users setup install` was asked to do.
+public struct InstallOptions: Sendable, Equatable {
+    /// Configuration keys to set, in order (later values of a key win).
+    public var settings: [(key: String, value: String)] = []
+    /// How to schedule the import.
+    public var timer: SetupTimer = .auto
+    /// The directory holding the import_users and authorized_keys_command to install.
+    public var binDirectory: String
+    /// The directory holding the templates: etc/aws-ec2-ssh.conf, etc/sshd_config.d/, etc/systemd/, cron/.
+    public var sourceDirectory: String
+    /// Whether to run the first import at the end.
+    public var firstImport = true
+    /// Show the changes and change nothing.
+    public var dryRun = false
+
+    /// Creates options.
+    public init(binDirectory: String, sourceDirectory: String) {
+        self.binDirectory = binDirectory
+        self.sourceDirectory = sourceDirectory
+    }
+
+    /// Whether `key` is among the settings.
+    public func sets(_ key: String) -> Bool {
+        settings.contains { $0.key == key }
+    }
+
+    /// Equal when every field is.
+    public static func == (lhs: InstallOptions, rhs: InstallOptions) -> Bool {
+        lhs.settings.map(\.key) == rhs.settings.map(\.key) && lhs.settings.map(\.value) == rhs.settings.map(\.value)
+            && lhs.timer == rhs.timer && lhs.binDirectory == rhs.binDirectory
+            && lhs.sourceDirectory == rhs.sourceDirectory && lhs.firstImport == rhs.firstImport
+            && lhs.dryRun == rhs.dryRun
+    }
+}
+
+/// What `import_users setup uninstall` was asked to do.
+public struct UninstallOptions: Sendable, Equatable {
+    /// Keep /etc/aws-ec2-ssh.conf, with its owner and mode (and the service group that owns it).
+    public var keepConfig = false
+    /// Show the changes and change nothing.
+    public var dryRun = false
+
+    /// Creates options.
+    public init(keepConfig: Bool = false, dryRun: Bool = false) {
+        self.keepConfig = keepConfig
+        self.dryRun = dryRun
+    }
+}

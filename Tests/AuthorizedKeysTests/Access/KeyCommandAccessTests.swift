@@ -1,0 +1,186 @@
+import EC2SSHCore
+import EC2SSHSystem
+import Testing
+
+@testable import AuthorizedKeys
+@testable import EC2SSHShared
+@testable import TestSupport
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+@Suite struct KeyCommandAccessTests {
+    @Test(arguments: [
+        ("alice", "alice"),
+        ("bob.plus.admin", "bob+admin"),
+        ("f.equal.l.comma.x.at.ex.com", "f=l,x@ex.com"),
+        ("plain-name_1", "plain-name_1"),
+    ])
+    func localNamesMapBackToIAMNames(local: String, iam: String) {
+        #expect(NameMapping.iamName(forLocalName: local) == iam)
+        #expect(NameMapping.localName(forIAMName: iam) == local)
+    }
+
+    @Test func managedAccountIsGrantedWithItsIAMIdentity() throws {
+        let harness = KeyHarness()
+        let grant = try harness.access.check(localName: "alice", now: harness.clock.now()).get()
+        #expect(
+            grant
+                == KeyCommand.Grant(
+                    localName: "alice", uid: 1500, iamUserName: "alice", iamUserID: "AIDAALICE",
+                    iamUserARN: KeyHarness.aliceARN))
+        let bob = try harness.access.check(localName: "bob.plus.admin", now: harness.clock.now()).get()
+        #expect(bob.iamUserName == "bob+admin")
+    }
+
+    /// Each case changes the healthy set-up in one way and names the refusal code it must cause.
+    enum Case: String, CaseIterable, Sendable {
+        case root, uidZero, systemUID, uidOneBelowMin, noAccount, invalidName, notInIndex, indexMissing
+        case indexNotRootOwned, indexGroupWritable, indexWorldWritable, indexSymlink, stateDirWorldWritable
+        case stateDirNotRootOwned, indexCorrupt, indexNewerSchema, nameMismatch, expired, expiresNow, lookupFails
+        case uidChanged, notInMarkerGroup, noMarkerGroup, markerLookupFails
+    }
+
+    @Test(arguments: Case.allCases)
+    func refusals(_ testCase: Case) {
+        let harness = KeyHarness()
+        var user = "alice"
+        let expected: String
+        switch testCase {
+        case .root:
+            user = "root"
+            expected = "root"
+        case .uidZero:
+            user = "toor"
+            harness.index.users["toor"] = .init(iamUserName: "toor", iamUserID: "AIDATOOR")
+            harness.writeIndex()
+            expected = "uid-0"
+        case .systemUID:
+            user = "daemon"
+            harness.index.users["daemon"] = .init(iamUserName: "daemon", iamUserID: "AIDAD")
+            harness.writeIndex()
+            expected = "system-account"
+        case .uidOneBelowMin:
+            harness.accounts = KeyFakeAccounts([("alice", 999)])
+            expected = "system-account"
+        case .noAccount:
+            user = "mallory"
+            harness.index.users["mallory"] = .init(iamUserName: "mallory", iamUserID: "AIDAM")
+            harness.writeIndex()
+            expected = "no-such-account"
+        case .invalidName:
+            user = "../etc"
+            expected = "invalid-name"
+        case .notInIndex:
+            user = "ubuntu"
+            expected = "not-managed"
+        case .indexMissing:
+            try? harness.fs.removeFile(harness.indexPath)
+            expected = "index-missing"
+        case .indexNotRootOwned:
+            harness.writeIndex(uid: 1500)
+            expected = "index-untrusted"
+        case .indexGroupWritable:
+            harness.writeIndex(mode: 0o664)
+            expected = "index-untrusted"
+        case .indexWorldWritable:
+            harness.writeIndex(mode: 0o646)
+            expected = "index-untrusted"
+        case .indexSymlink:
+            harness.fs.addSymlink(harness.indexPath)
+            expected = "index-untrusted"
+        case .stateDirWorldWritable:
+            harness.fs.addDirectory(KeyHarness.stateDir, mode: 0o777)
+            expected = "index-untrusted"
+        case .stateDirNotRootOwned:
+            harness.fs.addDirectory(KeyHarness.stateDir, uid: 990)
+            expected = "index-untrusted"
+        case .indexCorrupt:
+            harness.fs.addFile(harness.indexPath, Array("{\"version\":".utf8))
+            expected = "index-unreadable"
+        case .indexNewerSchema:
+            harness.index.version = ManagedUsersIndex.currentVersion + 1
+            harness.writeIndex()
+            expected = "index-unreadable"
+        case .nameMismatch:
+            harness.index.users["alice"] = .init(iamUserName: "alice2", iamUserID: "AIDAX")
+            harness.writeIndex()
+            expected = "name-mismatch"
+        case .expired:
+            harness.index.users["alice"]?.accessExpiresAt = harness.clock.now().addingTimeInterval(-1)
+            harness.writeIndex()
+            expected = "access-expired"
+        case .expiresNow:
+            harness.index.users["alice"]?.accessExpiresAt = harness.clock.now()
+            harness.writeIndex()
+            expected = "access-expired"
+        case .lookupFails:
+            harness.accounts = KeyFakeAccounts(
+                [], failure: SystemError(.systemCall, operation: "getpwnam_r", subject: "alice", errno: 5))
+            expected = "account-lookup-failed"
+        case .uidChanged:
+            // The managed account was deleted and re-created by hand under the same name.
+            harness.accounts = KeyFakeAccounts([("alice", 1600)])
+            expected = "uid-mismatch"
+        case .notInMarkerGroup:
+            harness.accounts.markerMembers = ["bob.plus.admin"]
+            expected = "not-in-marker-group"
+        case .noMarkerGroup:
+            harness.accounts.markerMembers = nil
+            expected = "not-in-marker-group"
+        case .markerLookupFails:
+            harness.accounts.groupFailure = SystemError(
+                .systemCall, operation: "getgrnam_r", subject: KeyFakeAccounts.markerGroup, errno: 5)
+            expected = "account-lookup-failed"
+        }
+        let result = harness.access.check(localName: user, now: harness.clock.now())
+        guard case .failure(let refusal) = result else {
+            Issue.record("\(testCase): expected refusal \(expected), got \(result)")
+            return
+        }
+        #expect(refusal.code == expected)
+        #expect(!refusal.description.isEmpty)
+    }
+
+    @Test func anIndexWithoutUIDsIsStillTrusted() throws {
+        let harness = KeyHarness()
+        harness.index.users["alice"]?.uid = nil
+        harness.writeIndex()
+        #expect(try harness.access.check(localName: "alice", now: harness.clock.now()).get().uid == 1500)
+    }
+
+    @Test func theMarkerGroupAsPrimaryGroupCounts() throws {
+        let harness = KeyHarness()
+        harness.accounts.markerMembers = []
+        harness.accounts.users[0].gid = 1999
+        #expect(try harness.access.check(localName: "alice", now: harness.clock.now()).get().localName == "alice")
+    }
+
+    @Test func accessValidUntilLaterIsGranted() {
+        let harness = KeyHarness()
+        harness.index.users["alice"]?.accessExpiresAt = harness.clock.now().addingTimeInterval(60)
+        harness.writeIndex()
+        #expect((try? harness.access.check(localName: "alice", now: harness.clock.now()).get()) != nil)
+    }
+
+    @Test func refusedRunPrintsNothingAndLogsOneLineWithTheReason() {
+        let harness = KeyHarness()
+        let outcome = harness.run("root")
+        #expect(outcome.output.isEmpty)
+        #expect(harness.iam.calls.isEmpty)
+        #expect(harness.log.all.count == 1)
+        #expect(harness.log.all.first?.contains("reason=root") == true)
+    }
+
+    @Test func rootCannotUseAnIAMUsersKeysEvenWhenListedInTheIndex() {
+        let harness = KeyHarness()
+        harness.index.users["root"] = .init(iamUserName: "root", iamUserID: "AIDAROOT")
+        harness.writeIndex()
+        harness.iam.setKeys("root", [.init(id: "APKAROOT", body: KeyTestKeys.ed25519)])
+        #expect(harness.run("root").lines.isEmpty)
+        #expect(harness.iam.calls.isEmpty)
+    }
+}

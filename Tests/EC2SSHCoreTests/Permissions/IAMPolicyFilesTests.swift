@@ -1,0 +1,117 @@
+import Testing
+
+@testable import EC2SSHCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The policies shipped in etc/iam/ grant every action `import_users check` knows about, on the resource its
+/// statements name, so that a host set up from them passes the check.
+@Suite struct IAMPolicyFilesTests {
+    /// One IAM policy document; `Action` and `Resource` may be a string or a list.
+    struct Policy: Decodable {
+        struct Statement: Decodable {
+            var effect: String
+            var actions: [String]
+            var resources: [String]
+
+            enum CodingKeys: String, CodingKey {
+                case effect = "Effect"
+                case action = "Action"
+                case resource = "Resource"
+            }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                effect = try container.decode(String.self, forKey: .effect)
+                actions = try Self.strings(container, .action)
+                resources = try Self.strings(container, .resource)
+            }
+
+            static func strings(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws
+                -> [String]
+            {
+                if let one = try? container.decode(String.self, forKey: key) { return [one] }
+                return try container.decode([String].self, forKey: key)
+            }
+        }
+        var version: String
+        var statements: [Statement]
+
+        enum CodingKeys: String, CodingKey {
+            case version = "Version"
+            case statements = "Statement"
+        }
+
+        /// Whether an Allow statement grants `action` on `resource` (IAM wildcards `*` in both).
+        func allows(_ action: String, on resource: String) -> Bool {
+            statements.contains { statement in
+                statement.effect == "Allow" && statement.actions.contains { Self.matches($0, action) }
+                    && statement.resources.contains { Self.matches($0, resource) }
+            }
+        }
+
+        /// IAM's `*` wildcard, case-insensitive for actions as IAM does.
+        static func matches(_ pattern: String, _ value: String) -> Bool {
+            let parts = pattern.lowercased().split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+            var rest = Substring(value.lowercased())
+            guard let first = parts.first, rest.hasPrefix(first) else { return false }
+            rest = rest.dropFirst(first.count)
+            for (index, part) in parts.enumerated().dropFirst() {
+                if index == parts.count - 1 { return part.isEmpty || rest.hasSuffix(part) }
+                guard let range = rest.firstRange(of: part) else { return false }
+                rest = rest[range.upperBound...]
+            }
+            return rest.isEmpty
+        }
+    }
+
+    static func policy(_ name: String) throws -> Policy {
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            try #require(url.pathComponents.count > 1, "no Package.swift above \(#filePath)")
+            url.deleteLastPathComponent()
+        }
+        let data = try Data(contentsOf: url.appendingPathComponent("etc/iam/\(name)"))
+        return try JSONDecoder().decode(Policy.self, from: data)
+    }
+
+    /// A concrete resource the statement `PermissionNeed.statement` names for `action` must cover.
+    static func sampleResource(_ action: String, role: String) -> String {
+        PermissionNeed.policyResource(for: action, roleARN: role).replacing("*", with: "x")
+    }
+
+    static let role = "arn:aws:iam::USERS_ACCOUNT_ID:role/ROLE_NAME"
+    static let iamActions = PermissionRequirements.knownActions.filter { $0.hasPrefix("iam:") }
+
+    @Test func theSingleAccountPolicyGrantsEveryActionButAssumeRole() throws {
+        let policy = try Self.policy("single-account-policy.json")
+        #expect(policy.version == "2012-10-17")
+        for action in PermissionRequirements.knownActions where action != PermissionRequirements.assumeRole {
+            #expect(policy.allows(action, on: Self.sampleResource(action, role: "")), "\(action)")
+        }
+    }
+
+    @Test func theCrossAccountPoliciesSplitTheActionsBetweenTheRoleAndTheInstance() throws {
+        let role = try Self.policy("cross-account-role-policy.json")
+        for action in Self.iamActions {
+            #expect(role.allows(action, on: Self.sampleResource(action, role: Self.role)), "\(action)")
+        }
+        let instance = try Self.policy("cross-account-instance-policy.json")
+        for action in [PermissionRequirements.assumeRole, PermissionRequirements.describeTags] {
+            #expect(instance.allows(action, on: Self.sampleResource(action, role: Self.role)), "\(action)")
+        }
+        #expect(!instance.allows(PermissionRequirements.listUsers, on: "*"))
+    }
+
+    @Test func theMatcherCanFail() {
+        #expect(Policy.matches("iam:List*", "iam:ListUsers"))
+        #expect(!Policy.matches("iam:List*", "iam:GetGroup"))
+        #expect(Policy.matches("arn:aws:iam::*:user/*", "arn:aws:iam::x:user/x"))
+        #expect(!Policy.matches("arn:aws:iam::*:user/*", "arn:aws:iam::x:group/x"))
+        #expect(!Policy.matches("iam:GetUser", "iam:GetUserPolicy"))
+    }
+}

@@ -1,0 +1,141 @@
+import EC2SSHCore
+package import EC2SSHSystem
+package import HostSetup
+import Synchronization
+import Testing
+
+/// A Debian-like host in memory for the installer.
+///
+/// It holds files, answers the programs the installer runs (never running them) and keeps what it printed. Any
+/// program nobody scripted fails the test.
+package final class SetupWorld: ProcessRunning, ConsoleWriting {
+    package let fs = SetupFakeFileSystem()
+    private let state = Mutex(State())
+
+    package struct State {
+        package var commands: [Command] = []
+        package var output = ""
+        package var serviceUserExists = false
+        package var sshdTestFailsAfterChange = false
+        package var sshdTestFailsNow = false
+        package var importStatus: Int32 = 0
+        package var checkStatus: Int32 = 0
+        package var answers: [String: ProcessResult] = [:]
+    }
+
+    package static let serviceOwner = FileOwner(uid: 998, gid: 997)
+    package static let sshdConfig = """
+        Include /etc/ssh/sshd_config.d/*.conf
+        KbdInteractiveAuthentication no
+        UsePAM yes
+
+        """
+
+    package init() {
+        for program in [
+            "/usr/sbin/sshd", "/usr/bin/getent", "/usr/sbin/useradd", "/usr/sbin/userdel",
+            "/usr/sbin/groupdel", "/usr/bin/dpkg-query", "/usr/bin/pidof", "/bin/rm", "/usr/sbin/nologin",
+        ] {
+            fs.add(program, "#!/bin/true\n", mode: 0o755)
+        }
+        fs.add("/etc/ssh/sshd_config", Self.sshdConfig)
+        fs.addDirectory("/etc/ssh/sshd_config.d")
+        fs.addDirectory("/etc/cron.d")
+        fs.addDirectory("/etc/systemd/system")
+        fs.addDirectory("/var/lib")
+        fs.addDirectory("/var/cache")
+        fs.addDirectory("/run")
+        fs.addDirectory("/usr/local/sbin")
+        fs.add("/src/bin/import_users", "IMPORT-BINARY", mode: 0o755)
+        fs.add("/src/bin/authorized_keys_command", "KEYS-BINARY", mode: 0o755)
+        fs.add("/src/etc/aws-ec2-ssh.conf", "# sample\n#IAM_AUTHORIZED_GROUPS=\"\"\n#KEY_CACHE_DIR=\"\"\n")
+        fs.add(
+            "/src/etc/sshd_config.d/00-aws-ec2-ssh.conf",
+            "# ours\nAuthorizedKeysCommand /x %u %f\nAuthorizedKeysCommandUser nobody\n")
+        fs.add(
+            "/src/cron/import_users",
+            "# cron\n@MINUTE@-59/10 * * * * root sleep @SECOND@ && /usr/local/sbin/import_users\n")
+        fs.add("/src/etc/systemd/aws-ec2-ssh-import.service", "[Service]\n")
+        fs.add("/src/etc/systemd/aws-ec2-ssh-import.timer", "[Timer]\n")
+        fs.clearChanges()
+    }
+
+    /// Changes the scripted state.
+    package func set(_ change: @Sendable (inout State) -> Void) { state.withLock { change(&$0) } }
+
+    /// Every command run, as "program args...".
+    package var commandLines: [String] {
+        state.withLock { $0.commands.map { ([$0.executable] + $0.arguments).joined(separator: " ") } }
+    }
+    /// Everything printed.
+    package var output: String { state.withLock { $0.output } }
+
+    /// The host the installer sees.
+    package var host: SetupHost {
+        SetupHost(
+            fileSystem: fs, runner: self, environment: ["PATH": "/usr/sbin:/usr/bin:/bin"],
+            reporter: SetupReporter(console: self, program: "setup"))
+    }
+
+    /// Options for an installation from /src without the first import.
+    package static func installOptions(_ settings: [(String, String)] = [], firstImport: Bool = false) -> InstallOptions
+    {
+        var options = InstallOptions(binDirectory: "/src/bin", sourceDirectory: "/src")
+        options.settings = settings.map { (key: $0.0, value: $0.1) }
+        options.timer = .cron
+        options.firstImport = firstImport
+        return options
+    }
+
+    package func write(_ bytes: [UInt8], toStandardError: Bool) {
+        state.withLock { $0.output += String(decoding: bytes, as: UTF8.self) }
+    }
+
+    package func run(_ command: Command) throws -> ProcessResult {
+        let arguments = command.arguments
+        return try state.withLock { state in
+            state.commands.append(command)
+            let line = ([command.executable] + arguments).joined(separator: " ")
+            if let answer = state.answers[line] { return answer }
+            switch (command.executable, arguments.first) {
+            case ("/usr/sbin/sshd", "-t"):
+                let changed =
+                    fs.node("/etc/ssh/sshd_config.d/00-aws-ec2-ssh.conf") != nil
+                    || (fs.text("/etc/ssh/sshd_config") ?? "").contains("BEGIN aws-ec2-ssh")
+                if state.sshdTestFailsNow || (state.sshdTestFailsAfterChange && changed) {
+                    return .exited(255, standardError: "line 1: Bad configuration option: simulated")
+                }
+                return .exited(0)
+            case ("/usr/sbin/sshd", "-T"):
+                return .exited(
+                    0,
+                    standardOutput: "authorizedkeyscommand /usr/local/sbin/authorized_keys_command %u %f\n"
+                        + "authorizedkeyscommanduser aws-ec2-ssh\n")
+            case ("/usr/bin/getent", "passwd"):
+                guard arguments.last == "aws-ec2-ssh", state.serviceUserExists else { return .exited(2) }
+                return .exited(0, standardOutput: "aws-ec2-ssh:x:998:997::/nonexistent:/usr/sbin/nologin\n")
+            case ("/usr/bin/getent", "group"):
+                guard arguments.last == "aws-ec2-ssh", state.serviceUserExists else { return .exited(2) }
+                return .exited(0, standardOutput: "aws-ec2-ssh:x:997:\n")
+            case ("/usr/sbin/useradd", _):
+                state.serviceUserExists = true
+                return .exited(0)
+            case ("/usr/sbin/userdel", _):
+                state.serviceUserExists = false
+                return .exited(0)
+            case ("/usr/sbin/groupdel", _), ("/bin/rm", _):
+                return .exited(0)
+            case ("/usr/bin/dpkg-query", _), ("/usr/bin/pidof", _):
+                return .exited(1)
+            case ("/src/bin/import_users", "check"):
+                return .exited(
+                    state.checkStatus, standardError: state.checkStatus == 0 ? "" : "missing iam:ListGroupsForUser\n")
+            case ("/usr/local/sbin/import_users", _):
+                return .exited(state.importStatus)
+            default:
+                Issue.record("unexpected command: \(line)")
+                throw SystemError(.unexpectedCommand, operation: "run", subject: line)
+            }
+        }
+    }
+}
