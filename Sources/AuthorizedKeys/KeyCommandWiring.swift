@@ -1,4 +1,4 @@
-public import AWSCore
+import AWSCore
 import EC2SSHCore
 public import EC2SSHShared
 public import EC2SSHSystem

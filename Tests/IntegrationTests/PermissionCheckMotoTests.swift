@@ -39,9 +39,9 @@ struct PermissionCheckMotoTests {
         _ = try admin.call(
             "PutUserPolicy", [("UserName", name), ("PolicyName", "aws-ec2-ssh"), ("PolicyDocument", policy)])
         let key = try admin.call("CreateAccessKey", [("UserName", name)])
-        var environment = moto.awsEnvironment(
-            secret: try #require(key.text(of: "AccessKey/SecretAccessKey")),
-            accessKeyID: try #require(key.text(of: "AccessKey/AccessKeyId")))
+        let secret: String = try #require(key.text(of: "AccessKey/SecretAccessKey"))
+        let accessKeyID: String = try #require(key.text(of: "AccessKey/AccessKeyId"))
+        var environment = moto.awsEnvironment(secret: secret, accessKeyID: accessKeyID)
         environment["AWS_EC2_METADATA_DISABLED"] = "true"
         environment["HOST_USER"] = name
         return environment

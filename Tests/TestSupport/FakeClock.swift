@@ -1,4 +1,4 @@
-package import AWSCore
+import AWSCore
 import Synchronization
 import Testing
 

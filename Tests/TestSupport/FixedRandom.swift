@@ -1,4 +1,4 @@
-package import AWSCore
+import AWSCore
 
 /// Jitter that always draws the same number.
 package struct FixedRandom: RandomSource {

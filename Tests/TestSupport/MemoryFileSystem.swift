@@ -1,4 +1,4 @@
-package import AWSCore
+import AWSCore
 package import EC2SSHSystem
 import Synchronization
 import Testing

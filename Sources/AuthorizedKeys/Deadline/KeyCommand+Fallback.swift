@@ -1,4 +1,5 @@
 import AWSCore
+import EC2SSHCore
 public import EC2SSHShared
 import Synchronization
 

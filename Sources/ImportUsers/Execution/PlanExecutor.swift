@@ -4,10 +4,6 @@ import EC2SSHShared
 public import EC2SSHSystem
 public import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Applies a `SyncPlan` to the host, following the plan's contract.
 ///
 /// The intent state is written (when it differs from the state read) before the first action; the actions run
@@ -256,7 +252,7 @@ public struct PlanExecutor: Sendable {
         var pids = try host.processes.processes(ofUID: uid)
         guard !pids.isEmpty else { return }
         logger.notice("ending \(pids.count) process(es) of \(name) (uid \(uid)) with TERM")
-        for pid in pids { try host.processes.signal(pid, SIGTERM) }
+        for pid in pids { try host.processes.signal(pid, ProcessSignal.terminate) }
         let deadline = host.time.monotonicSeconds() + gracePeriod
         while !pids.isEmpty, host.time.monotonicSeconds() < deadline {
             host.time.sleep(seconds: min(0.1, max(0, deadline - host.time.monotonicSeconds())))
@@ -264,7 +260,7 @@ public struct PlanExecutor: Sendable {
         }
         guard !pids.isEmpty else { return }
         logger.warning("\(pids.count) process(es) of \(name) outlived the grace period; sending KILL")
-        for pid in pids { try host.processes.signal(pid, SIGKILL) }
+        for pid in pids { try host.processes.signal(pid, ProcessSignal.kill) }
     }
 
     private func run(_ command: Command) throws {

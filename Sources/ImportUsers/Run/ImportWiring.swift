@@ -4,10 +4,6 @@ public import EC2SSHShared
 import EC2SSHSystem
 public import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Builds import_users from the real host: the one place that picks the live implementation of each dependency.
 public enum ImportWiring {
     /// The run of `settings` with `options` on the real host and AWS.
@@ -36,7 +32,7 @@ public enum ImportWiring {
                 return { lock.release() }
             },
             output: { text in try? Syscall.writeAll(Syscall.standardOutput, Array(text.utf8)) }, keySnapshot: snapshot,
-            effectiveUID: geteuid())
+            effectiveUID: Syscall.effectiveUserID())
     }
 
     /// `import_users check` of `settings` against the real AWS, over the same clients an import uses.
