@@ -10,7 +10,7 @@ import Testing
 /// Fewer processes per account: one useradd per new account, and the sudoers files of a run checked with one visudo
 /// run, falling back to one check per file when the batch fails so that only a bad file fails.
 @Suite struct PlanExecutorBatchTests {
-    typealias World = ImportExecutorWorld
+    typealias World = PlanExecutorWorld
     static let marker = SyncPolicy.defaultMarkerGroup
     static let batch = World.stateDir + "/sudoers-check.batch"
 
@@ -41,7 +41,7 @@ import Testing
     @Test func theSudoersFilesOfARunAreCheckedWithOneVisudoRun() throws {
         let runner = RecordingProcessRunner()
         runner.expect(Self.check(Self.batch))
-        let world = World(host: ImportFakeHost())
+        let world = World(host: FakeAccountHost())
         let checked = Mutex<[UInt8]?>(nil)
         let observed = ObservingRunner(runner) { _ in
             checked.withLock { $0 = (try? world.fileSystem.readFile(Self.batch)) ?? nil }
@@ -90,7 +90,7 @@ import Testing
         runner.expect(Self.check(prefix + "alice"))
         runner.expect(Self.check(prefix + "bob"), returning: .exited(1, standardError: "syntax error near bob"))
         runner.expect(Self.check(prefix + "carol"))
-        let world = World(host: ImportFakeHost())
+        let world = World(host: FakeAccountHost())
         let commands = AccountCommands(configuration: Configuration(), paths: .standard)
         let executor = PlanExecutor(
             host: .init(
@@ -116,7 +116,7 @@ import Testing
     }
 
     @Test func theGrantsOfAnAccountWhoseCreationFailedAreLeftOutOfTheBatch() throws {
-        let world = World(host: ImportFakeHost(groups: [(Self.marker, 900, [])]))
+        let world = World(host: FakeAccountHost(groups: [(Self.marker, 900, [])]))
         world.host.fail("/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups \(Self.marker) -- bob")
         let batches = Mutex<[String]>([])
         world.host.observe { command in
@@ -149,7 +149,7 @@ import Testing
     }
 
     @Test func aNewAccountWithADeterministicUIDIsOneUseraddThatPinsTheGroupID() throws {
-        let world = World(host: ImportFakeHost(groups: [(Self.marker, 900, [])]))
+        let world = World(host: FakeAccountHost(groups: [(Self.marker, 900, [])]))
         let intent = ManagedState(accounts: ["alice": World.entry("alice", uid: 70_123, status: .creating)])
         let final = ManagedState(accounts: ["alice": World.entry("alice", uid: 70_123)])
         let report = world.executor().execute(
@@ -173,7 +173,7 @@ import Testing
         ("alice", true), ("other", false),
     ])
     func aGroupHoldingTheGIDIsReusedOnlyWhenItIsTheUsersOwn(group: String, created: Bool) throws {
-        let world = World(host: ImportFakeHost(groups: [(Self.marker, 900, []), (group, 70_123, [])]))
+        let world = World(host: FakeAccountHost(groups: [(Self.marker, 900, []), (group, 70_123, [])]))
         let intent = ManagedState(accounts: ["alice": World.entry("alice", uid: 70_123, status: .creating)])
         let final = ManagedState(accounts: ["alice": World.entry("alice", uid: 70_123)])
         let report = world.executor().execute(

@@ -10,14 +10,14 @@ import Testing
 /// other members kept; a group only one account changes, or a batch that fails, goes account by account, so that a
 /// failure stays with its account.
 @Suite struct PlanExecutorGroupBatchTests {
-    typealias World = ImportExecutorWorld
+    typealias World = PlanExecutorWorld
 
     static let names = ["alice", "bob", "carol"]
 
     /// alice, bob and carol exist and are managed; `groups` exist with the given members.
     static func world(groups: [(String, UInt32, [String])]) -> World {
         World(
-            host: ImportFakeHost(
+            host: FakeAccountHost(
                 users: [("alice", 2000), ("bob", 2001), ("carol", 2002), ("dave", 2003)], groups: groups))
     }
 
