@@ -70,7 +70,7 @@ import Testing
         #expect(runner.pendingCommands.isEmpty && runner.unexpectedCommands.isEmpty)
         #expect(
             fileSystem.changes == [
-                .write(check), .write("/etc/sudoers.d/aws-ec2-ssh-alice"), .remove(check),
+                .write(check), .remove(check), .write("/etc/sudoers.d/aws-ec2-ssh-alice"),
                 .write(Self.stateDir + "/state.json"),
             ])
         let installed = try #require(fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice"))

@@ -199,16 +199,15 @@ import Testing
         #expect(try world.state().accounts.keys.sorted() == ["carol"])
     }
 
-    @Test func deterministicUIDsCreateTheUserGroupFirst() throws {
+    @Test func deterministicUIDsAreOneUseraddWithTheUserGroupsGIDPinned() throws {
         let world = harness(users: ["alice"], admins: [])
         let config = Self.config + "UID_SOURCE=\"iam-user-id\"\nUID_RANGE=\"70000-70999\"\n"
         #expect(try world.run(config).exitCode == .ok)
         let uid = UIDAllocator.preferredUID(for: FakeAWSReader.userID("alice"), in: 70_000...70_999)
         #expect(
             world.host.commandLines.filter { $0.contains("alice") } == [
-                "/usr/sbin/groupadd --gid \(uid) -- alice",
-                "/usr/sbin/useradd --create-home --shell /bin/bash --uid \(uid) --gid \(uid) --groups "
-                    + "iam-synced-users,docker -- alice",
+                "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --uid \(uid) -K GID_MIN=\(uid) -K "
+                    + "GID_MAX=\(uid) --groups iam-synced-users,docker -- alice"
             ])
         #expect(world.host.host.users["alice"]?.gid == uid)
         #expect(try world.state().accounts["alice"]?.uid == uid)
