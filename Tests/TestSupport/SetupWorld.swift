@@ -9,7 +9,7 @@ import Testing
 /// It holds files, answers the programs the installer runs (never running them) and keeps what it printed. Any
 /// program nobody scripted fails the test.
 package final class SetupWorld: ProcessRunning, ConsoleWriting {
-    package let fs = SetupFakeFileSystem()
+    package let fs = MemoryFileSystem(addingParents: true)
     private let state = Mutex(State())
 
     package struct State {
@@ -36,9 +36,9 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
             "/usr/sbin/sshd", "/usr/bin/getent", "/usr/sbin/useradd", "/usr/sbin/userdel",
             "/usr/sbin/groupdel", "/usr/bin/dpkg-query", "/usr/bin/pidof", "/bin/rm", "/usr/sbin/nologin",
         ] {
-            fs.add(program, "#!/bin/true\n", mode: 0o755)
+            fs.addFile(program, "#!/bin/true\n", mode: 0o755)
         }
-        fs.add("/etc/ssh/sshd_config", Self.sshdConfig)
+        fs.addFile("/etc/ssh/sshd_config", Self.sshdConfig)
         fs.addDirectory("/etc/ssh/sshd_config.d")
         fs.addDirectory("/etc/cron.d")
         fs.addDirectory("/etc/systemd/system")
@@ -46,17 +46,17 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
         fs.addDirectory("/var/cache")
         fs.addDirectory("/run")
         fs.addDirectory("/usr/local/sbin")
-        fs.add("/src/bin/import_users", "IMPORT-BINARY", mode: 0o755)
-        fs.add("/src/bin/authorized_keys_command", "KEYS-BINARY", mode: 0o755)
-        fs.add("/src/etc/aws-ec2-ssh.conf", "# sample\n#IAM_AUTHORIZED_GROUPS=\"\"\n#KEY_CACHE_DIR=\"\"\n")
-        fs.add(
+        fs.addFile("/src/bin/import_users", "IMPORT-BINARY", mode: 0o755)
+        fs.addFile("/src/bin/authorized_keys_command", "KEYS-BINARY", mode: 0o755)
+        fs.addFile("/src/etc/aws-ec2-ssh.conf", "# sample\n#IAM_AUTHORIZED_GROUPS=\"\"\n#KEY_CACHE_DIR=\"\"\n")
+        fs.addFile(
             "/src/etc/sshd_config.d/00-aws-ec2-ssh.conf",
             "# ours\nAuthorizedKeysCommand /x %u %f\nAuthorizedKeysCommandUser nobody\n")
-        fs.add(
+        fs.addFile(
             "/src/cron/import_users",
             "# cron\n@MINUTE@-59/10 * * * * root sleep @SECOND@ && /usr/local/sbin/import_users\n")
-        fs.add("/src/etc/systemd/aws-ec2-ssh-import.service", "[Service]\n")
-        fs.add("/src/etc/systemd/aws-ec2-ssh-import.timer", "[Timer]\n")
+        fs.addFile("/src/etc/systemd/aws-ec2-ssh-import.service", "[Service]\n")
+        fs.addFile("/src/etc/systemd/aws-ec2-ssh-import.timer", "[Timer]\n")
         fs.clearChanges()
     }
 

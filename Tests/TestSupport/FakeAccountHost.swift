@@ -9,7 +9,7 @@ import Testing
 /// A simulated Linux host whose passwd and group databases the account programs change as the real ones would.
 ///
 /// Processes can be signalled; any program it does not know is a test failure.
-final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
+final class FakeAccountHost: ProcessRunning, AccountDatabase, ProcessControl {
     struct Snapshot: Equatable {
         var users: [String: LocalUser] = [:]
         var groups: [String: LocalGroup] = [:]
