@@ -9,8 +9,8 @@ struct SetupPackagedTests {
     /// A host where the .deb has installed both binaries in /usr/sbin (dpkg-query knows the package).
     static func packageHost() -> SetupWorld {
         let world = SetupWorld()
-        world.fs.add("/usr/sbin/import_users", "PACKAGED-IMPORT", mode: 0o755)
-        world.fs.add("/usr/sbin/authorized_keys_command", "PACKAGED-KEYS", mode: 0o755)
+        world.fs.addFile("/usr/sbin/import_users", "PACKAGED-IMPORT", mode: 0o755)
+        world.fs.addFile("/usr/sbin/authorized_keys_command", "PACKAGED-KEYS", mode: 0o755)
         world.fs.clearChanges()
         return world
     }
@@ -36,7 +36,7 @@ struct SetupPackagedTests {
         #expect(!cron.contains("/usr/local/sbin/import_users"), "\(cron)")
         #expect(world.fs.node("/usr/local/sbin/import_users") == nil)
         #expect(world.fs.node("/usr/local/sbin/authorized_keys_command") == nil)
-        #expect(!world.fs.changes.contains { $0.contains("sbin/") }, "\(world.fs.changes)")
+        #expect(!world.fs.changes.contains { $0.path.contains("sbin/") }, "\(world.fs.changes)")
         #expect(world.fs.text("/usr/sbin/import_users") == "PACKAGED-IMPORT")
         #expect(world.output.contains("installed: /usr/sbin/import_users, /usr/sbin/authorized_keys_command"))
     }
@@ -54,7 +54,7 @@ struct SetupPackagedTests {
         #expect(world.fs.node("/etc/ssh/sshd_config.d/00-aws-ec2-ssh.conf") == nil)
         #expect(world.fs.node("/etc/cron.d/import_users") == nil)
         #expect(world.fs.node("/etc/aws-ec2-ssh.conf") != nil)
-        #expect(!world.fs.changes.contains { $0.contains("sbin/") }, "\(world.fs.changes)")
+        #expect(!world.fs.changes.contains { $0.path.contains("sbin/") }, "\(world.fs.changes)")
         #expect(!world.output.contains("leaving it"), "\(world.output)")
     }
 
@@ -68,7 +68,7 @@ struct SetupPackagedTests {
 
     @Test func packagedBinaryMissingIsRefusedBeforeAnyChange() {
         let world = SetupWorld()
-        world.fs.add("/usr/sbin/import_users", "PACKAGED-IMPORT", mode: 0o755)
+        world.fs.addFile("/usr/sbin/import_users", "PACKAGED-IMPORT", mode: 0o755)
         world.fs.clearChanges()
         #expect(SetupInstaller(host: world.host, options: Self.packagedOptions()).run() == 1)
         #expect(world.output.contains("/usr/sbin/authorized_keys_command is missing or not an executable file"))
@@ -88,7 +88,7 @@ struct SetupPackagedTests {
     /// Copies an earlier install.sh left in /usr/local/sbin are named, not silently left behind.
     @Test func leftoverCopiesAreReported() {
         let world = Self.packageHost()
-        world.fs.add("/usr/local/sbin/import_users", "OLD-COPY", mode: 0o755)
+        world.fs.addFile("/usr/local/sbin/import_users", "OLD-COPY", mode: 0o755)
         #expect(SetupInstaller(host: world.host, options: Self.packagedOptions()).run() == 0)
         #expect(world.output.contains("/usr/local/sbin/import_users is left from an installation by install.sh"))
         #expect(world.fs.text("/usr/local/sbin/import_users") == "OLD-COPY")
@@ -104,7 +104,7 @@ struct SetupPackagedTests {
         ] as [(String, String, String?)])
     func oldToolPackageIsTheOneOwningItsScripts(manager: String, files: String, refusal: String?) {
         let world = Self.packageHost()
-        world.fs.add("/usr/bin/rpm", "#!/bin/true\n", mode: 0o755)
+        world.fs.addFile("/usr/bin/rpm", "#!/bin/true\n", mode: 0o755)
         world.fs.clearChanges()
         world.set {
             if manager == "dpkg" {
