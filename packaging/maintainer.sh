@@ -5,8 +5,9 @@
 # so nothing here may live in a file of the package.
 #
 # What the package does on each step:
-#   configure (postinst configure, %post):  the system user aws-ec2-ssh, then the same setup install.sh runs, with the
-#                                           binaries already in /usr/sbin, the schedule on systemd's timer (or cron
+#   configure (postinst configure, %post):  the system user aws-ec2-ssh, then the same setup install.sh runs, in its
+#                                           package mode (--packaged: sshd and the schedule run the binaries in
+#                                           /usr/sbin, nothing is copied), the schedule on systemd's timer (or cron
 #                                           where systemd does not run), and no first import (it needs the
 #                                           configuration you fill in; the timer runs it within 10 minutes);
 #   remove (prerm remove, %preun on erase): the setup's uninstall, keeping /etc/aws-ec2-ssh.conf and the imported
@@ -21,20 +22,19 @@ AWS_EC2_SSH_CONFIG=/etc/aws-ec2-ssh.conf
 AWS_EC2_SSH_USER=aws-ec2-ssh
 
 # aws_ec2_ssh_setup install|uninstall: THE one place that says how the package calls the setup.
-# For now it is install.sh (shipped in /usr/share/aws-ec2-ssh with its templates), whose --bin-dir, --timer and
-# --no-first-import are what `import_users setup install` accepts too. --force: the package manager has already
-# checked what the binaries need (glibc, libcurl, libcrypto, libexpat), so install.sh's list of distributions does
-# not apply. When the setup subcommand has a mode for packaged binaries (programs already in /usr/sbin, schedule on the
-# packaged timer), this becomes a single line, for example:
-#   install) /usr/sbin/import_users setup install --packaged --timer="$(aws_ec2_ssh_timer)" --no-first-import ;;
+# It is install.sh (shipped in /usr/share/aws-ec2-ssh with its templates), which checks that the binaries run and
+# hands its flags to `import_users setup install|uninstall`. --packaged --bin-dir /usr/sbin: the binaries are the
+# package's, in /usr/sbin; sshd and the schedule run them there, the setup copies nothing into /usr/local/sbin and its
+# uninstall never removes them (dpkg and rpm do). --force: the package manager has already checked what the binaries
+# need (glibc, libcurl, libcrypto, libexpat), so install.sh's list of distributions does not apply.
 aws_ec2_ssh_setup() {
     case $1 in
         install)
-            "$AWS_EC2_SSH_SHARE/install.sh" --force --bin-dir /usr/sbin --timer="$(aws_ec2_ssh_timer)" --no-first-import
+            "$AWS_EC2_SSH_SHARE/install.sh" --force --packaged --bin-dir /usr/sbin --timer="$(aws_ec2_ssh_timer)" \
+                --no-first-import
             ;;
         uninstall)
-            # --bin-dir: where the setup program is when the installed copy is missing (a postinst that failed).
-            "$AWS_EC2_SSH_SHARE/install.sh" --uninstall --keep-config --bin-dir /usr/sbin
+            "$AWS_EC2_SSH_SHARE/install.sh" --uninstall --keep-config --packaged --bin-dir /usr/sbin
             ;;
     esac
 }

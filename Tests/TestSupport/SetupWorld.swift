@@ -87,6 +87,17 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
         return options
     }
 
+    /// The AuthorizedKeysCommand sshd would use: the first one set in our drop-in (read first, through the Include
+    /// at the top), else in sshd_config; install.sh's key command when neither sets one.
+    private func effectiveKeysCommand() -> String {
+        for path in ["/etc/ssh/sshd_config.d/00-aws-ec2-ssh.conf", "/etc/ssh/sshd_config"] {
+            for line in (fs.text(path) ?? "").split(separator: "\n") where line.hasPrefix("AuthorizedKeysCommand ") {
+                return String(line.dropFirst("AuthorizedKeysCommand ".count))
+            }
+        }
+        return "/usr/local/sbin/authorized_keys_command %u %f"
+    }
+
     package func write(_ bytes: [UInt8], toStandardError: Bool) {
         state.withLock { $0.output += String(decoding: bytes, as: UTF8.self) }
     }
@@ -109,7 +120,7 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
             case ("/usr/sbin/sshd", "-T"):
                 return .exited(
                     0,
-                    standardOutput: "authorizedkeyscommand /usr/local/sbin/authorized_keys_command %u %f\n"
+                    standardOutput: "authorizedkeyscommand \(effectiveKeysCommand())\n"
                         + "authorizedkeyscommanduser aws-ec2-ssh\n")
             case ("/usr/bin/getent", "passwd"):
                 guard arguments.last == "aws-ec2-ssh", state.serviceUserExists else { return .exited(2) }
@@ -130,7 +141,7 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
             case ("/src/bin/import_users", "check"):
                 return .exited(
                     state.checkStatus, standardError: state.checkStatus == 0 ? "" : "missing iam:ListGroupsForUser\n")
-            case ("/usr/local/sbin/import_users", _):
+            case ("/usr/local/sbin/import_users", _), ("/usr/sbin/import_users", _):
                 return .exited(state.importStatus)
             default:
                 Issue.record("unexpected command: \(line)")

@@ -91,25 +91,31 @@ local_user_with_key() {
     install -o "$1" -g "$1" -m 0600 "$2.pub" "/home/$1/.ssh/authorized_keys"
 }
 
-# assert_key_command_is_ours: sshd's effective AuthorizedKeysCommand is the packaged key command (the program the
-# setup wired, byte for byte /usr/sbin/authorized_keys_command) with %u %f, run as aws-ec2-ssh.
+# assert_key_command_is_ours: sshd's effective AuthorizedKeysCommand is the packaged key command itself,
+# /usr/sbin/authorized_keys_command %u %f (the setup's package mode: no copy elsewhere), run as aws-ec2-ssh.
 assert_key_command_is_ours() {
-    local command program
-    command=$(effective_sshd authorizedkeyscommand)
-    program=${command%% *}
-    assert_eq "$program %u %f" "$command" "effective AuthorizedKeysCommand"
-    cmp -s "$program" /usr/sbin/authorized_keys_command ||
-        fail "sshd runs $program, which is not the packaged /usr/sbin/authorized_keys_command"
+    assert_eq "/usr/sbin/authorized_keys_command %u %f" "$(effective_sshd authorizedkeyscommand)" \
+        "effective AuthorizedKeysCommand"
     assert_eq aws-ec2-ssh "$(effective_sshd authorizedkeyscommanduser)" "effective AuthorizedKeysCommandUser"
+    assert_nothing_in_local_sbin
 }
 
-# assert_scheduled: import_users is scheduled (the cron file here: no systemd runs in the sandbox) and runs a binary
-# identical to the packaged one.
+# assert_scheduled: import_users is scheduled (the cron file here: no systemd runs in the sandbox) and runs the packaged
+# /usr/sbin/import_users itself.
 assert_scheduled() {
     [[ -f /etc/cron.d/import_users ]] || fail "no /etc/cron.d/import_users after installing the package"
     local program
     program=$(grep -Eo '/[^ ]*/import_users$' /etc/cron.d/import_users) || fail "the cron file runs no import_users"
-    cmp -s "$program" /usr/sbin/import_users || fail "the cron file runs $program, not the packaged import_users"
+    assert_eq /usr/sbin/import_users "$program" "the program the cron file runs"
+}
+
+# assert_nothing_in_local_sbin: the package's setup copied no program into /usr/local/sbin (the package manager owns
+# the only copies, in /usr/sbin).
+assert_nothing_in_local_sbin() {
+    local path
+    for path in /usr/local/sbin/import_users /usr/local/sbin/authorized_keys_command; do
+        [[ ! -e $path ]] || fail "the package's setup left a copy in $path"
+    done
 }
 
 # snapshot_paths: every path under the directories a package or its scripts could write, except the package

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The .deb on this Debian host, for real: what it holds and declares; `dpkg -i` installs the binaries in /usr/sbin, the
-# configuration as a 0640 conffile, units, man pages and completions, and its postinst wires sshd and the schedule;
+# configuration as a 0640 conffile, units, man pages and completions, and its postinst wires sshd and the schedule to
+# those binaries (nothing of ours in /usr/local/sbin); install.sh run by hand on top is not taken for the bash tool's;
 # an IAM user imported with the packaged import_users logs in over the host's own sshd with its IAM key; `dpkg -r`
 # unwires sshd (the IAM login stops, a local user's authorized_keys login still works) and keeps the configuration
 # and the imported account; `dpkg -P` leaves nothing of ours but the imported account.
@@ -71,6 +72,13 @@ assert_key_command_is_ours
 assert_scheduled
 runuser -u aws-ec2-ssh -- cat /etc/aws-ec2-ssh.conf >/dev/null || fail "aws-ec2-ssh cannot read the configuration"
 if runuser -u bob -- cat /etc/aws-ec2-ssh.conf >/dev/null 2>&1; then fail "an ordinary user can read the configuration"; fi
+# The setup run by hand on a host with this package installed (the package's aws-ec2-ssh is not the bash tool's, whose
+# package owns /usr/bin/import_users.sh or /opt/...): allowed, and it changes nothing the postinst did not do.
+run_logged /usr/share/aws-ec2-ssh/install.sh --force --packaged --bin-dir /usr/sbin --timer=cron --no-first-import ||
+    fail "install.sh --packaged by hand on a host with the .deb installed failed"
+assert_not_contains "$(cat "$SCRATCH/out")" "bash version of aws-ec2-ssh" "install.sh by hand with the .deb installed"
+assert_key_command_is_ours
+assert_scheduled
 
 # --- An IAM user with a key is imported by the packaged import_users and logs in over the host's sshd.
 start_moto

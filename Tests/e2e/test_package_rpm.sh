@@ -69,6 +69,8 @@ assert_contains "$(rpm -qp --qf '%{POSTIN}' "$rpm")" "aws_ec2_ssh_configure" "%p
 assert_contains "$(rpm -qp --qf '%{PREUN}' "$rpm")" 'if [ "$1" -eq 0 ]; then' "%preun"
 setup_line=$(grep -A 3 '^aws_ec2_ssh_setup() {' "$EC2SSH_REPO/packaging/maintainer.sh")
 assert_contains "$(rpm -qp --qf '%{POSTIN}' "$rpm")" "$setup_line" "%post's setup call (packaging/maintainer.sh)"
+assert_contains "$(rpm -qp --qf '%{POSTIN}' "$rpm")" "--packaged --bin-dir /usr/sbin" "%post's setup call: package mode"
+assert_contains "$(rpm -qp --qf '%{PREUN}' "$rpm")" "--keep-config --packaged --bin-dir /usr/sbin" "%preun's setup call: package mode"
 for tag in PREIN POSTIN PREUN; do
     rpm -qp --qf "%{$tag}" "$rpm" >"$SCRATCH/$tag.sh"
     if command -v shellcheck >/dev/null; then
