@@ -106,6 +106,8 @@ public final class SetupInstaller {
             try sshd.validateInstalled()
             if migrating && options.firstImport {
                 try migrationImport()
+            } else if migrating {
+                try recordAdoptionPending(configuration, journal: journal)
             }
             try activateSchedule(timer)
         } catch {

@@ -70,6 +70,17 @@ struct SetupMigrationTests {
         #expect(world.commandLines.contains("/bin/rm -r --one-file-system -- /var/lib/aws-ec2-ssh"))
     }
 
+    @Test func migrationWithoutFirstImportLeavesTheAdoptionPending() throws {
+        let world = bashToolHost()
+        let status = SetupInstaller(host: world.host, options: SetupWorld.installOptions(firstImport: false)).run()
+        #expect(status == 0)
+        let marker = try #require(world.fs.node("/var/lib/aws-ec2-ssh/" + LegacyAdoption.markerFileName))
+        #expect(marker.mode == 0o600 && marker.uid == 0)
+        #expect(marker.text.contains("setup install --no-first-import"))
+        #expect(!world.commandLines.contains { $0.contains("import_users") })
+        #expect(world.output.contains("the next import adopts the bash tool's accounts"))
+    }
+
     @Test func shellInTheOldConfigurationStopsBeforeAnyChange() {
         let world = bashToolHost()
         world.fs.addFile("/etc/aws-ec2-ssh.conf", "A=1\nSUDOERS_GROUPS=\"$(cat /etc/x)\"\n")
