@@ -64,13 +64,13 @@ public struct LegacyAdoption: Sendable, Equatable {
     private static func marker(fields: [(String, JSONValue)]) -> [UInt8] {
         let document = JSONValue.object(
             [("format", .int(1))] + fields + [
-            (
-                "meaning",
-                .string(
-                    "every import_users run adopts the bash aws-ec2-ssh's accounts until one run completes with exit "
-                        + "status 0, which removes this file")
-            ),
-        ])
+                (
+                    "meaning",
+                    .string(
+                        "every import_users run adopts the bash aws-ec2-ssh's accounts until one run completes with exit "
+                            + "status 0, which removes this file")
+                )
+            ])
         return Array(document.text().utf8)
     }
 }
