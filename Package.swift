@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "AWSCore", "AuthorizedKeys", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "ImportUsers",
+                "AWSCore", "AuthorizedKeys", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "ImportUsers", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -23,6 +23,7 @@ readonly DEFAULT_STATE_DIR=/var/lib/aws-ec2-ssh
 
 MODE=install
 FORCE=0
+PACKAGED=0
 VERBOSE=0
 BIN_DIR=
 SETUP_ARGS=()   # passed to `import_users setup MODE`
@@ -32,8 +33,8 @@ usage() {
     cat <<EOF
 Usage: $PROGRAM [-hv] [-a ARN] [-i GROUP,...] [-l GROUP,...] [-s GROUP,...|##ALL##] [-p PROGRAM] [-u "ARGS"]
                   [-d PROGRAM] [-f "ARGS"] [--set KEY=VALUE]... [--timer=auto|cron|systemd] [--bin-dir DIR]
-                  [--no-first-import] [--dry-run] [--force]
-       $PROGRAM --uninstall [--keep-config] [--dry-run] [-v]
+                  [--no-first-import] [--dry-run] [--force] [--packaged --bin-dir DIR]
+       $PROGRAM --uninstall [--keep-config] [--dry-run] [-v] [--packaged --bin-dir DIR]
        $PROGRAM --version
 
 Installs aws-ec2-ssh (import_users and authorized_keys_command) on this host, as root: the binaries in
@@ -68,6 +69,10 @@ Options added by this version:
     --no-first-import  do not run import_users at the end (it runs at the next scheduled time)
     --dry-run          show what would change (file differences and actions) and change nothing
     --force            install on a system that is not one of the supported ones
+    --packaged         the binaries are already installed in --bin-dir DIR (absolute, for example /usr/sbin) by a
+                       package and belong to the package manager: sshd and the schedule run them there, nothing is
+                       copied into $SBIN_DIR, and --uninstall --packaged --bin-dir DIR leaves them in place (the
+                       .deb and .rpm run install.sh this way)
     --uninstall        remove everything install.sh set up, except the imported accounts (it says how to remove
                        those); their records in $DEFAULT_STATE_DIR are kept
     --keep-config      with --uninstall: keep $CONFIG_FILE as it is (owner, mode, contents) and the
@@ -159,6 +164,7 @@ parse_args() {
                     dry-run) SETUP_ARGS+=(--dry-run) ;;
                     no-first-import) SETUP_ARGS+=(--no-first-import) ;;
                     force) FORCE=1 ;;
+                    packaged) PACKAGED=1 ;;
                     keep-config) SETUP_ARGS+=(--keep-config) ;;
                     bin-dir) BIN_DIR=$value ;;
                     timer)
@@ -179,9 +185,14 @@ parse_args() {
     done
     shift $((OPTIND - 1))
     (($# == 0)) || usage_error "unexpected argument [$1]"
+    if ((PACKAGED)); then
+        [[ $BIN_DIR == /* ]] ||
+            usage_error "--packaged needs --bin-dir DIR, the absolute directory the package installed the binaries in (for example /usr/sbin)"
+    fi
     if [[ $MODE == uninstall ]]; then
         ((!HAS_SETTINGS)) || usage_error "--uninstall takes no configuration options"
-        # --timer, --no-first-import and --bin-dir mean nothing to uninstall: only --dry-run and --keep-config go on.
+        # --timer, --no-first-import and --bin-dir mean nothing to uninstall: only --dry-run and --keep-config go on
+        # (and --packaged --bin-dir DIR, so that the packaged binaries stay).
         local arg kept=()
         for arg in "${SETUP_ARGS[@]}"; do
             [[ $arg != --dry-run && $arg != --keep-config ]] || kept+=("$arg")
@@ -247,6 +258,12 @@ main() {
     [[ $(id -u) == 0 ]] || die "install.sh must run as root (it installs into $SBIN_DIR, /etc and configures sshd): run it with sudo."
     local setup
     if [[ $MODE == uninstall ]]; then
+        if ((PACKAGED)); then
+            # The package's own import_users runs the uninstall, and leaves the package's binaries in place.
+            find_binaries
+            exec "$SOURCE_BIN_DIR/import_users" setup uninstall --program-name "$PROGRAM" --packaged \
+                --bin-dir "$SOURCE_BIN_DIR" "${SETUP_ARGS[@]}"
+        fi
         # Uninstall runs the installed import_users (or the shipped one when it is gone).
         setup=$SBIN_DIR/import_users
         if [[ ! -x $setup ]] || ! "$setup" setup --help >/dev/null 2>&1; then
@@ -257,6 +274,7 @@ main() {
     fi
     check_os
     find_binaries
+    ((!PACKAGED)) || SETUP_ARGS+=(--packaged)
     exec "$SOURCE_BIN_DIR/import_users" setup install --program-name "$PROGRAM" --bin-dir "$SOURCE_BIN_DIR" \
         --source-dir "$HERE" "${SETUP_ARGS[@]}"
 }

@@ -24,7 +24,9 @@
 #      appends its name and elapsed time (fork to exit) to a log. That gives the processes per account and the time
 #      in each program; the time in import_users' own code is the timed run's wall time minus the time spent in
 #      those programs (it includes the shims' own exec, a fraction of a millisecond each), and its CPU time, without
-#      its children's, comes from `perf stat --no-inherit -e task-clock` when perf is installed.
+#      its children's, comes from `perf stat --no-inherit -e task-clock` when perf is installed. The programs are
+#      also summed by step: account creation (useradd), group changes (groupadd, usermod, gpasswd), sudoers checks
+#      (visudo) and deletions (userdel), each with its processes and time per account.
 # The binary measured is the release build (swift build -c release --static-swift-stdlib, as scripts/build-release
 # builds it); BENCH_IMPORT_USERS=PATH measures another one (for example a debug build or an older commit's).
 # Needs root, /usr/bin/time (apt-get install time), strace, a C compiler (cc), and the project's .venv/ (moto, boto3:
@@ -289,4 +291,17 @@ if os.path.exists(os.path.join(work, "shimmed.perf")):
           f"| {cpu_ms / users:.2f} ms |")
 print(f"| total (timed run) | {child_count} ({child_count / users:.2f}/account) | {s(shimmed_us)} "
       f"| {shimmed_us / users / 1000:.2f} ms |")
+print()
+print("By step (the programs of each step together):")
+print()
+print("| step | processes | per account | time | per account |")
+print("|---|---|---|---|---|")
+steps = [("account creation (useradd)", ["useradd"]),
+         ("group changes (groupadd, usermod, gpasswd)", ["groupadd", "usermod", "gpasswd"]),
+         ("sudoers checks (visudo)", ["visudo"]), ("deletions (userdel)", ["userdel"])]
+for step, programs in steps:
+    count = sum(children.get(p, (0, 0))[0] for p in programs)
+    total = sum(children.get(p, (0, 0))[1] for p in programs)
+    print(f"| {step} | {count} | {count / users:.3f} | {s(total)} | {total / users / 1000:.2f} ms |")
+print(f"| import_users' own code | 0 | 0 | {s(own)} | {own / users / 1000:.2f} ms |")
 PY

@@ -213,6 +213,14 @@ public enum Syscall {
         return result
     }
 
+    /// Sleeps for `seconds` with `nanosleep(2)`; a signal may end the sleep early (callers loop on a deadline).
+    static func sleep(seconds: Double) {
+        guard seconds > 0 else { return }
+        let whole = seconds.rounded(.down)
+        var request = timespec(tv_sec: Int(whole), tv_nsec: Int((seconds - whole) * 1_000_000_000))
+        _ = nanosleep(&request, nil)
+    }
+
     /// Reads `CLOCK_MONOTONIC` with `clock_gettime(2)`, in seconds.
     static func monotonicSeconds() -> Double {
         var now = timespec()

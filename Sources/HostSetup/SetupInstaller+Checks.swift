@@ -17,13 +17,14 @@ extension SetupInstaller {
     }
 
     /// Refuses a host where the bash tool is installed as a package: its files belong to the package manager.
+    ///
+    /// A package named aws-ec2-ssh is the bash tool's only when it owns one of the bash tool's scripts
+    /// (`layout.oldToolFiles`); this project's own .deb and .rpm have the same name and are allowed.
     func checkOldToolPackage() throws {
         var manager: String?
-        if let result = try host.run("dpkg-query", ["-W", "-f=${Status}", "aws-ec2-ssh"]), result.succeeded,
-            result.standardOutputText.contains("install ok installed")
-        {
+        if try ownsOldToolFile(host.run("dpkg-query", ["-L", "aws-ec2-ssh"])) {
             manager = "apt-get remove aws-ec2-ssh"
-        } else if host.locate("rpm") != nil, host.succeeds("rpm", ["-q", "aws-ec2-ssh"]) {
+        } else if host.locate("rpm") != nil, try ownsOldToolFile(host.run("rpm", ["-ql", "aws-ec2-ssh"])) {
             manager = "dnf remove aws-ec2-ssh (or yum remove aws-ec2-ssh)"
         }
         if let manager {
@@ -33,6 +34,14 @@ extension SetupInstaller {
                     + " \(layout.configFile) if the package removed it, then run the installation again (the imported"
                     + " accounts are kept); nothing was changed")
         }
+    }
+
+    /// Whether a package's file list (`dpkg-query -L`, `rpm -ql`: one path a line) holds one of the bash tool's
+    /// scripts; false when the package is not installed (the query failed) or the program is missing.
+    private func ownsOldToolFile(_ listing: ProcessResult?) -> Bool {
+        guard let result = listing, result.succeeded else { return false }
+        let files = Set(result.standardOutputText.split(separator: "\n").map { String($0) })
+        return layout.oldToolFiles.contains { files.contains($0) }
     }
 
     /// The bash tool's scripts on this host: regular files starting with #! that call the AWS CLI.

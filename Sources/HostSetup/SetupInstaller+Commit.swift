@@ -123,6 +123,17 @@ extension SetupInstaller {
         }
     }
 
+    /// Records the pending adoption of the bash tool's accounts, so that the first scheduled import adopts them
+    /// instead of refusing to run; part of the rollback scope like every file the installation writes.
+    func recordAdoptionPending(_ configuration: Configuration, journal: SetupJournal) throws {
+        var write = SetupPlan.Write(
+            path: configuration.stateDir + "/" + LegacyAdoption.markerFileName,
+            contents: LegacyAdoption.migrationMarker(), mode: 0o600)
+        write.fixedOwner = .root
+        try journal.apply(write)
+        reporter.info("wrote \(write.path): the next import adopts the bash tool's accounts")
+    }
+
     /// The first import after the commit; 3 when it fails (the installation stays).
     func firstImport(migrating: Bool) -> Int32 {
         if migrating && options.firstImport {
@@ -134,9 +145,10 @@ extension SetupInstaller {
             if migrating {
                 reporter.warning(
                     "this host was migrated from the bash tool without the permission check and the first import:"
-                        + " run '\(layout.importProgram) check' and then '\(layout.importProgram)"
-                        + " --adopt-legacy-accounts' once; until then the scheduled import refuses to run (exit 7),"
-                        + " since the marker group has members and there is no state yet")
+                        + " the next import adopts the bash tool's accounts (adoption is pending until one import"
+                        + " succeeds), but nobody has checked that the instance role may make every call the new"
+                        + " tool needs (it also needs iam:ListGroupsForUser at each login). Run '\(layout.importProgram)"
+                        + " check' now, and '\(layout.importProgram)' once to import before anyone logs in")
             }
             return 0
         }

@@ -11,6 +11,10 @@ extension SetupInstaller {
         reporter.info(
             "would create or fix \(configuration.stateDir) (root, 0755) and \(configuration.keyCacheDir)"
                 + " (\(layout.serviceUser), 0700)")
+        if options.packaged {
+            reporter.info(
+                "would run the packaged \(layout.importProgram) and \(layout.keysProgram) where they are (not copied)")
+        }
         SetupPlanPrinter(host: host, binDirectory: options.binDirectory).show(changes: changes, removals: plan.removals)
         if !oldTool.isEmpty {
             reporter.info(

@@ -12,6 +12,13 @@ extension SetupInstaller {
         return text
     }
 
+    /// A schedule template (cron file or unit) running the layout's import_users, wherever it is installed.
+    func scheduleTemplate(_ relativePath: String) throws -> String {
+        ScheduleFiles.withProgram(
+            try template(relativePath), standardProgram: SetupLayout.standard.importProgram,
+            program: layout.importProgram)
+    }
+
     /// The two programs from the bin directory.
     func stageBinaries(_ plan: inout SetupPlan) throws {
         for name in ["import_users", "authorized_keys_command"] {
@@ -22,6 +29,28 @@ extension SetupInstaller {
             plan.writes.append(
                 SetupPlan.Write(
                     path: layout.sbinDirectory + "/" + name, contents: contents, mode: 0o755, isText: false))
+        }
+    }
+
+    /// Checks the packaged programs, which are not copied: both already installed and executable in the bin directory.
+    ///
+    /// With `--packaged` the bin directory is the layout's sbin directory. Warns about copies an earlier install.sh
+    /// left in the standard one.
+    func checkPackagedBinaries() throws {
+        for program in [layout.importProgram, layout.keysProgram] {
+            guard let status = try host.fileSystem.status(program), status.type == .regular, status.mode & 0o111 != 0
+            else {
+                throw SetupError(
+                    "\(program) is missing or not an executable file: with --packaged the package must have installed"
+                        + " both binaries in --bin-dir \(layout.sbinDirectory) already; nothing was changed")
+            }
+        }
+        let standard = SetupLayout.standard
+        guard layout.sbinDirectory != standard.sbinDirectory else { return }
+        for copy in [standard.importProgram, standard.keysProgram] where try host.fileSystem.status(copy) != nil {
+            reporter.warning(
+                "\(copy) is left from an installation by install.sh; sshd and the schedule now run the packaged"
+                    + " programs in \(layout.sbinDirectory): remove it with: rm \(copy)")
         }
     }
 
@@ -139,7 +168,8 @@ extension SetupInstaller {
             let offset = ScheduleFiles.splaySeconds(
                 machineID: (machineID ?? "").trimmingNewlines, hostName: (hostName ?? "").trimmingNewlines)
             do {
-                let text = try ScheduleFiles.cronFile(template: template("cron/import_users"), splaySeconds: offset)
+                let text = try ScheduleFiles.cronFile(
+                    template: scheduleTemplate("cron/import_users"), splaySeconds: offset)
                 plan.write(layout.cronFile, text: text, mode: 0o644)
             } catch let error as EC2SSHError {
                 throw SetupError("internal error: \(error)")
@@ -147,7 +177,8 @@ extension SetupInstaller {
             for unit in units where try host.fileSystem.status(unit) != nil { plan.remove(unit) }
         } else {
             for name in [layout.serviceUnit, layout.timerUnit] {
-                plan.write(layout.unitDirectory + "/" + name, text: try template("etc/systemd/" + name), mode: 0o644)
+                plan.write(
+                    layout.unitDirectory + "/" + name, text: try scheduleTemplate("etc/systemd/" + name), mode: 0o644)
             }
             if try host.fileSystem.status(layout.cronFile) != nil { plan.remove(layout.cronFile) }
         }

@@ -15,8 +15,10 @@ public final class SetupInstaller {
     var layout: SetupLayout { host.layout }
     var reporter: SetupReporter { host.reporter }
 
-    /// Creates an installer.
+    /// Creates an installer; with `options.packaged` the host's layout runs the programs in the bin directory.
     public init(host: SetupHost, options: InstallOptions) {
+        var host = host
+        if options.packaged { host.layout = host.layout.packaged(in: options.binDirectory) }
         self.host = host
         self.options = options
     }
@@ -43,6 +45,7 @@ public final class SetupInstaller {
             throw SetupError("another installation is running (\(error)); wait for it to finish")
         }
         defer { _ = lock }
+        if options.packaged { try PackagedDirectory.check(options.binDirectory) }
         try checkSbinPath()
         try checkOldToolPackage()
         let oldTool = try findOldTool()
@@ -67,7 +70,11 @@ public final class SetupInstaller {
         }
 
         var plan = SetupPlan()
-        try stageBinaries(&plan)
+        if options.packaged {
+            try checkPackagedBinaries()
+        } else {
+            try stageBinaries(&plan)
+        }
         let configuration = try stageConfig(&plan, foreign: foreign, migrating: migrating)
         try stageSSHD(&plan, files: files)
         let unitChanged = try stageUnitOverride(&plan, unit: unit, override: override)
@@ -99,6 +106,8 @@ public final class SetupInstaller {
             try sshd.validateInstalled()
             if migrating && options.firstImport {
                 try migrationImport()
+            } else if migrating {
+                try recordAdoptionPending(configuration, journal: journal)
             }
             try activateSchedule(timer)
         } catch {

@@ -16,6 +16,9 @@ public struct InstallOptions: Sendable, Equatable {
     public var timer: SetupTimer = .auto
     /// The directory holding the import_users and authorized_keys_command to install.
     public var binDirectory: String
+    /// The binaries are already installed in `binDirectory` (absolute) and belong to the package manager: sshd and
+    /// the schedule run them there, and nothing is copied into the layout's sbin directory.
+    public var packaged = false
     /// The directory holding the templates: etc/aws-ec2-ssh.conf, etc/sshd_config.d/, etc/systemd/, cron/.
     public var sourceDirectory: String
     /// Whether to run the first import at the end.
@@ -39,7 +42,7 @@ public struct InstallOptions: Sendable, Equatable {
         lhs.settings.map(\.key) == rhs.settings.map(\.key) && lhs.settings.map(\.value) == rhs.settings.map(\.value)
             && lhs.timer == rhs.timer && lhs.binDirectory == rhs.binDirectory
             && lhs.sourceDirectory == rhs.sourceDirectory && lhs.firstImport == rhs.firstImport
-            && lhs.dryRun == rhs.dryRun
+            && lhs.dryRun == rhs.dryRun && lhs.packaged == rhs.packaged
     }
 }
 
@@ -49,10 +52,33 @@ public struct UninstallOptions: Sendable, Equatable {
     public var keepConfig = false
     /// Show the changes and change nothing.
     public var dryRun = false
+    /// The directory of packaged binaries (`--packaged --bin-dir DIR`): the installation ran them there, and they
+    /// belong to the package manager, so they are never removed; `nil` for install.sh's copies, which are.
+    public var packagedDirectory: String?
 
     /// Creates options.
-    public init(keepConfig: Bool = false, dryRun: Bool = false) {
+    public init(keepConfig: Bool = false, dryRun: Bool = false, packagedDirectory: String? = nil) {
         self.keepConfig = keepConfig
         self.dryRun = dryRun
+        self.packagedDirectory = packagedDirectory
+    }
+}
+
+/// The rule for `--packaged --bin-dir DIR`.
+enum PackagedDirectory {
+    /// Refuses a directory that is not a plain absolute path (sshd needs an absolute AuthorizedKeysCommand, and the
+    /// path is written into sshd's configuration and the schedule as it is).
+    static func check(_ directory: String) throws {
+        let parts = directory.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard directory.hasPrefix("/"), directory != "/",
+            !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
+            !directory.contains(where: { $0.isWhitespace || $0 == "%" || $0 == "\"" })
+        else {
+            throw SetupError(
+                .usage,
+                "--packaged: --bin-dir must be the absolute directory the package installed the binaries in (for"
+                    + " example /usr/sbin), without '.', '..', empty parts, blanks or '%', not [\(directory)]; nothing"
+                    + " was changed")
+        }
     }
 }

@@ -12,8 +12,10 @@ public struct SetupUninstaller {
     /// The options.
     public let options: UninstallOptions
 
-    /// Creates an uninstaller.
+    /// Creates an uninstaller; with `options.packagedDirectory` the host's layout has the programs there.
     public init(host: SetupHost, options: UninstallOptions) {
+        var host = host
+        if let directory = options.packagedDirectory { host.layout = host.layout.packaged(in: directory) }
         self.host = host
         self.options = options
     }
@@ -40,6 +42,7 @@ public struct SetupUninstaller {
             throw SetupError("another installation is running (\(error)); wait for it to finish")
         }
         defer { _ = lock }
+        if let directory = options.packagedDirectory { try PackagedDirectory.check(directory) }
         let layout = host.layout
         let reporter = host.reporter
         let sshd = host.locate("sshd") != nil ? try SSHDService(host: host) : nil
@@ -77,9 +80,9 @@ public struct SetupUninstaller {
                 reporter.warning("\(layout.cronFile) does not run \(layout.importProgram): leaving it")
             }
         }
-        for path in [layout.timerUnit, layout.serviceUnit].map({ layout.unitDirectory + "/" + $0 })
-            + [layout.importProgram, layout.keysProgram]
-        {
+        // Packaged programs belong to the package manager, which removes them itself.
+        let programs = options.packagedDirectory == nil ? [layout.importProgram, layout.keysProgram] : []
+        for path in [layout.timerUnit, layout.serviceUnit].map({ layout.unitDirectory + "/" + $0 }) + programs {
             try removeIfPresent(&plan, path)
         }
         let configText = try host.readText(layout.configFile)

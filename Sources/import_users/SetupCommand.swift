@@ -59,7 +59,8 @@ struct SetupInstallCommand: ParsableCommand {
             user aws-ec2-ssh), schedules import_users every 10 minutes, runs the first import and reloads sshd. A \
             host set up by the bash tool is migrated: its permission check (import_users check) and its first \
             import (--adopt-legacy-accounts) must succeed, else everything is put back and the bash tool keeps \
-            working.
+            working. With --packaged, the binaries stay where the package installed them (--bin-dir, for example \
+            /usr/sbin) and sshd and the schedule run them there; nothing is copied into /usr/local/sbin.
             """)
 
     @Option(name: .customShort("a"), parsing: .unconditional, help: "ASSUMEROLE: role to assume before reading IAM.")
@@ -86,6 +87,12 @@ struct SetupInstallCommand: ParsableCommand {
     var timer: String = "auto"
     @Option(help: "The directory with the import_users and authorized_keys_command to install.")
     var binDir: String
+    @Flag(
+        help: """
+            The binaries are installed in --bin-dir (absolute) by a package and belong to the package manager: \
+            sshd and the schedule run them there, they are not copied into /usr/local/sbin.
+            """)
+    var packaged = false
     @Option(help: "The directory with etc/ and cron/ of the release (the templates).")
     var sourceDir: String
     @Flag(help: "Do not run the first import.")
@@ -115,6 +122,7 @@ struct SetupInstallCommand: ParsableCommand {
         options.timer = timer
         options.firstImport = !noFirstImport
         options.dryRun = dryRun
+        options.packaged = packaged
         let status = SetupInstaller(host: try SetupCommand.host(program: programName), options: options).run()
         if status != 0 { throw ExitCode(status) }
     }
@@ -130,11 +138,25 @@ struct SetupUninstallCommand: ParsableCommand {
     var keepConfig = false
     @Flag(help: "Show what would change and change nothing.")
     var dryRun = false
+    @Flag(
+        help: """
+            The installation was made with --packaged: the binaries in --bin-dir belong to the package manager and \
+            are not removed.
+            """)
+    var packaged = false
+    @Option(help: "With --packaged: the directory the package installed the binaries in (for example /usr/sbin).")
+    var binDir: String?
     @Option(help: .hidden)
     var programName = "import_users setup"
 
+    func validate() throws {
+        if packaged && binDir == nil { throw ValidationError("--packaged needs --bin-dir DIR") }
+        if !packaged && binDir != nil { throw ValidationError("--bin-dir goes with --packaged") }
+    }
+
     func run() throws {
-        let options = UninstallOptions(keepConfig: keepConfig, dryRun: dryRun)
+        let options = UninstallOptions(
+            keepConfig: keepConfig, dryRun: dryRun, packagedDirectory: packaged ? binDir : nil)
         let status = SetupUninstaller(host: try SetupCommand.host(program: programName), options: options).run()
         if status != 0 { throw ExitCode(status) }
     }

@@ -15,63 +15,63 @@ import Testing
     static let denied = AWSError.service(code: "AccessDenied", message: "no", requestID: "r", status: 403)
 
     @Test func freshIAMAnswerIsPrintedAndCached() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         let outcome = harness.run()
-        #expect(outcome.lines == [KeyTestKeys.ed25519])
-        #expect(outcome.output == Array((KeyTestKeys.ed25519 + "\n").utf8))
+        #expect(outcome.lines == [TestKeys.ed25519])
+        #expect(outcome.output == Array((TestKeys.ed25519 + "\n").utf8))
         #expect(outcome.audit.source == .iam)
         let entry = try #require(try harness.cachedEntry())
-        #expect(entry.keys == [KeyCacheEntry.Key(id: "APKAALICE1", line: KeyTestKeys.ed25519)])
+        #expect(entry.keys == [KeyCacheEntry.Key(id: "APKAALICE1", line: TestKeys.ed25519)])
         #expect(entry.fetchedAt == harness.clock.now())
         #expect(harness.fs.node(harness.cache.path(for: "alice"))?.mode == 0o600)
         #expect(harness.fs.writes.allSatisfy { $0.owner == nil })
     }
 
     @Test func byDefaultIAMIsAskedEvenWithAFreshCache() throws {
-        let harness = KeyHarness()
-        try harness.seedCache(age: 1, keys: [("OLD", KeyTestKeys.second)])
-        #expect(harness.run().lines == [KeyTestKeys.ed25519])
+        let harness = KeyCommandHarness()
+        try harness.seedCache(age: 1, keys: [("OLD", TestKeys.second)])
+        #expect(harness.run().lines == [TestKeys.ed25519])
         #expect(harness.iam.calls.contains("ListSSHPublicKeys alice"))
     }
 
     @Test func ttlHitMakesNoIAMCall() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 60, staleMax: 86_400)
-        try harness.seedCache(age: 59, keys: [("OLD", KeyTestKeys.second)])
+        try harness.seedCache(age: 59, keys: [("OLD", TestKeys.second)])
         let writes = harness.fs.writes.count
         let outcome = harness.run()
-        #expect(outcome.lines == [KeyTestKeys.second])
+        #expect(outcome.lines == [TestKeys.second])
         #expect(outcome.audit.source == .cache)
         #expect(harness.iam.calls.isEmpty)
         #expect(harness.fs.writes.count == writes)
     }
 
     @Test func ttlMissAsksIAM() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 60, staleMax: 86_400)
-        try harness.seedCache(age: 61, keys: [("OLD", KeyTestKeys.second)])
+        try harness.seedCache(age: 61, keys: [("OLD", TestKeys.second)])
         let outcome = harness.run()
-        #expect(outcome.lines == [KeyTestKeys.ed25519])
+        #expect(outcome.lines == [TestKeys.ed25519])
         #expect(outcome.audit.source == .iam)
     }
 
     @Test func ttlHitWithAnUnknownFingerprintAsksIAM() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 60, staleMax: 86_400)
-        try harness.seedCache(age: 1, keys: [("OLD", KeyTestKeys.second)])
-        let outcome = harness.run(fingerprint: KeyTestKeys.ed25519Fingerprint)
-        #expect(outcome.lines == [KeyTestKeys.ed25519])
+        try harness.seedCache(age: 1, keys: [("OLD", TestKeys.second)])
+        let outcome = harness.run(fingerprint: TestKeys.ed25519Fingerprint)
+        #expect(outcome.lines == [TestKeys.ed25519])
         #expect(outcome.audit.source == .iam)
     }
 
     @Test(arguments: [throttled, serverError, timeout])
     func staleCacheWithinTheBoundIsServedWhenIAMFails(error: AWSError) throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 0, staleMax: 3600)
-        try harness.seedCache(age: 3599, keys: [("OLD", KeyTestKeys.second)])
+        try harness.seedCache(age: 3599, keys: [("OLD", TestKeys.second)])
         harness.iam.failList(error)
         let outcome = harness.run()
-        #expect(outcome.lines == [KeyTestKeys.second])
+        #expect(outcome.lines == [TestKeys.second])
         #expect(outcome.audit.source == .staleCache)
         #expect(outcome.audit.errorCode == KeyCommand.Audit.code(of: error))
         #expect(try harness.cachedEntry()?.keys.map(\.id) == ["OLD"])
@@ -79,9 +79,9 @@ import Testing
 
     @Test(arguments: [throttled, serverError, timeout])
     func staleCacheBeyondTheBoundIsNotServed(error: AWSError) throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 0, staleMax: 3600)
-        try harness.seedCache(age: 3601, keys: [("OLD", KeyTestKeys.second)])
+        try harness.seedCache(age: 3601, keys: [("OLD", TestKeys.second)])
         harness.iam.failList(error)
         let outcome = harness.run()
         #expect(outcome.lines.isEmpty)
@@ -90,20 +90,20 @@ import Testing
     }
 
     @Test func staleMaxZeroDisablesTheFallbackAndTheCache() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 0, staleMax: 0)
-        try harness.seedCache(age: 1, keys: [("OLD", KeyTestKeys.second)])
+        try harness.seedCache(age: 1, keys: [("OLD", TestKeys.second)])
         harness.iam.failList(Self.throttled)
         #expect(harness.run().lines.isEmpty)
         harness.iam.failList(nil)
         let before = harness.fs.writes.count
-        #expect(harness.run().lines == [KeyTestKeys.ed25519])
+        #expect(harness.run().lines == [TestKeys.ed25519])
         #expect(harness.fs.writes.count == before)
     }
 
     @Test func accessDeniedNeverFallsBackToTheCache() throws {
-        let harness = KeyHarness()
-        try harness.seedCache(age: 1, keys: [("OLD", KeyTestKeys.second)])
+        let harness = KeyCommandHarness()
+        try harness.seedCache(age: 1, keys: [("OLD", TestKeys.second)])
         harness.iam.failList(Self.denied)
         let outcome = harness.run()
         #expect(outcome.lines.isEmpty)
@@ -111,10 +111,10 @@ import Testing
     }
 
     @Test func noSuchEntityRemovesTheCacheEntryAndPrintsNothing() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 0, staleMax: 3600)
-        try harness.seedCache(age: 1, keys: [("OLD", KeyTestKeys.second)])
-        harness.iam.failList(KeyFakeIAM.noSuchEntity("alice"))
+        try harness.seedCache(age: 1, keys: [("OLD", TestKeys.second)])
+        harness.iam.failList(FakeIAMKeys.noSuchEntity("alice"))
         let outcome = harness.run()
         #expect(outcome.lines.isEmpty)
         #expect(outcome.audit.refusal == .iamUserGone(iamUserName: "alice"))
@@ -123,10 +123,10 @@ import Testing
     }
 
     @Test func removalFromTheAuthorizedGroupsStopsLoginAndClearsTheCacheAtOnce() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.authorizedGroups = ["devs"]
         harness.iam.setGroups("alice", ["devs"])
-        #expect(harness.run().lines == [KeyTestKeys.ed25519])
+        #expect(harness.run().lines == [TestKeys.ed25519])
         #expect(try harness.cachedEntry() != nil)
         harness.iam.setGroups("alice", ["ops"])
         let outcome = harness.run()
@@ -136,8 +136,8 @@ import Testing
     }
 
     @Test func userDroppedFromTheIndexLosesItsCache() throws {
-        let harness = KeyHarness()
-        try harness.seedCache(age: 1, keys: [("OLD", KeyTestKeys.second)])
+        let harness = KeyCommandHarness()
+        try harness.seedCache(age: 1, keys: [("OLD", TestKeys.second)])
         harness.index.users["alice"] = nil
         harness.writeIndex()
         #expect(harness.run().lines.isEmpty)
@@ -145,15 +145,15 @@ import Testing
     }
 
     @Test func aCacheEntryOfAnotherIAMUserIsIgnored() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 60, staleMax: 3600)
-        try harness.seedCache(iamUser: "mallory", age: 1, keys: [("OLD", KeyTestKeys.second)])
-        #expect(harness.run().lines == [KeyTestKeys.ed25519])
+        try harness.seedCache(iamUser: "mallory", age: 1, keys: [("OLD", TestKeys.second)])
+        #expect(harness.run().lines == [TestKeys.ed25519])
     }
 
     @Test func freshKeysAreCachedWithTheIAMUserID() throws {
-        let harness = KeyHarness()
-        #expect(harness.run().lines == [KeyTestKeys.ed25519])
+        let harness = KeyCommandHarness()
+        #expect(harness.run().lines == [TestKeys.ed25519])
         #expect(try harness.cachedEntry()?.iamUserID == "AIDAALICE")
     }
 
@@ -161,9 +161,9 @@ import Testing
     /// the old person's cached keys, neither within the TTL nor as stale keys during an outage.
     @Test(arguments: [("AIDAOLDALICE" as String?, 60.0), ("AIDAOLDALICE", 0), (nil, 60), (nil, 0)])
     func aCacheEntryOfAnotherIAMUserIDIsNeverServed(cachedID: String?, ttl: Double) throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: ttl, staleMax: 3600)
-        try harness.seedCache(iamUserID: cachedID, age: 1, keys: [("OLD", KeyTestKeys.second)])
+        try harness.seedCache(iamUserID: cachedID, age: 1, keys: [("OLD", TestKeys.second)])
         harness.iam.failList(Self.throttled)
         let outcome = harness.run()
         #expect(outcome.lines.isEmpty)
@@ -173,43 +173,43 @@ import Testing
     }
 
     @Test func tamperedCachedLinesAreRevalidated() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 60, staleMax: 3600)
         try harness.seedCache(
-            age: 1, keys: [("EVIL", "command=\"/bin/sh\" " + KeyTestKeys.ed25519), ("OK", KeyTestKeys.second)])
-        #expect(harness.run().lines == [KeyTestKeys.second])
+            age: 1, keys: [("EVIL", "command=\"/bin/sh\" " + TestKeys.ed25519), ("OK", TestKeys.second)])
+        #expect(harness.run().lines == [TestKeys.second])
         #expect(harness.log.all.contains { $0.hasPrefix("warning: cached key dropped") && $0.contains("key_id=EVIL") })
     }
 
     @Test func anUntrustedCacheFileIsIgnored() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 60, staleMax: 3600)
-        try harness.seedCache(age: 1, keys: [("OLD", KeyTestKeys.second)])
+        try harness.seedCache(age: 1, keys: [("OLD", TestKeys.second)])
         let path = harness.cache.path(for: "alice")
         let bytes = try #require(harness.fs.node(path)?.bytes)
-        harness.fs.addFile(path, bytes, mode: 0o644, uid: KeyHarness.runningUID)
-        #expect(harness.run().lines == [KeyTestKeys.ed25519])
+        harness.fs.addFile(path, bytes, mode: 0o644, uid: KeyCommandHarness.runningUID)
+        #expect(harness.run().lines == [TestKeys.ed25519])
         #expect(harness.log.all.contains { $0.hasPrefix("warning: key cache entry ignored") })
     }
 
     @Test func noCacheMeansIAMOnlyAndNoFallback() {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.useCache = false
-        #expect(harness.run().lines == [KeyTestKeys.ed25519])
+        #expect(harness.run().lines == [TestKeys.ed25519])
         harness.iam.failList(Self.throttled)
         #expect(harness.run().lines.isEmpty)
         #expect(harness.fs.writes.isEmpty)
     }
 
     @Test func aFailedCacheWriteStillServesTheKeys() {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.fs.failWrites(true)
-        #expect(harness.run().lines == [KeyTestKeys.ed25519])
+        #expect(harness.run().lines == [TestKeys.ed25519])
         #expect(harness.log.all.contains { $0.hasPrefix("warning: could not update the key cache") })
     }
 
     @Test func userWithoutKeysGetsNothingAndAnEmptyEntry() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.iam.setKeys("alice", [])
         let outcome = harness.run()
         #expect(outcome.output.isEmpty)

@@ -32,13 +32,13 @@ import Testing
     @Test func validLinesArePrintedAfterOursAndJunkIsDropped() {
         let runner = RecordingProcessRunner()
         let output = [
-            "# EC2 Instance Connect", "", KeyTestKeys.ecdsa, "command=\"/bin/sh\" " + KeyTestKeys.second, "garbage",
+            "# EC2 Instance Connect", "", TestKeys.ecdsa, "command=\"/bin/sh\" " + TestKeys.second, "garbage",
         ].joined(separator: "\n")
         runner.expect(Command(Self.eic, ["alice", "SHA256:x"]), returning: .exited(0, standardOutput: output))
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.chain = KeyCommand.Chain(program: Self.eic, arguments: ["%u", "%f"], runner: runner)
         let outcome = harness.run(fingerprint: "SHA256:x")
-        #expect(outcome.lines == [KeyTestKeys.ed25519, KeyTestKeys.ecdsa])
+        #expect(outcome.lines == [TestKeys.ed25519, TestKeys.ecdsa])
         #expect(outcome.audit.chainedKeys == 1)
         #expect(harness.log.all.filter { $0.hasPrefix("warning: chained command key line dropped") }.count == 2)
         #expect(runner.commands.first?.timeout ?? 0 > 0)
@@ -46,11 +46,11 @@ import Testing
 
     @Test func theChainedCommandRunsEvenForUsersWeRefuse() {
         let runner = RecordingProcessRunner()
-        runner.expect(Command(Self.eic, ["ubuntu"]), returning: .exited(0, standardOutput: KeyTestKeys.second + "\n"))
-        let harness = KeyHarness()
+        runner.expect(Command(Self.eic, ["ubuntu"]), returning: .exited(0, standardOutput: TestKeys.second + "\n"))
+        let harness = KeyCommandHarness()
         harness.chain = KeyCommand.Chain(program: Self.eic, arguments: ["%u"], runner: runner)
         let outcome = harness.run("ubuntu")
-        #expect(outcome.lines == [KeyTestKeys.second])
+        #expect(outcome.lines == [TestKeys.second])
         #expect(outcome.audit.refusal == .notManaged)
     }
 
@@ -59,19 +59,19 @@ import Testing
         runner.expect(
             Command(Self.eic, ["alice"]),
             throwing: SystemError(.timedOut, operation: "run", subject: Self.eic, detail: "too slow"))
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.chain = KeyCommand.Chain(program: Self.eic, arguments: ["%u"], runner: runner)
         let outcome = harness.run()
-        #expect(outcome.lines == [KeyTestKeys.ed25519])
+        #expect(outcome.lines == [TestKeys.ed25519])
         #expect(outcome.audit.chainFailure?.contains("too slow") == true)
     }
 
     @Test func aNonZeroExitKeepsValidLinesAndIsReported() {
         let runner = RecordingProcessRunner()
-        runner.expect(Command(Self.eic, ["alice"]), returning: .exited(1, standardOutput: KeyTestKeys.second))
+        runner.expect(Command(Self.eic, ["alice"]), returning: .exited(1, standardOutput: TestKeys.second))
         let chain = KeyCommand.Chain(program: Self.eic, arguments: ["%u"], runner: runner)
         let output = chain.run(user: "alice", fingerprint: nil, timeout: 1)
-        #expect(output.keys.map(\.line) == [KeyTestKeys.second])
+        #expect(output.keys.map(\.line) == [TestKeys.second])
         #expect(output.failure?.contains("exit status 1") == true)
     }
 }

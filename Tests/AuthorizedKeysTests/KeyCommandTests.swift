@@ -9,51 +9,52 @@ import Testing
 
 /// Output, fingerprint selection and the audit line of whole runs over fakes.
 @Suite struct KeyCommandTests {
-    func harnessWithThreeKeys() -> KeyHarness {
-        let harness = KeyHarness()
+    func harnessWithThreeKeys() -> KeyCommandHarness {
+        let harness = KeyCommandHarness()
         harness.iam.setKeys(
             "alice",
             [
-                .init(id: "K1", body: KeyTestKeys.ed25519), .init(id: "K2", body: KeyTestKeys.ecdsa),
-                .init(id: "K3", body: KeyTestKeys.second),
+                .init(id: "K1", body: TestKeys.ed25519), .init(id: "K2", body: TestKeys.ecdsa),
+                .init(id: "K3", body: TestKeys.second),
             ])
         return harness
     }
 
     @Test func everyActiveKeyIsPrintedOnePerLineInIAMOrder() {
         let outcome = harnessWithThreeKeys().run()
-        #expect(outcome.lines == [KeyTestKeys.ed25519, KeyTestKeys.ecdsa, KeyTestKeys.second])
+        #expect(outcome.lines == [TestKeys.ed25519, TestKeys.ecdsa, TestKeys.second])
         let text = String(decoding: outcome.output, as: UTF8.self)
         #expect(text == outcome.lines.map { $0 + "\n" }.joined())
         #expect(outcome.audit.keyIDs == ["K1", "K2", "K3"])
     }
 
     @Test(arguments: [
-        (KeyTestKeys.ed25519Fingerprint, [KeyTestKeys.ed25519]),
-        (KeyTestKeys.ecdsaFingerprint, [KeyTestKeys.ecdsa]),
-        (KeyTestKeys.secondFingerprint, [KeyTestKeys.second]),
-        ("SHA256:doesnotmatchanything", [KeyTestKeys.ed25519, KeyTestKeys.ecdsa, KeyTestKeys.second]),
-        ("", [KeyTestKeys.ed25519, KeyTestKeys.ecdsa, KeyTestKeys.second]),
+        (TestKeys.ed25519Fingerprint, [TestKeys.ed25519]),
+        (TestKeys.ecdsaFingerprint, [TestKeys.ecdsa]),
+        (TestKeys.secondFingerprint, [TestKeys.second]),
+        ("SHA256:doesnotmatchanything", [TestKeys.ed25519, TestKeys.ecdsa, TestKeys.second]),
+        ("", [TestKeys.ed25519, TestKeys.ecdsa, TestKeys.second]),
     ])
     func fingerprintSelectsTheMatchingKeyWhenFound(fingerprint: String, expected: [String]) {
         #expect(harnessWithThreeKeys().run(fingerprint: fingerprint).lines == expected)
     }
 
     @Test func fingerprintsMatchWhatSshKeygenPrints() throws {
-        let key = try AuthorizedKeyLineCheck.validated(KeyTestKeys.ecdsa)
-        #expect(key.fingerprint(sha256: Digest.sha256) == KeyTestKeys.ecdsaFingerprint)
+        let key = try AuthorizedKeyLineCheck.validated(TestKeys.ecdsa)
+        #expect(key.fingerprint(sha256: Digest.sha256) == TestKeys.ecdsaFingerprint)
     }
 
     @Test func auditLineOfAServedRun() throws {
         let harness = harnessWithThreeKeys()
         harness.iam.onCallAdvances(harness.clock, by: 0.010)
-        _ = harness.run(fingerprint: KeyTestKeys.ecdsaFingerprint)
+        _ = harness.run(fingerprint: TestKeys.ecdsaFingerprint)
         #expect(harness.log.all.count == 1)
         let line = try #require(harness.log.all.first)
         #expect(line.hasPrefix("info: authorized keys served "))
         for field in [
-            "user=alice", "iam_user=alice", "iam_user_id=AIDAALICE", "iam_arn=\(KeyHarness.aliceARN)", "key_ids=K2",
-            "source=iam", "fingerprint=\(KeyTestKeys.ecdsaFingerprint)",
+            "user=alice", "iam_user=alice", "iam_user_id=AIDAALICE", "iam_arn=\(KeyCommandHarness.aliceARN)",
+            "key_ids=K2",
+            "source=iam", "fingerprint=\(TestKeys.ecdsaFingerprint)",
         ] {
             #expect(line.contains(field), "missing \(field) in \(line)")
         }
@@ -61,7 +62,7 @@ import Testing
     }
 
     @Test func auditLineOfAFailureNamesTheAWSErrorCode() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.iam.failList(.service(code: "AccessDenied", message: "not allowed", requestID: "req-1", status: 403))
         _ = harness.run()
         let line = try #require(harness.log.all.first)
@@ -71,11 +72,11 @@ import Testing
     }
 
     @Test func logLinesNeverHoldKeyBodiesOrSecrets() {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
         harness.iam.setKeys(
             "alice",
-            [.init(id: "K1", body: KeyTestKeys.ed25519), .init(id: "K2", body: "from=\"x\" " + KeyTestKeys.ecdsa)])
+            [.init(id: "K1", body: TestKeys.ed25519), .init(id: "K2", body: "from=\"x\" " + TestKeys.ecdsa)])
         _ = harness.run()
         harness.iam.failList(.service(code: "Throttling", message: "Rate exceeded", requestID: nil, status: 400))
         _ = harness.run()

@@ -68,7 +68,7 @@ import Testing
         let entry = KeyCacheEntry(
             localUserName: "bob.plus.admin", iamUserName: "bob+admin", iamUserID: "AIDABOB",
             fetchedAt: Date(timeIntervalSince1970: 1.5),
-            keys: [.init(id: "K1", line: KeyTestKeys.ed25519)])
+            keys: [.init(id: "K1", line: TestKeys.ed25519)])
         try cache.save(entry)
         #expect(try cache.load(localName: "bob.plus.admin") == entry)
         #expect(fs.writes == [.init(path: directory + "/user-bob.plus.admin.json", mode: 0o600, owner: nil)])
@@ -185,7 +185,9 @@ import Testing
     @Test func assumedRoleCredentialsAreReusedAcrossProcessesUntilShortlyBeforeExpiry() throws {
         let (cache, _) = cache()
         let clock = FakeClock(now: Date(timeIntervalSince1970: 1_800_000_000), sleeping: .advancesTheClock)
-        let assumer = CountingAssumer(credentials: credentials)
+        let assumer = FakeRoleAssumer()
+        assumer.reply(.success(credentials))
+        assumer.reply(.success(credentials))
         func provider() -> AssumeRoleCredentialsProvider {
             AssumeRoleCredentialsProvider(
                 roleARN: role, sessionName: "aws-ec2-ssh-test", assumer: assumer, time: clock,
@@ -193,24 +195,9 @@ import Testing
         }
         #expect(try provider().credentials() == credentials)
         #expect(try provider().credentials() == credentials)
-        #expect(assumer.count == 1)
+        #expect(assumer.calls.count == 1)
         clock.advance(by: 3600 - 200)
         _ = try? provider().credentials()
-        #expect(assumer.count == 2)
-    }
-}
-
-/// Counts STS AssumeRole calls.
-final class CountingAssumer: RoleAssuming, Sendable {
-    let credentials: Credentials
-    private let calls = Synchronization.Mutex(0)
-
-    init(credentials: Credentials) { self.credentials = credentials }
-
-    var count: Int { calls.withLock { $0 } }
-
-    func assumeRole(roleARN: String, sessionName: String) throws -> Credentials {
-        calls.withLock { $0 += 1 }
-        return credentials
+        #expect(assumer.calls.count == 2)
     }
 }

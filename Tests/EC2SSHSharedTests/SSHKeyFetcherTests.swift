@@ -15,38 +15,38 @@ import Testing
     }
 
     @Test func onlyActiveKeysAreFetchedWithOneGetEach() throws {
-        let iam = KeyFakeIAM()
+        let iam = FakeIAMKeys()
         iam.setKeys(
             "alice",
             [
-                .init(id: "K1", body: KeyTestKeys.ed25519), .init(id: "K2", body: KeyTestKeys.ecdsa, status: .inactive),
-                .init(id: "K3", body: KeyTestKeys.second),
-                .init(id: "K4", body: KeyTestKeys.second, status: .other("X")),
+                .init(id: "K1", body: TestKeys.ed25519), .init(id: "K2", body: TestKeys.ecdsa, status: .inactive),
+                .init(id: "K3", body: TestKeys.second),
+                .init(id: "K4", body: TestKeys.second, status: .other("X")),
             ])
         let outcome = try SSHKeyFetcher(iam: iam, authorizedGroups: []).fetch(iamUserName: "alice")
-        #expect(keys(outcome) == [KeyTestKeys.ed25519, KeyTestKeys.second])
+        #expect(keys(outcome) == [TestKeys.ed25519, TestKeys.second])
         #expect(
             iam.calls.sorted()
                 == ["GetSSHPublicKey alice K1", "GetSSHPublicKey alice K3", "ListSSHPublicKeys alice"])
     }
 
     static let hostileBodies: [(String, String)] = [
-        ("options prefix", "command=\"/bin/sh\" " + KeyTestKeys.ed25519),
-        ("from= option", "from=\"10.0.0.0/8\",no-pty " + KeyTestKeys.ed25519),
-        ("embedded newline", KeyTestKeys.ed25519 + "\n" + KeyTestKeys.second),
-        ("carriage return", KeyTestKeys.ed25519 + "\r" + KeyTestKeys.second),
-        ("wrong type", "ssh-rsa " + KeyTestKeys.ed25519.split(separator: " ")[1]),
+        ("options prefix", "command=\"/bin/sh\" " + TestKeys.ed25519),
+        ("from= option", "from=\"10.0.0.0/8\",no-pty " + TestKeys.ed25519),
+        ("embedded newline", TestKeys.ed25519 + "\n" + TestKeys.second),
+        ("carriage return", TestKeys.ed25519 + "\r" + TestKeys.second),
+        ("wrong type", "ssh-rsa " + TestKeys.ed25519.split(separator: " ")[1]),
         ("unknown type", "ssh-dss AAAAB3NzaC1kc3MAAACBAP"),
         ("junk", "hello world"),
         ("bad base64", "ssh-ed25519 AAAA!!!!"),
         ("empty", ""),
-        ("nul", KeyTestKeys.ed25519 + "\u{0}"),
+        ("nul", TestKeys.ed25519 + "\u{0}"),
     ]
 
     @Test(arguments: hostileBodies)
     func hostileBodiesFromIAMAreDroppedAndReported(name: String, body: String) throws {
-        let iam = KeyFakeIAM()
-        iam.setKeys("alice", [.init(id: "BAD", body: body), .init(id: "GOOD", body: KeyTestKeys.ecdsa)])
+        let iam = FakeIAMKeys()
+        iam.setKeys("alice", [.init(id: "BAD", body: body), .init(id: "GOOD", body: TestKeys.ecdsa)])
         let outcome = try SSHKeyFetcher(iam: iam, authorizedGroups: []).fetch(iamUserName: "alice")
         guard case .keys(let valid, let rejected) = outcome else {
             Issue.record("\(name): unexpected \(outcome)")
@@ -58,21 +58,21 @@ import Testing
     }
 
     @Test func getSSHPublicKeyCallsRunConcurrently() throws {
-        let iam = KeyFakeIAM(barrier: 3)
+        let iam = FakeIAMKeys(barrier: 3)
         iam.setKeys(
             "alice",
             [
-                .init(id: "K1", body: KeyTestKeys.ed25519), .init(id: "K2", body: KeyTestKeys.ecdsa),
-                .init(id: "K3", body: KeyTestKeys.second),
+                .init(id: "K1", body: TestKeys.ed25519), .init(id: "K2", body: TestKeys.ecdsa),
+                .init(id: "K3", body: TestKeys.second),
             ])
         let outcome = try SSHKeyFetcher(iam: iam, authorizedGroups: []).fetch(iamUserName: "alice")
         #expect(iam.maxInFlight == 3)
-        #expect(keys(outcome) == [KeyTestKeys.ed25519, KeyTestKeys.ecdsa, KeyTestKeys.second])
+        #expect(keys(outcome) == [TestKeys.ed25519, TestKeys.ecdsa, TestKeys.second])
     }
 
     @Test func concurrencyIsBounded() throws {
-        let iam = KeyFakeIAM()
-        iam.setKeys("alice", (1...20).map { .init(id: "K\($0)", body: KeyTestKeys.ed25519) })
+        let iam = FakeIAMKeys()
+        iam.setKeys("alice", (1...20).map { .init(id: "K\($0)", body: TestKeys.ed25519) })
         let outcome = try SSHKeyFetcher(iam: iam, authorizedGroups: [], maxConcurrentRequests: 4)
             .fetch(iamUserName: "alice")
         #expect(keys(outcome).count == 20)
@@ -86,8 +86,8 @@ import Testing
         (["devs"], [], false),
     ])
     func authorizedGroupMembershipIsCheckedLive(authorized: [String], member: [String], allowed: Bool) throws {
-        let iam = KeyFakeIAM()
-        iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519)])
+        let iam = FakeIAMKeys()
+        iam.setKeys("alice", [.init(id: "K1", body: TestKeys.ed25519)])
         iam.setGroups("alice", member)
         let outcome = try SSHKeyFetcher(iam: iam, authorizedGroups: authorized).fetch(iamUserName: "alice")
         #expect((outcome != .notInAuthorizedGroups) == allowed)
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func noGroupCallWithoutAuthorizedGroups() throws {
-        let iam = KeyFakeIAM()
+        let iam = FakeIAMKeys()
         iam.setKeys("alice", [])
         _ = try SSHKeyFetcher(iam: iam, authorizedGroups: []).fetch(iamUserName: "alice")
         #expect(iam.calls == ["ListSSHPublicKeys alice"])
@@ -103,7 +103,7 @@ import Testing
 
     @Test func errorPriorityFailsClosed() {
         // NoSuchEntity beats everything; a non-retryable error beats a retryable one.
-        let gone = KeyFakeIAM.noSuchEntity("alice")
+        let gone = FakeIAMKeys.noSuchEntity("alice")
         #expect((SSHKeyFetcher.decisiveError([Self.throttled, gone]) as? AWSError) == gone)
         #expect((SSHKeyFetcher.decisiveError([Self.throttled, Self.denied]) as? AWSError) == Self.denied)
         #expect((SSHKeyFetcher.decisiveError([Self.throttled]) as? AWSError) == Self.throttled)
@@ -111,8 +111,8 @@ import Testing
     }
 
     @Test func groupCheckDeniedWhileKeysThrottledFailsClosed() {
-        let iam = KeyFakeIAM()
-        iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519)])
+        let iam = FakeIAMKeys()
+        iam.setKeys("alice", [.init(id: "K1", body: TestKeys.ed25519)])
         iam.failList(Self.throttled)
         iam.failGroups(Self.denied)
         #expect(throws: Self.denied) {
@@ -121,18 +121,18 @@ import Testing
     }
 
     @Test func aKeyDeletedBetweenListAndGetIsSkipped() throws {
-        let iam = KeyFakeIAM()
-        iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519), .init(id: "K2", body: KeyTestKeys.ecdsa)])
-        iam.failGet("K1", KeyFakeIAM.noSuchEntity("K1"))
+        let iam = FakeIAMKeys()
+        iam.setKeys("alice", [.init(id: "K1", body: TestKeys.ed25519), .init(id: "K2", body: TestKeys.ecdsa)])
+        iam.failGet("K1", FakeIAMKeys.noSuchEntity("K1"))
         #expect(
             keys(try SSHKeyFetcher(iam: iam, authorizedGroups: []).fetch(iamUserName: "alice")) == [
-                KeyTestKeys.ecdsa
+                TestKeys.ecdsa
             ])
     }
 
     @Test func aFailedGetFailsTheWholeFetch() {
-        let iam = KeyFakeIAM()
-        iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519), .init(id: "K2", body: KeyTestKeys.ecdsa)])
+        let iam = FakeIAMKeys()
+        iam.setKeys("alice", [.init(id: "K1", body: TestKeys.ed25519), .init(id: "K2", body: TestKeys.ecdsa)])
         iam.failGet("K2", Self.throttled)
         #expect(throws: Self.throttled) {
             try SSHKeyFetcher(iam: iam, authorizedGroups: []).fetch(iamUserName: "alice")

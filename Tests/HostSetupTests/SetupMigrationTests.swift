@@ -15,11 +15,11 @@ struct SetupMigrationTests {
 
     func bashToolHost() -> SetupWorld {
         let world = SetupWorld()
-        world.fs.add("/opt/import_users.sh", "#!/bin/bash\naws iam list-users\n", mode: 0o755)
-        world.fs.add("/opt/authorized_keys_command.sh", "#!/bin/bash\naws iam list-ssh-public-keys\n", mode: 0o755)
-        world.fs.add("/etc/cron.d/import_users", "*/10 * * * * root /opt/import_users.sh\n")
-        world.fs.add("/etc/ssh/sshd_config", Self.oldConfig)
-        world.fs.add("/etc/aws-ec2-ssh.conf", "IAM_AUTHORIZED_GROUPS=\"ssh\"\n")
+        world.fs.addFile("/opt/import_users.sh", "#!/bin/bash\naws iam list-users\n", mode: 0o755)
+        world.fs.addFile("/opt/authorized_keys_command.sh", "#!/bin/bash\naws iam list-ssh-public-keys\n", mode: 0o755)
+        world.fs.addFile("/etc/cron.d/import_users", "*/10 * * * * root /opt/import_users.sh\n")
+        world.fs.addFile("/etc/ssh/sshd_config", Self.oldConfig)
+        world.fs.addFile("/etc/aws-ec2-ssh.conf", "IAM_AUTHORIZED_GROUPS=\"ssh\"\n")
         world.fs.clearChanges()
         return world
     }
@@ -57,7 +57,7 @@ struct SetupMigrationTests {
         #expect(migrate(world) == 1)
         #expect(world.output.contains("missing iam:ListGroupsForUser"))
         #expect(world.output.contains("the bash tool keeps working"))
-        #expect(world.fs.changes.allSatisfy { $0.contains("/run/aws-ec2-ssh-setup") })
+        #expect(world.fs.changes.allSatisfy { $0.path.contains("/run/aws-ec2-ssh-setup") })
         expectOldToolIntact(world)
     }
 
@@ -70,9 +70,20 @@ struct SetupMigrationTests {
         #expect(world.commandLines.contains("/bin/rm -r --one-file-system -- /var/lib/aws-ec2-ssh"))
     }
 
+    @Test func migrationWithoutFirstImportLeavesTheAdoptionPending() throws {
+        let world = bashToolHost()
+        let status = SetupInstaller(host: world.host, options: SetupWorld.installOptions(firstImport: false)).run()
+        #expect(status == 0)
+        let marker = try #require(world.fs.node("/var/lib/aws-ec2-ssh/" + LegacyAdoption.markerFileName))
+        #expect(marker.mode == 0o600 && marker.uid == 0)
+        #expect(marker.text.contains("setup install --no-first-import"))
+        #expect(!world.commandLines.contains { $0.contains("import_users") })
+        #expect(world.output.contains("the next import adopts the bash tool's accounts"))
+    }
+
     @Test func shellInTheOldConfigurationStopsBeforeAnyChange() {
         let world = bashToolHost()
-        world.fs.add("/etc/aws-ec2-ssh.conf", "A=1\nSUDOERS_GROUPS=\"$(cat /etc/x)\"\n")
+        world.fs.addFile("/etc/aws-ec2-ssh.conf", "A=1\nSUDOERS_GROUPS=\"$(cat /etc/x)\"\n")
         world.fs.clearChanges()
         #expect(migrate(world) == 1)
         #expect(world.output.contains("/etc/aws-ec2-ssh.conf:2:"))

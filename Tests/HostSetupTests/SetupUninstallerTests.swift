@@ -32,14 +32,14 @@ struct SetupUninstallerTests {
         let before = world.fs.node("/etc/aws-ec2-ssh.conf")
         #expect(SetupUninstaller(host: world.host, options: UninstallOptions(keepConfig: true)).run() == 0)
         #expect(world.fs.node("/etc/aws-ec2-ssh.conf") == before)
-        #expect(!world.fs.changes.contains { $0.hasSuffix("/etc/aws-ec2-ssh.conf") })
+        #expect(!world.fs.changes.contains { $0.path.hasSuffix("/etc/aws-ec2-ssh.conf") })
         #expect(!world.commandLines.contains { $0.contains("userdel") || $0.contains("groupdel") })
     }
 
     /// Defect 4: a cache directory install did not record is left alone.
     @Test func unrecordedCacheDirectoryIsKept() {
         let world = installed()
-        world.fs.add("/var/lib/aws-ec2-ssh/setup-record", "# nothing\n")
+        world.fs.addFile("/var/lib/aws-ec2-ssh/setup-record", "# nothing\n")
         #expect(SetupUninstaller(host: world.host, options: UninstallOptions()).run() == 0)
         #expect(!world.commandLines.contains { $0.hasPrefix("/bin/rm") })
         #expect(world.output.contains("was not created by the installation: leaving it"))
@@ -48,9 +48,9 @@ struct SetupUninstallerTests {
     /// Defect 1 on the way out: a symlinked sshd file holding our edits is not replaced; nothing changes.
     @Test func symlinkedSSHDConfigWithOurEditsIsRefused() {
         let world = SetupWorld()
-        world.fs.add("/etc/ssh/real_config", "UsePAM yes\n#aws-ec2-ssh-disabled# AuthorizedKeysCommand /x\n")
-        world.fs.addLink("/etc/ssh/sshd_config", to: "/etc/ssh/real_config")
-        world.fs.add("/usr/local/sbin/import_users", "x", mode: 0o755)
+        world.fs.addFile("/etc/ssh/real_config", "UsePAM yes\n#aws-ec2-ssh-disabled# AuthorizedKeysCommand /x\n")
+        world.fs.addSymlink("/etc/ssh/sshd_config", to: "/etc/ssh/real_config")
+        world.fs.addFile("/usr/local/sbin/import_users", "x", mode: 0o755)
         world.fs.clearChanges()
         #expect(SetupUninstaller(host: world.host, options: UninstallOptions()).run() == 1)
         #expect(world.output.contains("/etc/ssh/sshd_config is a symbolic link"))

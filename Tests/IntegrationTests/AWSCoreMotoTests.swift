@@ -1,6 +1,8 @@
 import AWSCore
 import Testing
 
+@testable import TestSupport
+
 /// Every AWS operation we use, signed for real over libcurl, against moto with signature checking on.
 @Suite(.enabled(if: MotoEnvironment.isAvailable, "needs the moto server started by scripts/test"))
 struct AWSCoreMotoTests {

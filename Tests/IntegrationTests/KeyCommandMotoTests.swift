@@ -6,6 +6,7 @@ import Testing
 @testable import AuthorizedKeys
 @testable import EC2SSHShared
 @testable import ImportUsers
+@testable import TestSupport
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -211,7 +212,7 @@ private final class KeyHost {
     let root: String
     let stateDir: String
     let cacheDir: String
-    let accounts: HostAccounts
+    let accounts: FakeAccountDatabase
     let fileSystem: RootOwnedState
     /// The IAM UserId the index records, by IAM user name.
     let userIDs: [String: String]
@@ -237,7 +238,9 @@ private final class KeyHost {
         }
         try real.writeFileAtomically(
             stateDir + "/" + ManagedUsersIndex.fileName, contents: Array(try index.encoded()), mode: 0o644, owner: nil)
-        accounts = HostAccounts(users: locals)
+        var accounts = FakeAccountDatabase(locals.map { ($0.name, $0.uid) })
+        accounts.users = locals
+        self.accounts = accounts
         userIDs = ids
         fileSystem = RootOwnedState(stateDir: stateDir)
     }
@@ -313,19 +316,6 @@ private struct RootOwnedState: FileSystem {
         }
         return status
     }
-}
-
-private struct HostAccounts: AccountDatabase {
-    let users: [LocalUser]
-
-    func user(named name: String) throws -> LocalUser? { users.first { $0.name == name } }
-    func user(uid: UInt32) throws -> LocalUser? { users.first { $0.uid == uid } }
-    /// The marker group (LOCAL_MARKER_GROUP's default) lists every account.
-    func group(named name: String) throws -> LocalGroup? {
-        name == "iam-synced-users" ? LocalGroup(name: name, gid: 1999, members: users.map(\.name)) : nil
-    }
-    func allUsers() throws -> [LocalUser] { users }
-    func allGroups() throws -> [LocalGroup] { try group(named: "iam-synced-users").map { [$0] } ?? [] }
 }
 
 /// The control endpoint of scripts/fault-proxy.py: add rules, read their hit counts.

@@ -69,14 +69,3 @@ struct MotoEnvironment: Sendable {
         "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
     }
 }
-
-/// Public keys used in the tests (generated with ssh-keygen; public halves only).
-enum TestKeys {
-    static let ed25519 =
-        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFWxHaBHOuX9FJS3hpP4S5gcimpPRbyvXxeNPbZmtznv alice@example"
-    static let rsa =
-        "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDfg7x+2K0aoufoiBPR9mB3SanIllsQwqjOa04fdTpVmijN7cdETW6yNf0YDYhGdU3Gw"
-        + "rPTZm6XIJnxzC95Kb/FHlc97PhdXy4gyKusFk0FohWc0g9pTx124RuTAOLzio3VKgR3AMqXzzLGjBZIX8Wa2IHCmm5bB1fkXHULQcnYlK"
-        + "3XSNSluTFJeWtSZv/mYIBcUSwcKWN9NG5THxSW8m2ieJyKpYV7x3ke+RKz3SaO23mUsJASRbL7KMpjJBLF247GbsSAsy8rcMHAIRxNhyB"
-        + "PAzjfSPcamipfOLGS6KAWLKfzVpsvl6eGpJHGITNtmlbU7FGHkROKJyDbIlgZAe/Z bob"
-}

@@ -4,6 +4,8 @@ import EC2SSHShared
 import ImportUsers
 import Testing
 
+@testable import TestSupport
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

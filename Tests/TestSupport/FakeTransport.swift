@@ -47,10 +47,7 @@ package final class FakeTransport: HTTPTransport {
 
     /// The key of an AWS Query request: its `Action`, then `:GroupName` and `@Marker` when the form body has them.
     package static func queryKey(_ request: HTTPRequest) -> String {
-        var form: [String: String] = [:]
-        for (name, value) in FormEncoding.decode(String(decoding: request.body, as: UTF8.self)) {
-            form[name] = value
-        }
+        let form = ScriptedTransport.form(of: request)
         return (form["Action"] ?? "?") + (form["GroupName"].map { ":" + $0 } ?? "")
             + (form["Marker"].map { "@" + $0 } ?? "")
     }

@@ -10,9 +10,11 @@ import Testing
 /// An in-memory filesystem with types, modes and owners that records every read and change.
 ///
 /// It behaves like the real one where tests rely on it: writes and `createDirectory` need an existing parent
-/// directory, reading a directory or a symbolic link throws, listing a missing directory throws `ENOENT`. Files and
-/// directories created through the protocol belong to `runningUID` unless an owner is given. Fail-loud: a kind of
-/// call the test did not allow (see `Operations`) is a test failure, and the call throws.
+/// directory, reading a directory throws, listing a missing directory throws `ENOENT`. A symbolic link set up with
+/// a target is followed by reads and `statusFollowingLinks` (like open(2) and stat(2)), never by `status` (like
+/// lstat(2)), and writing over it replaces the link (like rename(2)); reading a link set up without a target
+/// throws. Files and directories created through the protocol belong to `runningUID` unless an owner is given.
+/// Fail-loud: a kind of call the test did not allow (see `Operations`) is a test failure, and the call throws.
 package final class MemoryFileSystem: FileSystem, FileReading {
     /// One file, directory or link.
     package struct Node: Sendable, Equatable {
@@ -26,14 +28,34 @@ package final class MemoryFileSystem: FileSystem, FileReading {
         package var gid: UInt32
         /// The contents of a regular file.
         package var bytes: [UInt8] = []
+        /// Where a symbolic link points (`nil`: a link whose target the test did not set up, or not a link).
+        package var target: String?
 
         /// Creates a node from its parts.
-        package init(type: FileType, mode: UInt32, uid: UInt32, gid: UInt32, bytes: [UInt8] = []) {
+        package init(
+            type: FileType, mode: UInt32, uid: UInt32, gid: UInt32, bytes: [UInt8] = [], target: String? = nil
+        ) {
             self.type = type
             self.mode = mode
             self.uid = uid
             self.gid = gid
             self.bytes = bytes
+            self.target = target
+        }
+
+        /// A regular file holding `text`.
+        package static func file(_ text: String, mode: UInt32 = 0o644, owner: FileOwner = .root) -> Node {
+            Node(type: .regular, mode: mode, uid: owner.uid, gid: owner.gid, bytes: Array(text.utf8))
+        }
+
+        /// A directory.
+        package static func directory(mode: UInt32 = 0o755, owner: FileOwner = .root) -> Node {
+            Node(type: .directory, mode: mode, uid: owner.uid, gid: owner.gid)
+        }
+
+        /// A root-owned symbolic link to `target`.
+        package static func link(to target: String) -> Node {
+            Node(type: .symbolicLink, mode: 0o777, uid: 0, gid: 0, target: target)
         }
 
         /// The owner as one value.
@@ -67,6 +89,13 @@ package final class MemoryFileSystem: FileSystem, FileReading {
         case remove(String)
         /// A directory was created (or its mode and owner fixed).
         case createDirectory(String)
+
+        /// The path changed.
+        package var path: String {
+            switch self {
+            case .write(let path), .remove(let path), .createDirectory(let path): path
+            }
+        }
     }
 
     /// The kinds of call, besides reading files, that the code under test may make.
@@ -105,15 +134,19 @@ package final class MemoryFileSystem: FileSystem, FileReading {
     package let runningUID: UInt32
     /// The kinds of call the code under test may make besides reading files.
     package let allowed: Operations
+    /// Whether the set-up calls (`addFile`, `addDirectory`, `addSymlink`, `add`) also add the missing parent
+    /// directories (root-owned 0755), as a test of a whole host wants.
+    package let addsParents: Bool
     private let state = Mutex(State())
 
     /// Creates a filesystem holding `files` (text, root-owned 0644) and `directories` (root-owned 0755).
     package init(
-        runningUID: UInt32 = 0, allowing allowed: Operations = .all, files: [String: String] = [:],
-        directories: [String] = []
+        runningUID: UInt32 = 0, allowing allowed: Operations = .all, addingParents addsParents: Bool = false,
+        files: [String: String] = [:], directories: [String] = []
     ) {
         self.runningUID = runningUID
         self.allowed = allowed
+        self.addsParents = addsParents
         for directory in directories { addDirectory(directory) }
         for (path, text) in files { addFile(path, Array(text.utf8)) }
     }
@@ -135,14 +168,28 @@ package final class MemoryFileSystem: FileSystem, FileReading {
         add(path, Node(type: .regular, mode: mode, uid: uid, gid: uid, bytes: bytes))
     }
 
-    /// Puts a symbolic link at `path`.
-    package func addSymlink(_ path: String) {
-        add(path, Node(type: .symbolicLink, mode: 0o777, uid: 0, gid: 0))
+    /// Puts a regular file holding `text` at `path`.
+    package func addFile(_ path: String, _ text: String, mode: UInt32 = 0o644, owner: FileOwner = .root) {
+        add(path, .file(text, mode: mode, owner: owner))
     }
 
-    /// Puts `node` at `path`, replacing what was there.
+    /// Puts a symbolic link at `path`, pointing at `target` (`nil`: reading through it throws).
+    package func addSymlink(_ path: String, to target: String? = nil) {
+        add(path, Node(type: .symbolicLink, mode: 0o777, uid: 0, gid: 0, target: target))
+    }
+
+    /// Puts `node` at `path`, replacing what was there (and adding missing parents when `addsParents`).
     package func add(_ path: String, _ node: Node) {
-        state.withLock { $0.nodes[path] = node }
+        state.withLock { state in
+            if addsParents {
+                var parent = Self.parent(of: path)
+                while state.nodes[parent] == nil {
+                    state.nodes[parent] = .directory()
+                    parent = Self.parent(of: parent)
+                }
+            }
+            state.nodes[path] = node
+        }
     }
 
     /// Puts an empty node with `status` (type, mode and owner) at `path`.
@@ -166,9 +213,9 @@ package final class MemoryFileSystem: FileSystem, FileReading {
     /// What is at `path`, or nil.
     package func node(_ path: String) -> Node? { state.withLock { $0.nodes[path] } }
 
-    /// The text of the regular file at `path`, or nil.
+    /// The text of the regular file at `path` (following symbolic links with a target), or nil.
     package func text(_ path: String) -> String? {
-        node(path).flatMap { $0.type == .regular ? $0.text : nil }
+        state.withLock { Self.resolve(path, in: $0.nodes) }.flatMap { $0.type == .regular ? $0.text : nil }
     }
 
     /// The paths of all regular files, sorted.
@@ -200,11 +247,12 @@ package final class MemoryFileSystem: FileSystem, FileReading {
 
     // MARK: - FileSystem
 
-    /// The bytes of the regular file at `path`, or nil; throws for a directory, a link or a failure set up.
+    /// The bytes of the regular file at `path` (following symbolic links with a target), or nil; throws for a
+    /// directory, a link without a target or a failure set up.
     package func readFile(_ path: String) throws -> [UInt8]? {
         let (node, failure) = state.withLock { state in
             state.reads.append(path)
-            return (state.nodes[path], state.readFailures[path])
+            return (Self.resolve(path, in: state.nodes), state.readFailures[path])
         }
         if let failure { throw failure }
         guard let node else { return nil }
@@ -279,6 +327,18 @@ package final class MemoryFileSystem: FileSystem, FileReading {
         return node(path).map { FileStatus(type: $0.type, mode: $0.mode, uid: $0.uid, gid: $0.gid) }
     }
 
+    /// The status of what `path` names after symbolic links, or nil; following a link without a target is a test
+    /// failure.
+    package func statusFollowingLinks(_ path: String) throws -> FileStatus? {
+        try permit(.status, "status of", path)
+        let node = state.withLock { Self.resolve(path, in: $0.nodes) }
+        if let node, node.type == .symbolicLink {
+            Issue.record("MemoryFileSystem: \(path) leads to a symbolic link the test gave no target")
+            throw SystemError(.unexpectedCommand, operation: "stat", subject: path)
+        }
+        return node.map { FileStatus(type: $0.type, mode: $0.mode, uid: $0.uid, gid: $0.gid) }
+    }
+
     // MARK: - FileReading
 
     /// The bytes of the file at `path`, as `readFile` reads them.
@@ -292,6 +352,18 @@ package final class MemoryFileSystem: FileSystem, FileReading {
     package static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
         return String(path[..<slash])
+    }
+
+    /// What `path` names after at most eight symbolic links with a target; a link without one is returned as is,
+    /// a dangling link or a loop gives nil (like ENOENT and ELOOP).
+    private static func resolve(_ path: String, in nodes: [String: Node]) -> Node? {
+        var current = path
+        for _ in 0..<8 {
+            guard let node = nodes[current] else { return nil }
+            guard node.type == .symbolicLink, let target = node.target else { return node }
+            current = target
+        }
+        return nil
     }
 
     /// Records a test failure and throws when the test did not allow `operation`.

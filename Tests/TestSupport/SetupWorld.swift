@@ -9,7 +9,7 @@ import Testing
 /// It holds files, answers the programs the installer runs (never running them) and keeps what it printed. Any
 /// program nobody scripted fails the test.
 package final class SetupWorld: ProcessRunning, ConsoleWriting {
-    package let fs = SetupFakeFileSystem()
+    package let fs = MemoryFileSystem(addingParents: true)
     private let state = Mutex(State())
 
     package struct State {
@@ -36,9 +36,9 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
             "/usr/sbin/sshd", "/usr/bin/getent", "/usr/sbin/useradd", "/usr/sbin/userdel",
             "/usr/sbin/groupdel", "/usr/bin/dpkg-query", "/usr/bin/pidof", "/bin/rm", "/usr/sbin/nologin",
         ] {
-            fs.add(program, "#!/bin/true\n", mode: 0o755)
+            fs.addFile(program, "#!/bin/true\n", mode: 0o755)
         }
-        fs.add("/etc/ssh/sshd_config", Self.sshdConfig)
+        fs.addFile("/etc/ssh/sshd_config", Self.sshdConfig)
         fs.addDirectory("/etc/ssh/sshd_config.d")
         fs.addDirectory("/etc/cron.d")
         fs.addDirectory("/etc/systemd/system")
@@ -46,17 +46,17 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
         fs.addDirectory("/var/cache")
         fs.addDirectory("/run")
         fs.addDirectory("/usr/local/sbin")
-        fs.add("/src/bin/import_users", "IMPORT-BINARY", mode: 0o755)
-        fs.add("/src/bin/authorized_keys_command", "KEYS-BINARY", mode: 0o755)
-        fs.add("/src/etc/aws-ec2-ssh.conf", "# sample\n#IAM_AUTHORIZED_GROUPS=\"\"\n#KEY_CACHE_DIR=\"\"\n")
-        fs.add(
+        fs.addFile("/src/bin/import_users", "IMPORT-BINARY", mode: 0o755)
+        fs.addFile("/src/bin/authorized_keys_command", "KEYS-BINARY", mode: 0o755)
+        fs.addFile("/src/etc/aws-ec2-ssh.conf", "# sample\n#IAM_AUTHORIZED_GROUPS=\"\"\n#KEY_CACHE_DIR=\"\"\n")
+        fs.addFile(
             "/src/etc/sshd_config.d/00-aws-ec2-ssh.conf",
             "# ours\nAuthorizedKeysCommand /x %u %f\nAuthorizedKeysCommandUser nobody\n")
-        fs.add(
+        fs.addFile(
             "/src/cron/import_users",
             "# cron\n@MINUTE@-59/10 * * * * root sleep @SECOND@ && /usr/local/sbin/import_users\n")
-        fs.add("/src/etc/systemd/aws-ec2-ssh-import.service", "[Service]\n")
-        fs.add("/src/etc/systemd/aws-ec2-ssh-import.timer", "[Timer]\n")
+        fs.addFile("/src/etc/systemd/aws-ec2-ssh-import.service", "[Service]\n")
+        fs.addFile("/src/etc/systemd/aws-ec2-ssh-import.timer", "[Timer]\n")
         fs.clearChanges()
     }
 
@@ -87,6 +87,17 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
         return options
     }
 
+    /// The AuthorizedKeysCommand sshd would use: the first one set in our drop-in (read first, through the Include
+    /// at the top), else in sshd_config; install.sh's key command when neither sets one.
+    private func effectiveKeysCommand() -> String {
+        for path in ["/etc/ssh/sshd_config.d/00-aws-ec2-ssh.conf", "/etc/ssh/sshd_config"] {
+            for line in (fs.text(path) ?? "").split(separator: "\n") where line.hasPrefix("AuthorizedKeysCommand ") {
+                return String(line.dropFirst("AuthorizedKeysCommand ".count))
+            }
+        }
+        return "/usr/local/sbin/authorized_keys_command %u %f"
+    }
+
     package func write(_ bytes: [UInt8], toStandardError: Bool) {
         state.withLock { $0.output += String(decoding: bytes, as: UTF8.self) }
     }
@@ -109,7 +120,7 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
             case ("/usr/sbin/sshd", "-T"):
                 return .exited(
                     0,
-                    standardOutput: "authorizedkeyscommand /usr/local/sbin/authorized_keys_command %u %f\n"
+                    standardOutput: "authorizedkeyscommand \(effectiveKeysCommand())\n"
                         + "authorizedkeyscommanduser aws-ec2-ssh\n")
             case ("/usr/bin/getent", "passwd"):
                 guard arguments.last == "aws-ec2-ssh", state.serviceUserExists else { return .exited(2) }
@@ -130,7 +141,7 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
             case ("/src/bin/import_users", "check"):
                 return .exited(
                     state.checkStatus, standardError: state.checkStatus == 0 ? "" : "missing iam:ListGroupsForUser\n")
-            case ("/usr/local/sbin/import_users", _):
+            case ("/usr/local/sbin/import_users", _), ("/usr/sbin/import_users", _):
                 return .exited(state.importStatus)
             default:
                 Issue.record("unexpected command: \(line)")

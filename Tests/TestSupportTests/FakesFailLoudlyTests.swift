@@ -72,6 +72,34 @@ import Testing
         #expect(throws: SystemError.self) { _ = try fileSystem.readFile("/d/f") }
     }
 
+    @Test func symbolicLinksAreFollowedByReadsAndStatNeverByStatus() throws {
+        let fileSystem = MemoryFileSystem(addingParents: true)
+        fileSystem.addFile("/etc/real", "text", mode: 0o755)
+        fileSystem.addSymlink("/etc/link", to: "/etc/real")
+        fileSystem.addSymlink("/etc/dangling", to: "/etc/missing")
+        #expect(fileSystem.node("/etc") == .directory())
+        #expect(try fileSystem.readFile("/etc/link") == Array("text".utf8))
+        #expect(fileSystem.text("/etc/link") == "text")
+        #expect(try fileSystem.status("/etc/link") == FileStatus(type: .symbolicLink, mode: 0o777, uid: 0, gid: 0))
+        #expect(
+            try fileSystem.statusFollowingLinks("/etc/link") == FileStatus(type: .regular, mode: 0o755, uid: 0, gid: 0))
+        #expect(try fileSystem.readFile("/etc/dangling") == nil)
+        #expect(try fileSystem.statusFollowingLinks("/etc/dangling") == nil)
+        try fileSystem.writeFileAtomically("/etc/link", contents: [1], mode: 0o644, owner: nil)
+        #expect(fileSystem.node("/etc/link")?.type == .regular)
+        #expect(fileSystem.text("/etc/real") == "text")
+    }
+
+    @Test func aLinkWithoutATargetIsNeverFollowedSilently() {
+        let fileSystem = MemoryFileSystem(directories: ["/d"])
+        fileSystem.addSymlink("/d/link")
+        #expect(MemoryFileSystem(files: ["/d/f": ""]).node("/d") == nil)
+        #expect(throws: SystemError.self) { _ = try fileSystem.readFile("/d/link") }
+        withKnownIssue {
+            #expect(throws: SystemError.self) { _ = try fileSystem.statusFollowingLinks("/d/link") }
+        }
+    }
+
     @Test func aTransportFailsTheTestOnARequestNobodyQueued() throws {
         let transport = FakeTransport()
         transport.on("GET", "http://127.0.0.1:1/a", body: "first")
@@ -99,5 +127,24 @@ import Testing
             #expect(throws: AWSError.self) { _ = try transport.send(request, timeouts: .api) }
         }
         #expect(transport.remaining == 0)
+    }
+
+    @Test func aRandomSequenceFailsTheTestWhenDrawnPastItsEnd() {
+        let random = FixedRandom(sequence: [0.25, 0.75])
+        #expect(random.nextUnit() == 0.25)
+        #expect(random.nextUnit() == 0.75)
+        withKnownIssue { #expect(random.nextUnit() == 0) }
+        #expect(FixedRandom(value: 0.5).nextUnit() == 0.5)
+    }
+
+    @Test func aRoleAssumerFailsTheTestOnACallNobodyQueued() throws {
+        let assumer = FakeRoleAssumer()
+        let credentials = Credentials(accessKeyID: "AKID", secretAccessKey: "secret")
+        assumer.reply(.success(credentials))
+        #expect(try assumer.assumeRole(roleARN: "arn:r", sessionName: "s") == credentials)
+        withKnownIssue {
+            #expect(throws: AWSError.self) { _ = try assumer.assumeRole(roleARN: "arn:r", sessionName: "t") }
+        }
+        #expect(assumer.calls == ["arn:r|s", "arn:r|t"])
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # UID_SOURCE=iam-user-id: each account gets the UID derived from its IAM UserId (FNV-1a 64 modulo UID_RANGE), its
-# own group gets the same number (groupadd --gid N, then useradd --uid N --gid N), and a UID held by an account
-# import_users does not manage is never used: the next free one in the range is.
+# own group gets the same number (one `useradd --user-group --uid N -K GID_MIN=N -K GID_MAX=N`, which pins the GID even
+# outside GID_MIN-GID_MAX), and a UID held by an account import_users does not manage is never used: the next free one in
+# the range is.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/import_lib.sh"
 

@@ -47,18 +47,30 @@ public struct LegacyAdoption: Sendable, Equatable {
 
     /// The marker's content: a small JSON document saying when and by which version adoption was requested.
     public static func marker(requestedAt: Date, version: String) -> [UInt8] {
-        let document = JSONValue.object([
-            ("format", .int(1)),
+        marker(fields: [
             ("requestedAt", .string(requestedAt.formatted(.iso8601))),
             ("requestedBy", .string("import_users --adopt-legacy-accounts")),
             ("version", .string(version)),
-            (
-                "meaning",
-                .string(
-                    "every import_users run adopts the bash aws-ec2-ssh's accounts until one run completes with exit "
-                        + "status 0, which removes this file")
-            ),
         ])
+    }
+
+    /// The marker a migration from the bash tool leaves when it skips the first import (`setup install
+    /// --no-first-import`): the first scheduled run then adopts instead of refusing to run.
+    public static func migrationMarker() -> [UInt8] {
+        marker(fields: [("requestedBy", .string("import_users setup install --no-first-import (migration)"))])
+    }
+
+    /// The marker document with `fields` after its format and before its meaning.
+    private static func marker(fields: [(String, JSONValue)]) -> [UInt8] {
+        let document = JSONValue.object(
+            [("format", .int(1))] + fields + [
+                (
+                    "meaning",
+                    .string(
+                        "every import_users run adopts the bash aws-ec2-ssh's accounts until one run completes with exit "
+                            + "status 0, which removes this file")
+                )
+            ])
         return Array(document.text().utf8)
     }
 }

@@ -24,6 +24,17 @@ public enum ScheduleFiles {
         return lines.text
     }
 
+    /// A schedule template run against another program path: every `standardProgram` outside comment lines
+    /// becomes `program` (the packaged /usr/sbin/import_users instead of install.sh's /usr/local/sbin copy).
+    public static func withProgram(_ template: String, standardProgram: String, program: String) -> String {
+        guard program != standardProgram else { return template }
+        var lines = TextLines(template)
+        for (index, line) in lines.lines.enumerated() where !line.hasPrefix("#") {
+            lines.lines[index] = line.replacing(standardProgram, with: program)
+        }
+        return lines.text
+    }
+
     /// "minute M, second S" of the schedule line of a rendered cron file, for the installer's message.
     public static func describeOffset(_ cronText: String) -> String? {
         for line in TextLines(cronText).lines where line.first?.isNumber == true {

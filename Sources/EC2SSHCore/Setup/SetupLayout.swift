@@ -4,7 +4,7 @@
 public struct SetupLayout: Sendable, Equatable {
     /// The configuration file, /etc/aws-ec2-ssh.conf.
     public var configFile = "/etc/aws-ec2-ssh.conf"
-    /// Where the two programs are installed.
+    /// Where the two programs are installed: install.sh's copies, or the package's directory (`--packaged`).
     public var sbinDirectory = "/usr/local/sbin"
     /// The system user that runs the key command, and its group.
     public var serviceUser = "aws-ec2-ssh"
@@ -53,6 +53,13 @@ public struct SetupLayout: Sendable, Equatable {
 
     /// The standard layout, named.
     public static let standard = SetupLayout()
+
+    /// The layout of a packaged installation: the programs stay where the package put them, in `directory`.
+    public func packaged(in directory: String) -> SetupLayout {
+        var layout = self
+        layout.sbinDirectory = directory
+        return layout
+    }
 
     /// /usr/local/sbin/import_users.
     public var importProgram: String { sbinDirectory + "/import_users" }

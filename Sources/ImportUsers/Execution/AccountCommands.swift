@@ -4,9 +4,10 @@ public import EC2SSHSystem
 
 /// Builds the exact command lines import_users runs: absolute programs, argument arrays, `--` before names.
 ///
-/// With a pre-assigned UID and `--user-group` (or `-U`) in USERADD_ARGS, the user's own group is created first
-/// with `groupadd --gid N -- NAME`, and useradd gets `--uid N --gid N` instead of `--user-group`: useradd would
-/// otherwise pick a different GID whenever N lies outside GID_MIN-GID_MAX of /etc/login.defs.
+/// A new account is one useradd process. With a pre-assigned UID N and `--user-group` (or `-U`) in USERADD_ARGS,
+/// useradd also gets `-K GID_MIN=N -K GID_MAX=N`: it then creates the user's own group with GID N or fails when
+/// N is taken, instead of silently picking another GID whenever N lies outside GID_MIN-GID_MAX of
+/// /etc/login.defs.
 public struct AccountCommands: Sendable, Equatable {
     /// The fixed program paths.
     public var paths: HostPaths
@@ -53,25 +54,30 @@ public struct AccountCommands: Sendable, Equatable {
         return command(paths.groupadd, gidArguments + ["--", name])
     }
 
-    /// The commands that create `name` in `groups` (the marker group first), with `uid` when pre-assigned.
+    /// The one useradd command that creates `name` in `groups` (the marker group first), with `uid` when
+    /// pre-assigned.
     ///
-    /// The groups are given to useradd itself, so an account never exists outside the marker group.
-    public func createUser(_ name: String, uid: UInt32?, groups: [String]) -> [Command] {
+    /// The groups are given to useradd itself, so an account never exists outside the marker group. With `uid` and
+    /// `--user-group`, the GID of the user's own group is pinned to `uid` through `-K GID_MIN=uid -K GID_MAX=uid`;
+    /// with `existingGroup` (a group `name` with GID `uid` left by an interrupted run of an older version, which
+    /// ran `groupadd` first), useradd gets `--gid uid` instead of `--user-group` and joins that group.
+    public func createUser(_ name: String, uid: UInt32?, groups: [String], existingGroup: Bool = false) -> Command {
         var arguments = useraddArguments
-        var commands: [Command] = []
         if let uid {
             arguments += ["--uid", String(uid)]
             if createsUserGroup {
-                arguments.removeAll { $0 == "--user-group" || $0 == "-U" }
-                arguments += ["--gid", String(uid)]
-                commands.append(groupadd(name, gid: uid))
+                if existingGroup {
+                    arguments.removeAll { $0 == "--user-group" || $0 == "-U" }
+                    arguments += ["--gid", String(uid)]
+                } else {
+                    arguments += ["-K", "GID_MIN=\(uid)", "-K", "GID_MAX=\(uid)"]
+                }
             }
         }
         if !groups.isEmpty {
             arguments += ["--groups", groups.joined(separator: ",")]
         }
-        commands.append(command(useraddProgram, arguments + ["--", name]))
-        return commands
+        return command(useraddProgram, arguments + ["--", name])
     }
 
     /// `usermod --append --groups G1,G2 -- NAME`: adds groups and keeps every other membership.
@@ -82,6 +88,11 @@ public struct AccountCommands: Sendable, Equatable {
     /// `gpasswd --delete NAME -- GROUP`: removes one membership.
     public func removeFromGroup(_ name: String, group: String) -> Command {
         command(paths.gpasswd, ["--delete", name, "--", group])
+    }
+
+    /// `gpasswd --members M1,M2 -- GROUP`: sets the whole member list of one group.
+    public func setMembers(of group: String, to members: [String]) -> Command {
+        command(paths.gpasswd, ["--members", members.joined(separator: ","), "--", group])
     }
 
     /// `usermod --lock --expiredate 1 -- NAME`: no password and no key login from now on.

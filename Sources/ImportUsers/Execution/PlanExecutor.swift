@@ -96,6 +96,7 @@ public struct PlanExecutor: Sendable {
         var recordedUIDs: [String: UInt32] = [:]
         var failedSubjects: Set<String> = []
         var failedGroups: Set<String> = []
+        var batched = Batched()
         for (index, action) in plan.actions.enumerated() {
             if let blocker = Self.blocker(of: action, failedSubjects: failedSubjects, failedGroups: failedGroups) {
                 logger.warning("skipped: \(action.summary): \(blocker); it waits for the next run")
@@ -103,9 +104,14 @@ public struct PlanExecutor: Sendable {
                 failedSubjects.insert(action.subject)
                 continue
             }
+            runBatch(
+                startingAt: action, into: &batched,
+                actions: plan.actions[index...].filter {
+                    Self.blocker(of: $0, failedSubjects: failedSubjects, failedGroups: failedGroups) == nil
+                })
             logger.notice("applying: \(action.summary)")
             do {
-                if let uid = try perform(action, recorded: state) {
+                if let uid = try perform(action, recorded: state, batched: batched) {
                     recordedUIDs[action.subject] = uid
                 }
                 report.completed.append(action)
@@ -155,19 +161,77 @@ public struct PlanExecutor: Sendable {
         }
     }
 
-    /// Performs one action; returns the UID of a created account.
-    private func perform(_ action: SyncPlan.Action, recorded state: ManagedState) throws -> UInt32? {
+    /// Checks the sudoers files that `actions` write with one visudo run; returns the contents that passed, by
+    /// file name: all of them, or none when the batch failed (each file is then checked on its own as it is
+    /// installed, so only a bad one fails) or holds fewer than two files.
+    private func checkSudoersTogether(_ actions: some Sequence<SyncPlan.Action>) -> [String: String] {
+        var files: [String: String] = [:]
+        for case .writeSudoers(_, let file, let content) in actions { files[file] = content }
+        guard files.count > 1 else { return [:] }
+        let sorted = files.sorted { $0.key < $1.key }
+        if let problem = sudoers.checkTogether(sorted.map(\.value)) {
+            logger.warning(
+                "checking \(files.count) sudoers files together failed (\(problem)); checking each on its own")
+            return [:]
+        }
+        logger.info("checked \(files.count) sudoers files with one visudo run")
+        return files
+    }
+
+    /// What the batches of a run did already.
+    private struct Batched {
+        /// The kinds of batch that ran (each runs once, at the first action of its kind).
+        enum Kind { case sudoers, additions, removals }
+        /// The batches that ran.
+        var ran: Set<Kind> = []
+        /// The sudoers contents visudo accepted already, by file name.
+        var sudoers: [String: String] = [:]
+        /// The group memberships changed already.
+        var memberships: Set<GroupMembershipBatch.Membership> = []
+    }
+
+    /// At the first sudoers write, group addition or group removal of a run, does that kind of change for all of
+    /// `actions` (the actions from here on that are not blocked) in one batch, unless it ran already.
+    ///
+    /// The plan runs each kind of action in one stretch (the removals, later the additions, last the sudoers
+    /// writes), so the batch runs where the per-account commands would have started.
+    private func runBatch(
+        startingAt action: SyncPlan.Action, into batched: inout Batched,
+        actions: @autoclosure () -> [SyncPlan.Action]
+    ) {
+        let kind: Batched.Kind
+        switch action {
+        case .writeSudoers: kind = .sudoers
+        case .addToGroups: kind = .additions
+        case .removeFromGroups: kind = .removals
+        default: return
+        }
+        guard batched.ran.insert(kind).inserted else { return }
+        if kind == .sudoers {
+            batched.sudoers = checkSudoersTogether(actions())
+            return
+        }
+        let groups = GroupMembershipBatch(
+            runner: host.runner, accounts: host.accounts, commands: commands, logger: logger)
+        batched.memberships.formUnion(groups.apply(actions(), adding: kind == .additions))
+    }
+
+    /// Performs one action, or what the batches left of it; returns the UID of a created account.
+    private func perform(_ action: SyncPlan.Action, recorded state: ManagedState, batched: Batched) throws -> UInt32? {
         switch action {
         case .createGroup(let name):
             try run(commands.groupadd(name))
         case .createUser(let name, _, let uid, let groups):
             return try createUser(name, uid: uid, groups: groups)
         case .addToGroups(let name, let groups):
-            try run(commands.addToGroups(name, groups: groups))
+            let rest = groups.filter { !batched.memberships.contains(.init(name: name, group: $0)) }
+            if !rest.isEmpty { try run(commands.addToGroups(name, groups: rest)) }
         case .removeFromGroups(let name, let groups):
-            for group in groups { try run(commands.removeFromGroup(name, group: group)) }
+            for group in groups where !batched.memberships.contains(.init(name: name, group: group)) {
+                try run(commands.removeFromGroup(name, group: group))
+            }
         case .writeSudoers(_, let file, let content):
-            try sudoers.install(name: file, content: content)
+            try sudoers.install(name: file, content: content, checked: batched.sudoers[file] == content)
         case .removeSudoers(_, let file), .removeLegacySudoers(_, let file):
             try sudoers.remove(name: file)
         case .deleteUser(let name, _, let file):
@@ -184,15 +248,12 @@ public struct PlanExecutor: Sendable {
     }
 
     private func createUser(_ name: String, uid: UInt32?, groups: [String]) throws -> UInt32 {
-        for command in commands.createUser(name, uid: uid, groups: groups) {
-            if command.executable == commands.paths.groupadd, let uid,
-                try host.accounts.group(named: name)?.gid == uid
-            {
-                logger.info("group \(name) with gid \(uid) exists already (an earlier run was interrupted); reusing it")
-                continue
-            }
-            try run(command)
+        var existingGroup = false
+        if let uid, commands.createsUserGroup, try host.accounts.group(named: name)?.gid == uid {
+            logger.info("group \(name) with gid \(uid) exists already (an earlier run was interrupted); reusing it")
+            existingGroup = true
         }
+        try run(commands.createUser(name, uid: uid, groups: groups, existingGroup: existingGroup))
         guard let user = try host.accounts.user(named: name) else {
             throw ExecutionError.unexpectedHostState(
                 "\(commands.useraddProgram) succeeded but account \(name) does not exist; check USERADD_PROGRAM")

@@ -10,23 +10,6 @@ import Testing
     import Foundation
 #endif
 
-/// Hands out scripted jitter values; running out is a test bug and is reported.
-private final class ScriptedRandom: RandomSource {
-    private let values: Mutex<[Double]>
-
-    init(_ values: [Double]) { self.values = Mutex(values) }
-
-    func nextUnit() -> Double {
-        values.withLock { values in
-            guard !values.isEmpty else {
-                Issue.record("ScriptedRandom ran out of values")
-                return 0
-            }
-            return values.removeFirst()
-        }
-    }
-}
-
 /// Collects `onRetry` events.
 private final class EventLog: Sendable {
     private let events = Mutex<[RetryEvent]>([])
@@ -42,7 +25,7 @@ private struct NotAnAWSError: Error, Equatable {}
     ) -> Retrier {
         var onRetry: (@Sendable (RetryEvent) -> Void)?
         if let log { onRetry = { log.record($0) } }
-        return Retrier(policy: policy, time: clock, random: ScriptedRandom(random), onRetry: onRetry)
+        return Retrier(policy: policy, time: clock, random: FixedRandom(sequence: random), onRetry: onRetry)
     }
 
     @Test func defaultPolicy() {

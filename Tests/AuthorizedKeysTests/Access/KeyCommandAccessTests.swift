@@ -25,13 +25,13 @@ import Testing
     }
 
     @Test func managedAccountIsGrantedWithItsIAMIdentity() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         let grant = try harness.access.check(localName: "alice", now: harness.clock.now()).get()
         #expect(
             grant
                 == KeyCommand.Grant(
                     localName: "alice", uid: 1500, iamUserName: "alice", iamUserID: "AIDAALICE",
-                    iamUserARN: KeyHarness.aliceARN))
+                    iamUserARN: KeyCommandHarness.aliceARN))
         let bob = try harness.access.check(localName: "bob.plus.admin", now: harness.clock.now()).get()
         #expect(bob.iamUserName == "bob+admin")
     }
@@ -46,7 +46,7 @@ import Testing
 
     @Test(arguments: Case.allCases)
     func refusals(_ testCase: Case) {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         var user = "alice"
         let expected: String
         switch testCase {
@@ -64,7 +64,7 @@ import Testing
             harness.writeIndex()
             expected = "system-account"
         case .uidOneBelowMin:
-            harness.accounts = KeyFakeAccounts([("alice", 999)])
+            harness.accounts = FakeAccountDatabase([("alice", 999)])
             expected = "system-account"
         case .noAccount:
             user = "mallory"
@@ -93,10 +93,10 @@ import Testing
             harness.fs.addSymlink(harness.indexPath)
             expected = "index-untrusted"
         case .stateDirWorldWritable:
-            harness.fs.addDirectory(KeyHarness.stateDir, mode: 0o777)
+            harness.fs.addDirectory(KeyCommandHarness.stateDir, mode: 0o777)
             expected = "index-untrusted"
         case .stateDirNotRootOwned:
-            harness.fs.addDirectory(KeyHarness.stateDir, uid: 990)
+            harness.fs.addDirectory(KeyCommandHarness.stateDir, uid: 990)
             expected = "index-untrusted"
         case .indexCorrupt:
             harness.fs.addFile(harness.indexPath, Array("{\"version\":".utf8))
@@ -118,12 +118,12 @@ import Testing
             harness.writeIndex()
             expected = "access-expired"
         case .lookupFails:
-            harness.accounts = KeyFakeAccounts(
+            harness.accounts = FakeAccountDatabase(
                 [], failure: SystemError(.systemCall, operation: "getpwnam_r", subject: "alice", errno: 5))
             expected = "account-lookup-failed"
         case .uidChanged:
             // The managed account was deleted and re-created by hand under the same name.
-            harness.accounts = KeyFakeAccounts([("alice", 1600)])
+            harness.accounts = FakeAccountDatabase([("alice", 1600)])
             expected = "uid-mismatch"
         case .notInMarkerGroup:
             harness.accounts.markerMembers = ["bob.plus.admin"]
@@ -133,7 +133,7 @@ import Testing
             expected = "not-in-marker-group"
         case .markerLookupFails:
             harness.accounts.groupFailure = SystemError(
-                .systemCall, operation: "getgrnam_r", subject: KeyFakeAccounts.markerGroup, errno: 5)
+                .systemCall, operation: "getgrnam_r", subject: FakeAccountDatabase.markerGroup, errno: 5)
             expected = "account-lookup-failed"
         }
         let result = harness.access.check(localName: user, now: harness.clock.now())
@@ -146,28 +146,28 @@ import Testing
     }
 
     @Test func anIndexWithoutUIDsIsStillTrusted() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.index.users["alice"]?.uid = nil
         harness.writeIndex()
         #expect(try harness.access.check(localName: "alice", now: harness.clock.now()).get().uid == 1500)
     }
 
     @Test func theMarkerGroupAsPrimaryGroupCounts() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.accounts.markerMembers = []
         harness.accounts.users[0].gid = 1999
         #expect(try harness.access.check(localName: "alice", now: harness.clock.now()).get().localName == "alice")
     }
 
     @Test func accessValidUntilLaterIsGranted() {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.index.users["alice"]?.accessExpiresAt = harness.clock.now().addingTimeInterval(60)
         harness.writeIndex()
         #expect((try? harness.access.check(localName: "alice", now: harness.clock.now()).get()) != nil)
     }
 
     @Test func refusedRunPrintsNothingAndLogsOneLineWithTheReason() {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         let outcome = harness.run("root")
         #expect(outcome.output.isEmpty)
         #expect(harness.iam.calls.isEmpty)
@@ -176,10 +176,10 @@ import Testing
     }
 
     @Test func rootCannotUseAnIAMUsersKeysEvenWhenListedInTheIndex() {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.index.users["root"] = .init(iamUserName: "root", iamUserID: "AIDAROOT")
         harness.writeIndex()
-        harness.iam.setKeys("root", [.init(id: "APKAROOT", body: KeyTestKeys.ed25519)])
+        harness.iam.setKeys("root", [.init(id: "APKAROOT", body: TestKeys.ed25519)])
         #expect(harness.run("root").lines.isEmpty)
         #expect(harness.iam.calls.isEmpty)
     }

@@ -11,8 +11,8 @@ import Testing
         (".", "."), ("..", ".."), ("-rf", "-rf"), ("1000", "1000"), ("x.at.y", "x.at.y"), ("bob.at.", "bob@"),
     ])
     func noKeysForANameImportUsersNoLongerMaps(name: String, iamName: String) {
-        let harness = KeyHarness()
-        harness.accounts = KeyFakeAccounts([(name, 1600)])
+        let harness = KeyCommandHarness()
+        harness.accounts = FakeAccountDatabase([(name, 1600)])
         harness.index.users[name] = .init(iamUserName: iamName, iamUserID: "AIDAOLD")
         harness.writeIndex()
         let result = harness.access.check(localName: name, now: harness.clock.now())

@@ -103,9 +103,9 @@ import Testing
     /// IAM that never answers in time: real IAMClient and QueryClient over a transport that waits 1.5 s (or the
     /// request's total limit, if shorter) and times out; the run must give up within its budget and serve the stale cache.
     @Test func slowIAMEndsWithinTheBudgetAndFallsBackToTheStaleCache() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 0, staleMax: 3600)
-        try harness.seedCache(age: 600, keys: [("OLD", KeyTestKeys.second)])
+        try harness.seedCache(age: 600, keys: [("OLD", TestKeys.second)])
         let clock = harness.clock
         let deadline = KeyCommand.Deadline(time: clock, budget: 4)
         let slow = FakeTransport { request, timeouts in
@@ -126,7 +126,7 @@ import Testing
             makeFetcher: { SSHKeyFetcher(iam: iam, authorizedGroups: []) }, chain: nil, deadline: deadline,
             logger: harness.log.logger)
         let outcome = command.run(KeyCommand.Request(user: "alice"))
-        #expect(outcome.lines == [KeyTestKeys.second])
+        #expect(outcome.lines == [TestKeys.second])
         #expect(outcome.audit.source == .staleCache)
         #expect(deadline.elapsed <= 4)
         #expect(slow.timeouts.count >= 2)

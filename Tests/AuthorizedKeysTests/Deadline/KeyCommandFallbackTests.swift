@@ -25,14 +25,14 @@ import Testing
     /// cached keys were fetched; returns the watchdog's answer and the run's outcome.
     func fireDuringIAM(
         staleMax: Double = 3600, age: Double = 100, fingerprint: String? = nil, seed: Bool = true
-    ) throws -> (watchdog: KeyCommand.Outcome?, run: KeyCommand.Outcome, harness: KeyHarness) {
-        let harness = KeyHarness()
+    ) throws -> (watchdog: KeyCommand.Outcome?, run: KeyCommand.Outcome, harness: KeyCommandHarness) {
+        let harness = KeyCommandHarness()
         harness.policy = KeyCachePolicy(ttl: 0, staleMax: staleMax)
         let fallback = KeyCommand.Fallback(policy: harness.policy)
         harness.fallback = fallback
         if seed {
             try harness.seedCache(
-                age: age, keys: [("OLD1", KeyTestKeys.second), ("OLD2", KeyTestKeys.ed25519)])
+                age: age, keys: [("OLD1", TestKeys.second), ("OLD2", TestKeys.ed25519)])
         }
         let answer = Mutex<KeyCommand.Outcome?>(nil)
         let clock = harness.clock
@@ -47,7 +47,7 @@ import Testing
     @Test func theWatchdogServesTheStaleKeysAndTheRunStaysSilent() throws {
         let (watchdog, run, harness) = try fireDuringIAM()
         let answer = try #require(watchdog)
-        #expect(answer.lines == [KeyTestKeys.second, KeyTestKeys.ed25519])
+        #expect(answer.lines == [TestKeys.second, TestKeys.ed25519])
         #expect(answer.audit.source == .staleCache)
         #expect(answer.audit.keyIDs == ["OLD1", "OLD2"])
         #expect(answer.audit.errorCode == "Timeout")
@@ -60,8 +60,8 @@ import Testing
     }
 
     @Test func withAFingerprintOnlyTheMatchingStaleKeyIsServed() throws {
-        let (watchdog, _, _) = try fireDuringIAM(fingerprint: KeyTestKeys.ed25519Fingerprint)
-        #expect(watchdog?.lines == [KeyTestKeys.ed25519])
+        let (watchdog, _, _) = try fireDuringIAM(fingerprint: TestKeys.ed25519Fingerprint)
+        #expect(watchdog?.lines == [TestKeys.ed25519])
     }
 
     @Test(arguments: [(3600.0, 3601.0), (0, 1)])
@@ -81,11 +81,11 @@ import Testing
     }
 
     @Test func aRunThatFinishedFirstKeepsItsAnswer() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         let fallback = KeyCommand.Fallback(policy: harness.policy)
         harness.fallback = fallback
         let run = harness.run()
-        #expect(!run.preempted && run.lines == [KeyTestKeys.ed25519])
+        #expect(!run.preempted && run.lines == [TestKeys.ed25519])
         #expect(fallback.preempt(Self.deadline(harness.clock, elapsed: 4.5)) == nil)
         #expect(harness.log.all.contains { $0.contains("authorized keys served") })
     }
@@ -93,11 +93,11 @@ import Testing
     /// Once the run has decided (here IAM answered AccessDenied, which never allows the stale keys), the watchdog
     /// serves that decision, for example while the chained command is still running.
     @Test func afterTheRunDecidedTheWatchdogServesItsDecision() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         let fallback = KeyCommand.Fallback(policy: KeyCachePolicy(ttl: 0, staleMax: 3600))
         var audit = KeyCommand.Audit(localUser: "alice")
         audit.record(error: AWSError.service(code: "AccessDenied", message: "no", requestID: nil, status: 403))
-        let stale = SSHKeyFetcher.Key(id: "OLD", key: try AuthorizedKeyLine.validate(KeyTestKeys.second).get())
+        let stale = SSHKeyFetcher.Key(id: "OLD", key: try AuthorizedKeyLine.validate(TestKeys.second).get())
         fallback.publish(
             .init(
                 audit: audit, cachedKeys: [stale], fetchedAt: harness.clock.now().addingTimeInterval(-10), decided: []))
@@ -108,11 +108,11 @@ import Testing
         served.source = .iam
         let other = KeyCommand.Fallback(policy: KeyCachePolicy(ttl: 0, staleMax: 3600))
         other.publish(.init(audit: served, decided: [stale]))
-        #expect(other.preempt(Self.deadline(harness.clock, elapsed: 4.5))?.lines == [KeyTestKeys.second])
+        #expect(other.preempt(Self.deadline(harness.clock, elapsed: 4.5))?.lines == [TestKeys.second])
     }
 
     @Test func beforeTheAccountIsGrantedTheWatchdogServesNothing() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         let fallback = KeyCommand.Fallback(policy: harness.policy)
         harness.fallback = fallback
         fallback.publish(.init(audit: KeyCommand.Audit(localUser: "root")))

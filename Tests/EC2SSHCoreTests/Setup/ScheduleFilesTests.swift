@@ -29,4 +29,18 @@ struct ScheduleFilesTests {
         let spread = Set((0..<50).map { ScheduleFiles.splaySeconds(machineID: "m\($0)", hostName: "h") })
         #expect(spread.count > 40)
     }
+
+    @Test(arguments: [
+        ("/usr/sbin/import_users", "# runs /usr/local/sbin/import_users\nExecStart=/usr/sbin/import_users\n"),
+        (
+            "/usr/local/sbin/import_users",
+            "# runs /usr/local/sbin/import_users\nExecStart=/usr/local/sbin/import_users\n"
+        ),
+    ])
+    func pointsTheScheduleAtTheProgram(program: String, expected: String) {
+        let template = "# runs /usr/local/sbin/import_users\nExecStart=/usr/local/sbin/import_users\n"
+        #expect(
+            ScheduleFiles.withProgram(template, standardProgram: "/usr/local/sbin/import_users", program: program)
+                == expected)
+    }
 }

@@ -35,34 +35,12 @@ private final class PermissionEndpoint: Sendable {
 
     var transport: FakeTransport { FakeTransport { [self] request, _ in try self.answer(request) } }
 
-    /// `text` with `%XX` escapes decoded (form values).
-    static func percentDecoded(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        var rest = Array(text.utf8)[...]
-        while let byte = rest.first {
-            if byte == UInt8(ascii: "%"), rest.count >= 3,
-                let value = UInt8(String(decoding: rest.dropFirst().prefix(2), as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-                rest = rest.dropFirst(3)
-            } else {
-                bytes.append(byte)
-                rest = rest.dropFirst()
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     func answer(_ request: HTTPRequest) throws -> HTTPResponse {
         if request.url.hasSuffix("/latest/api/token") { return HTTPResponse(status: 200, body: Array("t".utf8)) }
         if request.url.hasSuffix("/latest/meta-data/instance-id") {
             return HTTPResponse(status: 200, body: Array("i-0abc".utf8))
         }
-        var parameters: [String: String] = [:]
-        for pair in String(decoding: request.body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            parameters[parts[0]] = parts.count > 1 ? Self.percentDecoded(parts[1]) : ""
-        }
+        let parameters = ScriptedTransport.form(of: request)
         let action = parameters["Action"] ?? "?"
         let authorization = request.headers.first { $0.name.lowercased() == "authorization" }?.value ?? ""
         let key = authorization.split(separator: "=").dropFirst().first?.split(separator: "/").first.map(String.init)

@@ -20,6 +20,11 @@ import Testing
             "/usr/sbin/usermod --append --groups docker,wheel -- alice"
         ),
         (defaults.removeFromGroup("alice", group: "docker"), "/usr/bin/gpasswd --delete alice -- docker"),
+        (
+            defaults.setMembers(of: "docker", to: ["dave", "alice"]),
+            "/usr/bin/gpasswd --members dave,alice -- docker"
+        ),
+        (defaults.setMembers(of: "-x", to: []), "/usr/bin/gpasswd --members  -- -x"),
         (defaults.lock("alice"), "/usr/sbin/usermod --lock --expiredate 1 -- alice"),
         (defaults.deleteUser("alice"), "/usr/sbin/userdel --force --remove -- alice"),
         (defaults.checkSudoers("/var/lib/aws-ec2-ssh/x"), "/usr/sbin/visudo -cf /var/lib/aws-ec2-ssh/x"),
@@ -32,35 +37,35 @@ import Testing
 
     @Test(arguments: [
         (
-            defaults, UInt32?.none, ["iam-synced-users", "docker"],
-            [
-                "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users,docker -- "
-                    + "alice"
-            ]
+            defaults, UInt32?.none, ["iam-synced-users", "docker"], false,
+            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users,docker -- alice"
         ),
         (
-            defaults, UInt32?.some(70_123), ["iam-synced-users"],
-            [
-                "/usr/sbin/groupadd --gid 70123 -- alice",
-                "/usr/sbin/useradd --create-home --shell /bin/bash --uid 70123 --gid 70123 --groups "
-                    + "iam-synced-users -- alice",
-            ]
+            defaults, UInt32?.some(70_123), ["iam-synced-users"], false,
+            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --uid 70123 -K GID_MIN=70123 -K "
+                + "GID_MAX=70123 --groups iam-synced-users -- alice"
         ),
-        (plainUseradd, UInt32?.some(70_123), [], ["/usr/sbin/useradd -m --uid 70123 -- alice"]),
-        (plainUseradd, UInt32?.none, ["m"], ["/usr/sbin/useradd -m --groups m -- alice"]),
+        (
+            defaults, UInt32?.some(70_123), ["iam-synced-users"], true,
+            "/usr/sbin/useradd --create-home --shell /bin/bash --uid 70123 --gid 70123 --groups iam-synced-users -- "
+                + "alice"
+        ),
+        (plainUseradd, UInt32?.some(70_123), [], false, "/usr/sbin/useradd -m --uid 70123 -- alice"),
+        (plainUseradd, UInt32?.some(70_123), [], true, "/usr/sbin/useradd -m --uid 70123 -- alice"),
+        (plainUseradd, UInt32?.none, ["m"], false, "/usr/sbin/useradd -m --groups m -- alice"),
     ])
-    func createUser(commands: AccountCommands, uid: UInt32?, groups: [String], expected: [String]) {
-        let lines = commands.createUser("alice", uid: uid, groups: groups).map {
-            ([$0.executable] + $0.arguments).joined(separator: " ")
-        }
-        #expect(lines == expected)
+    func createUserIsOneUseradd(
+        commands: AccountCommands, uid: UInt32?, groups: [String], existingGroup: Bool, expected: String
+    ) {
+        let command = commands.createUser("alice", uid: uid, groups: groups, existingGroup: existingGroup)
+        #expect(([command.executable] + command.arguments).joined(separator: " ") == expected)
     }
 
     @Test func userArgumentsAreNeverSplitOrInterpreted() {
         let commands = AccountCommands(
             paths: .standard, useraddProgram: "/opt/add user", useraddArguments: ["--comment", "a b; rm -rf /"],
             userdelProgram: "/usr/sbin/userdel", userdelArguments: [])
-        let command = commands.createUser("alice", uid: nil, groups: [])[0]
+        let command = commands.createUser("alice", uid: nil, groups: [])
         #expect(command.executable == "/opt/add user")
         #expect(command.arguments == ["--comment", "a b; rm -rf /", "--", "alice"])
     }

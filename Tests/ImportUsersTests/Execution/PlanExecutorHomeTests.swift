@@ -8,7 +8,7 @@ import Testing
 
 /// userdel removes a home directory only when it is the account's own directory under the home base.
 @Suite struct PlanExecutorHomeTests {
-    typealias World = ImportExecutorWorld
+    typealias World = PlanExecutorWorld
 
     /// Deletes managed account `name` (uid 2000) and returns the userdel command line run.
     func delete(
@@ -28,7 +28,7 @@ import Testing
     }
 
     static func world(_ name: String = "alice", others: [(String, UInt32)] = []) -> World {
-        World(host: ImportFakeHost(users: [(name, 2000), ("root", 0)] + others))
+        World(host: FakeAccountHost(users: [(name, 2000), ("root", 0)] + others))
     }
 
     @Test func aDedicatedHomeUnderTheHomeBaseIsRemoved() throws {

@@ -9,7 +9,7 @@ import Testing
 /// A failure is isolated to its account: recorded, the account's later grants skipped, every other account
 /// applied, and the account's intent entry kept for the next run.
 @Suite struct PlanExecutorIsolationTests {
-    typealias World = ImportExecutorWorld
+    typealias World = PlanExecutorWorld
     static let marker = SyncPolicy.defaultMarkerGroup
     static let useradd = "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users"
 
@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func aFailedMarkerGroupSkipsTheCreationsButNotTheOtherAccounts() throws {
-        let world = World(host: ImportFakeHost(users: [("carol", 2002), ("dave", 2003)]))
+        let world = World(host: FakeAccountHost(users: [("carol", 2002), ("dave", 2003)]))
         world.host.fail("/usr/sbin/groupadd -- \(Self.marker)")
         try world.fileSystem.writeFileAtomically(
             "/etc/sudoers.d/aws-ec2-ssh-dave", contents: Array("x\n".utf8), mode: 0o440, owner: .root)
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func aFailedGrantAfterACreationKeepsTheUIDAndTheIntent() throws {
-        let world = World(host: ImportFakeHost(groups: [(Self.marker, 900, [])]))
+        let world = World(host: FakeAccountHost(groups: [(Self.marker, 900, [])]))
         world.host.fail("/usr/sbin/visudo")
         let intent = ManagedState(accounts: [
             "alice": World.entry("alice", status: .creating), "bob": World.entry("bob", status: .creating),
@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func aFailedDeletionLetsTheOtherDeletionsAndRevocationsRun() throws {
-        let world = World(host: ImportFakeHost(users: [("alice", 2000), ("bob", 2001)]))
+        let world = World(host: FakeAccountHost(users: [("alice", 2000), ("bob", 2001)]))
         world.host.fail("/usr/sbin/userdel --force --remove -- alice")
         world.host.fail("/usr/sbin/userdel --force -- alice")
         let state = ManagedState(accounts: [

@@ -11,20 +11,20 @@ import Testing
 #endif
 
 @Suite struct PlanExecutorTests {
-    typealias World = ImportExecutorWorld
+    typealias World = PlanExecutorWorld
     static let stateDir = World.stateDir
     /// The filesystem and clock of the test; each test brings its own host.
-    let world = World(host: ImportFakeHost())
+    let world = World(host: FakeAccountHost())
     var fileSystem: MemoryFileSystem { world.fileSystem }
     var time: FakeClock { world.time }
 
     /// An executor running programs on `runner` and reading accounts from `host`, with a 2 s grace period.
-    func executor(runner: any ProcessRunning, host: ImportFakeHost) -> PlanExecutor {
+    func executor(runner: any ProcessRunning, host: FakeAccountHost) -> PlanExecutor {
         world.executor(runner: runner, host: host, gracePeriod: 2)
     }
 
     @Test func createUserRunsTheExactCommandAndRecordsTheUIDReadBack() throws {
-        let host = ImportFakeHost(groups: [("iam-synced-users", 900, []), ("docker", 901, [])])
+        let host = FakeAccountHost(groups: [("iam-synced-users", 900, []), ("docker", 901, [])])
         let intent = ManagedState(accounts: ["alice": World.entry("alice", status: .creating)])
         let final = ManagedState(accounts: ["alice": World.entry("alice")])
         let report = executor(runner: host, host: host).execute(
@@ -60,7 +60,7 @@ import Testing
         final.accounts["alice"]?.sudo = true
         try StateStore(directory: Self.stateDir, fileSystem: fileSystem).saveState(state)
         fileSystem.clearChanges()
-        let report = executor(runner: runner, host: ImportFakeHost()).execute(
+        let report = executor(runner: runner, host: FakeAccountHost()).execute(
             World.plan(
                 [.writeSudoers(localName: "alice", fileName: "aws-ec2-ssh-alice", content: content)], intent: state,
                 final: final),
@@ -70,7 +70,7 @@ import Testing
         #expect(runner.pendingCommands.isEmpty && runner.unexpectedCommands.isEmpty)
         #expect(
             fileSystem.changes == [
-                .write(check), .write("/etc/sudoers.d/aws-ec2-ssh-alice"), .remove(check),
+                .write(check), .remove(check), .write("/etc/sudoers.d/aws-ec2-ssh-alice"),
                 .write(Self.stateDir + "/state.json"),
             ])
         let installed = try #require(fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-alice"))
@@ -88,7 +88,7 @@ import Testing
         ])
         var final = intent
         final.accounts["alice"]?.sudo = true
-        let report = executor(runner: runner, host: ImportFakeHost()).execute(
+        let report = executor(runner: runner, host: FakeAccountHost()).execute(
             World.plan(
                 [
                     .writeSudoers(localName: "alice", fileName: "aws-ec2-ssh-alice", content: "broken\n"),
@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test func aFailingCreationKeepsTheIntentOfItsAccountOnlyAndTheOthersGoOn() throws {
-        let host = ImportFakeHost(groups: [("iam-synced-users", 900, [])])
+        let host = FakeAccountHost(groups: [("iam-synced-users", 900, [])])
         host.fail("/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users -- alice")
         let intent = ManagedState(accounts: [
             "alice": World.entry("alice", status: .creating), "bob": World.entry("bob", status: .creating),
@@ -136,7 +136,7 @@ import Testing
     }
 
     @Test func deletionLocksEndsProcessesDeletesAndRemovesTheSudoersFile() throws {
-        let host = ImportFakeHost(users: [("alice", 2000)], groups: [("iam-synced-users", 900, ["alice"])])
+        let host = FakeAccountHost(users: [("alice", 2000)], groups: [("iam-synced-users", 900, ["alice"])])
         host.spawn(uid: 2000, pids: [41, 42], stubborn: [42])
         fileSystem.add("/home/alice", .init(type: .directory, mode: 0o755, uid: 2000, gid: 2000))
         let sudoersPath = "/etc/sudoers.d/aws-ec2-ssh-alice"
@@ -161,7 +161,7 @@ import Testing
     }
 
     @Test func deletionRefusesAnAccountWhoseUIDChanged() throws {
-        let host = ImportFakeHost(users: [("alice", 3000)])
+        let host = FakeAccountHost(users: [("alice", 3000)])
         let state = ManagedState(accounts: ["alice": World.entry("alice", uid: 2000)])
         let report = executor(runner: host, host: host).execute(
             World.plan(
@@ -188,14 +188,14 @@ import Testing
     func lockAndUnlockRunUsermodOnTheRecordedAccountOnly(action: SyncPlan.Action, arguments: String) throws {
         let state = ManagedState(accounts: ["alice": World.entry("alice", uid: 2000)])
         for (uid, allowed) in [(UInt32(2000), true), (2999, false), (0, false)] {
-            let host = ImportFakeHost(users: [("alice", uid)])
+            let host = FakeAccountHost(users: [("alice", uid)])
             let report = executor(runner: host, host: host).execute(
                 World.plan([action], intent: state, final: state), from: state)
             #expect(host.commandLines == (allowed ? ["/usr/sbin/usermod " + arguments] : []))
             #expect((report.failure == nil) == allowed)
             if !allowed { #expect(report.failure?.message.contains("refusing to") == true) }
         }
-        let empty = ImportFakeHost()
+        let empty = FakeAccountHost()
         let report = executor(runner: empty, host: empty).execute(
             World.plan([action], intent: state, final: state), from: state)
         #expect(report.failure?.message.contains("does not exist") == true)

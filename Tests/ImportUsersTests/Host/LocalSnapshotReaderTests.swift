@@ -8,7 +8,7 @@ import Testing
 
 @Suite struct LocalSnapshotReaderTests {
     @Test func readsAccountsGroupsOurSudoersFilesAndUIDMin() throws {
-        let host = ImportFakeHost(
+        let host = FakeAccountHost(
             users: [("root", 0), ("alice", 2000)],
             groups: [("iam-synced-users", 900, ["alice"]), ("docker", 901, ["alice", "root"])])
         let fileSystem = MemoryFileSystem(
@@ -38,7 +38,7 @@ import Testing
 
     @Test func missingFilesGiveDefaults() throws {
         let read = try LocalSnapshotReader(
-            accounts: ImportFakeHost(), fileSystem: MemoryFileSystem(), paths: .standard,
+            accounts: FakeAccountHost(), fileSystem: MemoryFileSystem(), paths: .standard,
             sudoers: try SudoersFile()
         ).read()
         #expect(read.snapshot.sudoersFiles.isEmpty)

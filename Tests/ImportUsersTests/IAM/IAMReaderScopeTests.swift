@@ -20,11 +20,11 @@ import Testing
         .deadlineExceeded(operation: "GetGroup", attempts: 5, last: "Throttling"),
     ]
 
-    func read(_ configText: String, _ script: ImportFakeAWS.Script) throws -> (IAMReader.Result, LogCapture) {
+    func read(_ configText: String, _ script: FakeAWSReader.Script) throws -> (IAMReader.Result, LogCapture) {
         let log = LogCapture()
         let configuration = try Configuration.parse(configText, path: "/c").0
         let result = try IAMReader(
-            source: ImportFakeAWS(script), request: IAMReader.Request(configuration: configuration),
+            source: FakeAWSReader(script), request: IAMReader.Request(configuration: configuration),
             logger: log.logger
         ).read()
         return (result, log)
@@ -75,7 +75,7 @@ import Testing
     struct FailureCase: Sendable, CustomTestStringConvertible {
         var what: String
         var config: String
-        var script: ImportFakeAWS.Script
+        var script: FakeAWSReader.Script
         var expected: ReadUncertainty
         var testDescription: String { what }
     }

@@ -19,8 +19,8 @@ import Testing
         IAMReader.Request(configuration: try Configuration.parse(configText, path: "/c").0)
     }
 
-    func read(_ configText: String, _ script: ImportFakeAWS.Script) throws -> (IAMReader.Result, ImportFakeAWS) {
-        let aws = ImportFakeAWS(script)
+    func read(_ configText: String, _ script: FakeAWSReader.Script) throws -> (IAMReader.Result, FakeAWSReader) {
+        let aws = FakeAWSReader(script)
         let result = try IAMReader(source: aws, request: try request(configText), logger: LogCapture().logger)
             .read()
         return (result, aws)
@@ -162,9 +162,9 @@ import Testing
     @Test(arguments: [(20, 8), (5, 3), (3, 8)])
     func tagReadsRunConcurrentlyWithinTheBound(users: Int, bound: Int) throws {
         let names = (0..<users).map { "user\(Character(UnicodeScalar(UInt8(97 + $0))))" }
-        let aws = ImportFakeAWS(
+        let aws = FakeAWSReader(
             .init(users: .success(names), tags: Dictionary(uniqueKeysWithValues: names.map { ($0, .success([:])) })))
-        let probe = ImportConcurrencyProbe(inner: aws, expected: min(users, bound))
+        let probe = ConcurrencyProbe(inner: aws, expected: min(users, bound))
         let result = try IAMReader(
             source: probe, request: try request("ACCESS_EXPIRY_TAG=\"expires\""), logger: LogCapture().logger,
             concurrentTagReads: bound

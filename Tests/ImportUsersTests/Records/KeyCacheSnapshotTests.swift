@@ -20,7 +20,7 @@ import Testing
     static let throttled = AWSError.service(code: "Throttling", message: "Rate exceeded", requestID: nil, status: 400)
 
     let fs = MemoryFileSystem(runningUID: 0)
-    let iam = KeyFakeIAM()
+    let iam = FakeIAMKeys()
     let log = LogCapture()
 
     init() {
@@ -49,13 +49,13 @@ import Testing
     @Test func writesEachUsersValidKeysOwnedByTheDirectoryOwnerWithMode0600() throws {
         fs.addDirectory(Self.directory, mode: 0o700, uid: 990)
         iam.setKeys(
-            "alice", [.init(id: "K1", body: KeyTestKeys.ed25519), .init(id: "K2", body: "ssh-rsa bogus")])
-        iam.setKeys("bob+x", [.init(id: "K3", body: KeyTestKeys.second, status: .inactive)])
+            "alice", [.init(id: "K1", body: TestKeys.ed25519), .init(id: "K2", body: "ssh-rsa bogus")])
+        iam.setKeys("bob+x", [.init(id: "K3", body: TestKeys.second, status: .inactive)])
         let failures = snapshot(directory: Self.directory + "/").refresh(
             users: ["alice": "alice", "bob.plus.x": "bob+x"], now: Self.now)
         #expect(failures.isEmpty)
         let alice = try #require(try entry("alice"))
-        #expect(alice.keys == [KeyCacheEntry.Key(id: "K1", line: KeyTestKeys.ed25519)])
+        #expect(alice.keys == [KeyCacheEntry.Key(id: "K1", line: TestKeys.ed25519)])
         #expect(alice.iamUserName == "alice" && alice.fetchedAt == Self.now)
         #expect(alice.iamUserID == "AIDAALICE")
         #expect(try entry("bob.plus.x")?.keys == [])
@@ -71,7 +71,7 @@ import Testing
         for name in ["user-carol.json", "user-alice.json", "assumed-role-credentials.json", "user-.json"] {
             fs.addFile(Self.directory + "/" + name, Array("{}".utf8), mode: 0o600, uid: 990)
         }
-        iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519)])
+        iam.setKeys("alice", [.init(id: "K1", body: TestKeys.ed25519)])
         #expect(snapshot().refresh(users: ["alice": "alice"], now: Self.now).isEmpty)
         #expect(fs.removals == [Self.directory + "/user-carol.json"])
         #expect(fs.node(Self.directory + "/assumed-role-credentials.json") != nil)
@@ -92,16 +92,16 @@ import Testing
         let old = KeyCacheEntry(
             localUserName: "alice", iamUserName: "alice", iamUserID: "AIDAALICE",
             fetchedAt: Date(timeIntervalSince1970: 5),
-            keys: [.init(id: "K0", line: KeyTestKeys.second)])
+            keys: [.init(id: "K0", line: TestKeys.second)])
         fs.addFile(Self.directory + "/user-alice.json", try old.encoded(), mode: 0o600, uid: 990)
-        iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519)])
-        iam.setKeys("bob", [.init(id: "K2", body: KeyTestKeys.second)])
+        iam.setKeys("alice", [.init(id: "K1", body: TestKeys.ed25519)])
+        iam.setKeys("bob", [.init(id: "K2", body: TestKeys.second)])
         iam.failGet("K1", Self.throttled)
         let failures = snapshot().refresh(users: ["alice": "alice", "bob": "bob"], now: Self.now)
         #expect(failures.count == 1)
         #expect(failures.first?.contains("alice") == true && failures.first?.contains("Throttling") == true)
         #expect(try entry("alice") == old)
-        #expect(try entry("bob")?.keys == [KeyCacheEntry.Key(id: "K2", line: KeyTestKeys.second)])
+        #expect(try entry("bob")?.keys == [KeyCacheEntry.Key(id: "K2", line: TestKeys.second)])
     }
 
     @Test func anIAMUserThatVanishedLosesItsEntryWithoutAFailure() throws {
@@ -121,7 +121,7 @@ import Testing
 
     @Test func anUnwritableEntryIsAFailure() {
         fs.addDirectory(Self.directory, mode: 0o700, uid: 990)
-        iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519)])
+        iam.setKeys("alice", [.init(id: "K1", body: TestKeys.ed25519)])
         fs.failWrites(true)
         let failures = snapshot().refresh(users: ["alice": "alice"], now: Self.now)
         #expect(failures.count == 1 && failures.first?.contains("cannot write") == true)
@@ -132,7 +132,7 @@ import Testing
     ])
     func directoriesOfRootOrASystemUserAreWritten(mode: UInt32, uid: UInt32) throws {
         fs.addDirectory(Self.directory, mode: mode, uid: uid)
-        iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519)])
+        iam.setKeys("alice", [.init(id: "K1", body: TestKeys.ed25519)])
         #expect(snapshot().refresh(users: ["alice": "alice"], now: Self.now).isEmpty)
         #expect(fs.writes.map(\.owner) == [FileOwner(uid: uid, gid: uid)])
     }
@@ -152,7 +152,7 @@ import Testing
         case .symbolicLink: fs.addSymlink(Self.directory)
         default: fs.addFile(Self.directory, [], mode: mode, uid: uid)
         }
-        iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519)])
+        iam.setKeys("alice", [.init(id: "K1", body: TestKeys.ed25519)])
         let failures = snapshot(managedUIDRange: 70_000...70_999).refresh(users: ["alice": "alice"], now: Self.now)
         #expect(failures.count == 1 && failures.first?.contains(problem) == true)
         #expect(fs.writes.isEmpty && fs.removals.isEmpty && iam.calls.isEmpty)
@@ -200,7 +200,7 @@ import Testing
     @Test func loginDefsDecidesWhichUIDsAreRegularUsers() {
         fs.addFile("/etc/login.defs", Array("UID_MIN 500\nUID_MAX 900\n".utf8))
         fs.addDirectory(Self.directory, mode: 0o700, uid: 600)
-        iam.setKeys("alice", [.init(id: "K1", body: KeyTestKeys.ed25519)])
+        iam.setKeys("alice", [.init(id: "K1", body: TestKeys.ed25519)])
         let failures = snapshot().refresh(users: ["alice": "alice"], now: Self.now)
         #expect(failures.first?.contains("owned by UID 600") == true)
     }

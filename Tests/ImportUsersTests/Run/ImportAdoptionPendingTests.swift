@@ -11,17 +11,17 @@ import Testing
 /// `--adopt-legacy-accounts` stays in force until one run has succeeded, whatever runs next.
 @Suite struct ImportAdoptionPendingTests {
     static let config = "SUDOERS_GROUPS=\"admins\"\n"
-    static let pendingPath = ImportHarness.stateDir + "/" + LegacyAdoption.markerFileName
+    static let pendingPath = ImportRunHarness.stateDir + "/" + LegacyAdoption.markerFileName
     static let throttled = AWSError.service(code: "Throttling", message: "Rate exceeded", requestID: nil, status: 400)
 
     /// A host the bash tool managed, without a state: alice (uid 1500) in the marker group, and dave (uid 1600),
     /// whom an admin put in the marker group by hand and who has no IAM user yet.
-    func bashToolHost(iam users: Result<[String], AWSError> = .success(["alice"])) -> ImportHarness {
-        let world = ImportHarness(
-            host: ImportFakeHost(
+    func bashToolHost(iam users: Result<[String], AWSError> = .success(["alice"])) -> ImportRunHarness {
+        let world = ImportRunHarness(
+            host: FakeAccountHost(
                 users: [("root", 0), ("alice", 1500), ("dave", 1600)],
                 groups: [("iam-synced-users", 900, ["alice", "dave"])]),
-            aws: ImportFakeAWS(.init(users: users, groups: ["admins": .success(["alice"])])))
+            aws: FakeAWSReader(.init(users: users, groups: ["admins": .success(["alice"])])))
         return world
     }
 
@@ -53,7 +53,7 @@ import Testing
         let world = bashToolHost()
         world.lockHeld.withLock { $0 = true }
         #expect(try world.run(Self.config, ImportOptions(adoptLegacyAccounts: true)).exitCode == .lockHeld)
-        #expect(world.fileSystem.changes == [.createDirectory(ImportHarness.stateDir), .write(Self.pendingPath)])
+        #expect(world.fileSystem.changes == [.createDirectory(ImportRunHarness.stateDir), .write(Self.pendingPath)])
         #expect(world.aws.calls.isEmpty)
 
         let donotsync = bashToolHost()
@@ -68,7 +68,7 @@ import Testing
         let world = bashToolHost()
         world.fileSystem.failWrites(to: Self.pendingPath)
         #expect(try world.run(Self.config, ImportOptions(adoptLegacyAccounts: true)).exitCode == .configuration)
-        #expect(world.fileSystem.changes == [.createDirectory(ImportHarness.stateDir)])
+        #expect(world.fileSystem.changes == [.createDirectory(ImportRunHarness.stateDir)])
         #expect(world.aws.calls.isEmpty && world.host.commands.isEmpty)
         #expect(world.log.text.contains("cannot record that adoption is pending"))
     }
@@ -80,7 +80,7 @@ import Testing
         #expect(world.fileSystem.node(Self.pendingPath) != nil)
 
         let fixed = bashToolHost()
-        try fixed.fileSystem.createDirectory(ImportHarness.stateDir, mode: 0o755, owner: .root)
+        try fixed.fileSystem.createDirectory(ImportRunHarness.stateDir, mode: 0o755, owner: .root)
         for path in world.fileSystem.paths {
             let entry = try #require(world.fileSystem.node(path))
             try fixed.fileSystem.writeFileAtomically(
@@ -95,7 +95,7 @@ import Testing
         #expect(try world.run(Self.config, ImportOptions(dryRun: true, adoptLegacyAccounts: true)).exitCode == .ok)
         #expect(world.fileSystem.node(Self.pendingPath) == nil)
 
-        try world.fileSystem.createDirectory(ImportHarness.stateDir, mode: 0o755, owner: .root)
+        try world.fileSystem.createDirectory(ImportRunHarness.stateDir, mode: 0o755, owner: .root)
         try world.fileSystem.writeFileAtomically(Self.pendingPath, contents: [0x7b, 0x7d], mode: 0o600, owner: .root)
         world.fileSystem.clearChanges()
         #expect(try world.run(Self.config, ImportOptions(dryRun: true)).exitCode == .ok)
@@ -110,8 +110,8 @@ import Testing
     }
 
     @Test func aMarkerRewrittenDuringTheRunIsKept() throws {
-        let fileSystem = MemoryFileSystem(directories: [ImportHarness.stateDir])
-        let store = StateStore(directory: ImportHarness.stateDir, fileSystem: fileSystem)
+        let fileSystem = MemoryFileSystem(directories: [ImportRunHarness.stateDir])
+        let store = StateStore(directory: ImportRunHarness.stateDir, fileSystem: fileSystem)
         try store.recordAdoptionPending(Array("second request".utf8))
         #expect(try store.clearAdoptionPending(ifStill: Array("first request".utf8)) == false)
         #expect(try store.loadAdoptionPending() == Array("second request".utf8))

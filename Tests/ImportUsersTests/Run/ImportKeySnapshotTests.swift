@@ -14,7 +14,7 @@ import Testing
 #endif
 
 /// Records what import_users asks the key cache to refresh.
-final class ImportRecordingSnapshot: KeySnapshotting {
+final class RecordingKeySnapshot: KeySnapshotting {
     let calls = Mutex<[[String: ManagedKeyUser]]>([])
     let forgotten = Mutex<[[String]]>([])
     let failures: [String]
@@ -35,15 +35,16 @@ final class ImportRecordingSnapshot: KeySnapshotting {
 }
 
 @Suite struct ImportKeySnapshotTests {
-    func world(_ snapshot: ImportRecordingSnapshot, groups: Result<[String], AWSError> = .success([])) -> ImportHarness
+    func world(_ snapshot: RecordingKeySnapshot, groups: Result<[String], AWSError> = .success([]))
+        -> ImportRunHarness
     {
-        ImportHarness(
-            aws: ImportFakeAWS(.init(users: .success(["alice", "bob+x"]), groups: ["admins": groups])),
+        ImportRunHarness(
+            aws: FakeAWSReader(.init(users: .success(["alice", "bob+x"]), groups: ["admins": groups])),
             keySnapshot: snapshot)
     }
 
     @Test func aCompleteRunRefreshesTheCacheOfEveryManagedAccount() throws {
-        let snapshot = ImportRecordingSnapshot()
+        let snapshot = RecordingKeySnapshot()
         let harness = world(snapshot)
         #expect(try harness.run("KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n").exitCode == .ok)
         #expect(snapshot.calls.withLock { $0 } == [["alice": "alice", "bob.plus.x": "bob+x"]])
@@ -51,19 +52,19 @@ final class ImportRecordingSnapshot: KeySnapshotting {
     }
 
     @Test func aFailedRefreshIsAPartialRunThatStillAppliesTheAccounts() throws {
-        let snapshot = ImportRecordingSnapshot(failures: ["alice: AccessDenied", "bob.plus.x: Throttling"])
+        let snapshot = RecordingKeySnapshot(failures: ["alice: AccessDenied", "bob.plus.x: Throttling"])
         let harness = world(snapshot)
         #expect(try harness.run("KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n").exitCode == .partial)
         #expect(harness.log.all.contains("error: key cache: alice: AccessDenied"))
         #expect(harness.log.all.contains("error: key cache: bob.plus.x: Throttling"))
         #expect(try harness.state().accounts.keys.sorted() == ["alice", "bob.plus.x"])
-        #expect(harness.fileSystem.node(ImportHarness.indexPath) != nil)
+        #expect(harness.fileSystem.node(ImportRunHarness.indexPath) != nil)
     }
 
     @Test func aRunHoldingBackDeletionsRefreshesNothingUntilTheyAreDone() throws {
-        let snapshot = ImportRecordingSnapshot()
-        let harness = ImportHarness(
-            aws: ImportFakeAWS(.init(users: .success(["alice", "bob", "carol"]), groups: ["admins": .success([])])),
+        let snapshot = RecordingKeySnapshot()
+        let harness = ImportRunHarness(
+            aws: FakeAWSReader(.init(users: .success(["alice", "bob", "carol"]), groups: ["admins": .success([])])),
             keySnapshot: snapshot)
         let config = "KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n"
         #expect(try harness.run(config).exitCode == .ok)
@@ -77,9 +78,9 @@ final class ImportRecordingSnapshot: KeySnapshotting {
 
     @Test(arguments: ["KEY_CACHE_TTL=0\n", "KEY_CACHE_TTL=300\n"])
     func deletedAccountsLoseTheirCacheEntryInEveryCacheMode(config: String) throws {
-        let snapshot = ImportRecordingSnapshot()
-        let harness = ImportHarness(
-            aws: ImportFakeAWS(.init(users: .success(["alice", "bob"]), groups: [:])), keySnapshot: snapshot)
+        let snapshot = RecordingKeySnapshot()
+        let harness = ImportRunHarness(
+            aws: FakeAWSReader(.init(users: .success(["alice", "bob"]), groups: [:])), keySnapshot: snapshot)
         #expect(try harness.run(config).exitCode == .ok)
         #expect(snapshot.forgotten.withLock { $0 }.isEmpty)
         harness.aws.update { $0.users = .success(["alice"]) }
@@ -92,13 +93,13 @@ final class ImportRecordingSnapshot: KeySnapshotting {
         ("KEY_CACHE_TTL=300\n", ImportOptions(dryRun: true)),
     ])
     func noRefreshWithoutCacheFirstModeOrOnADryRun(config: String, options: ImportOptions) throws {
-        let snapshot = ImportRecordingSnapshot()
+        let snapshot = RecordingKeySnapshot()
         #expect(try world(snapshot).run(config, options).exitCode == .ok)
         #expect(snapshot.calls.withLock { $0 }.isEmpty)
     }
 
     @Test func noRefreshAfterAnIncompleteRead() throws {
-        let snapshot = ImportRecordingSnapshot()
+        let snapshot = RecordingKeySnapshot()
         let harness = world(snapshot, groups: .failure(.timeout(detail: "iam")))
         #expect(try harness.run("KEY_CACHE_TTL=300\nSUDOERS_GROUPS=admins\n").exitCode == .partial)
         #expect(snapshot.calls.withLock { $0 }.isEmpty)

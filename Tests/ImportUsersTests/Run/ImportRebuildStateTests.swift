@@ -19,19 +19,19 @@ import Testing
     static let throttled = AWSError.service(code: "Throttling", message: "Rate exceeded", requestID: nil, status: 400)
 
     /// A host where alice (sudo) and bob were created, then state.json was lost.
-    func worldWithoutState(users: [String] = ["alice", "bob"]) throws -> ImportHarness {
-        let world = ImportHarness(
-            host: ImportFakeHost(users: [("root", 0)]),
-            aws: ImportFakeAWS(.init(users: .success(users), groups: ["admins": .success(["alice"])])))
+    func worldWithoutState(users: [String] = ["alice", "bob"]) throws -> ImportRunHarness {
+        let world = ImportRunHarness(
+            host: FakeAccountHost(users: [("root", 0)]),
+            aws: FakeAWSReader(.init(users: .success(users), groups: ["admins": .success(["alice"])])))
         #expect(try world.run(Self.config).exitCode == .ok)
-        try world.fileSystem.removeFile(ImportHarness.statePath)
+        try world.fileSystem.removeFile(ImportRunHarness.statePath)
         world.fileSystem.clearChanges()
         world.host.clearCommands()
         return world
     }
 
-    func indexed(_ world: ImportHarness) throws -> [String: ManagedUsersIndex.Entry] {
-        let bytes = try #require(try world.fileSystem.readFile(ImportHarness.indexPath))
+    func indexed(_ world: ImportRunHarness) throws -> [String: ManagedUsersIndex.Entry] {
+        let bytes = try #require(try world.fileSystem.readFile(ImportRunHarness.indexPath))
         return try ManagedUsersIndex.decoded(from: Data(bytes), path: "index").users
     }
 
@@ -44,7 +44,7 @@ import Testing
         #expect(outcome.exitCode.rawValue == 7)
         #expect(world.changedFiles.isEmpty && world.host.commands.isEmpty)
         #expect(world.aws.calls.count == calls)
-        #expect(world.log.text.contains("error: \(ImportHarness.statePath) is missing"))
+        #expect(world.log.text.contains("error: \(ImportRunHarness.statePath) is missing"))
         #expect(world.log.text.contains("import_users --rebuild-state --dry-run"))
         #expect(world.log.text.contains("alice, bob"))
     }
@@ -52,7 +52,7 @@ import Testing
     @Test func aStateFileWithoutAccountsIsNotMissing() throws {
         let world = try worldWithoutState()
         try world.fileSystem.writeFileAtomically(
-            ImportHarness.statePath, contents: Array(try ManagedState().encoded()), mode: 0o600, owner: .root)
+            ImportRunHarness.statePath, contents: Array(try ManagedState().encoded()), mode: 0o600, owner: .root)
         #expect(try world.run(Self.config).exitCode == .ok)
         #expect(world.log.text.contains("conflict: local account alice"))
     }
@@ -83,9 +83,9 @@ import Testing
     }
 
     @Test func theRebuildIsRefusedWhenStateExists() throws {
-        let world = ImportHarness(
-            host: ImportFakeHost(users: [("root", 0)]),
-            aws: ImportFakeAWS(.init(users: .success(["alice"]), groups: ["admins": .success([])])))
+        let world = ImportRunHarness(
+            host: FakeAccountHost(users: [("root", 0)]),
+            aws: FakeAWSReader(.init(users: .success(["alice"]), groups: ["admins": .success([])])))
         #expect(try world.run(Self.config).exitCode == .ok)
         world.fileSystem.clearChanges()
         world.host.clearCommands()
@@ -104,16 +104,16 @@ import Testing
         #expect(world.log.text.contains("--rebuild-state without a state file needs a complete IAM read"))
         #expect(try world.run(Self.config, ImportOptions(adoptLegacyAccounts: true)).exitCode == .partial)
         // Only the pending adoption is recorded (LegacyAdoption), so that the next run adopts.
-        let pending = ImportHarness.stateDir + "/" + LegacyAdoption.markerFileName
+        let pending = ImportRunHarness.stateDir + "/" + LegacyAdoption.markerFileName
         #expect(world.changedFiles == [.write(pending)] && world.host.commands.isEmpty)
     }
 
     @Test(arguments: [ImportOptions(rebuildState: true), ImportOptions(adoptLegacyAccounts: true)])
     func aRebuildThatAdoptsNobodyStillWritesTheState(options: ImportOptions) throws {
-        let world = ImportHarness(
-            host: ImportFakeHost(
+        let world = ImportRunHarness(
+            host: FakeAccountHost(
                 users: [("root", 0), ("handmade", 1500)], groups: [("iam-synced-users", 900, ["handmade"])]),
-            aws: ImportFakeAWS(.init(users: .success([]), groups: ["admins": .success([])])))
+            aws: FakeAWSReader(.init(users: .success([]), groups: ["admins": .success([])])))
         #expect(try world.run(Self.config).exitCode == .stateMissing)
         #expect(try world.run(Self.config, options).exitCode == .ok)
         #expect(try world.state() == ManagedState())
@@ -126,7 +126,7 @@ import Testing
         var index = ManagedUsersIndex(users: try indexed(world))
         index.users["bob"]?.iamUserID = "AIDAFORMERBOB"
         try world.fileSystem.writeFileAtomically(
-            ImportHarness.indexPath, contents: Array(try index.encoded()), mode: 0o644, owner: .root)
+            ImportRunHarness.indexPath, contents: Array(try index.encoded()), mode: 0o644, owner: .root)
         #expect(try world.run(Self.config, ImportOptions(rebuildState: true)).exitCode == .ok)
         #expect(try world.state().accounts.keys.sorted() == ["alice"])
         #expect(world.log.text.contains("AIDAFORMERBOB"))
@@ -134,14 +134,14 @@ import Testing
     }
 
     @Test func anAccountImportUsersHadLockedIsAdoptedLockedAndUnlockedWhenAuthorized() throws {
-        let world = ImportHarness(
-            host: ImportFakeHost(users: [("root", 0)]),
-            aws: ImportFakeAWS(.init(users: .success(["alice", "bob"]), groups: ["admins": .success([])])))
+        let world = ImportRunHarness(
+            host: FakeAccountHost(users: [("root", 0)]),
+            aws: FakeAWSReader(.init(users: .success(["alice", "bob"]), groups: ["admins": .success([])])))
         #expect(try world.run(Self.config).exitCode == .ok)
         world.aws.update { $0.users = .success(["alice"]) }
         #expect(try world.run(Self.config).exitCode == .ok)
         #expect(world.host.host.locked == ["bob"])
-        try world.fileSystem.removeFile(ImportHarness.statePath)
+        try world.fileSystem.removeFile(ImportRunHarness.statePath)
         world.aws.update { $0.users = .success(["alice", "bob"]) }
         world.host.clearCommands()
         #expect(try world.run(Self.config, ImportOptions(rebuildState: true)).exitCode == .ok)
@@ -152,10 +152,10 @@ import Testing
     }
 
     @Test func aMigrationFromTheBashToolStillAdoptsWithoutAState() throws {
-        let world = ImportHarness(
-            host: ImportFakeHost(
+        let world = ImportRunHarness(
+            host: FakeAccountHost(
                 users: [("root", 0), ("alice", 1500)], groups: [("iam-synced-users", 900, ["alice"])]),
-            aws: ImportFakeAWS(.init(users: .success(["alice"]), groups: ["admins": .success([])])))
+            aws: FakeAWSReader(.init(users: .success(["alice"]), groups: ["admins": .success([])])))
         #expect(try world.run(Self.config).exitCode == .stateMissing)
         #expect(world.log.text.contains("--adopt-legacy-accounts"))
         #expect(try world.run(Self.config, ImportOptions(adoptLegacyAccounts: true)).exitCode == .ok)
@@ -163,7 +163,7 @@ import Testing
     }
 }
 
-extension ImportHarness {
+extension ImportRunHarness {
     /// The files a run changed, besides last-run.json (written after every run that took the lock).
     fileprivate var changedFiles: [MemoryFileSystem.Change] {
         fileSystem.changes.filter { $0 != .write(Self.statusPath) }

@@ -20,14 +20,14 @@ import Testing
     static let lock = "/usr/sbin/usermod --lock --expiredate 1 -- bob"
     static let unlock = "/usr/sbin/usermod --unlock --expiredate '' -- bob"
 
-    func world() -> ImportHarness {
-        ImportHarness(
-            host: ImportFakeHost(users: [("root", 0)]),
-            aws: ImportFakeAWS(.init(users: .success(["alice", "bob", "carol"]))))
+    func world() -> ImportRunHarness {
+        ImportRunHarness(
+            host: FakeAccountHost(users: [("root", 0)]),
+            aws: FakeAWSReader(.init(users: .success(["alice", "bob", "carol"]))))
     }
 
-    func indexed(_ world: ImportHarness) throws -> [String] {
-        let bytes = try #require(try world.fileSystem.readFile(ImportHarness.indexPath))
+    func indexed(_ world: ImportRunHarness) throws -> [String] {
+        let bytes = try #require(try world.fileSystem.readFile(ImportRunHarness.indexPath))
         return try ManagedUsersIndex.decoded(from: Data(bytes), path: "index").users.keys.sorted()
     }
 
@@ -92,9 +92,9 @@ import Testing
 
     @Test func aGroupDeletedInIAMRevokesItsMembersAndTheRunSucceeds() throws {
         let config = "IAM_AUTHORIZED_GROUPS=\"ssh,gone\"\nSUDOERS_GROUPS=\"gone\"\n"
-        let world = ImportHarness(
-            host: ImportFakeHost(users: [("root", 0)]),
-            aws: ImportFakeAWS(.init(groups: ["ssh": .success(["alice"]), "gone": .success(["bob"])])))
+        let world = ImportRunHarness(
+            host: FakeAccountHost(users: [("root", 0)]),
+            aws: FakeAWSReader(.init(groups: ["ssh": .success(["alice"]), "gone": .success(["bob"])])))
         #expect(try world.run(config).exitCode == .ok)
         #expect(world.fileSystem.node("/etc/sudoers.d/aws-ec2-ssh-bob") != nil)
         world.aws.update { $0.groups["gone"] = .failure(Self.noSuchEntity) }
@@ -108,9 +108,9 @@ import Testing
 
     @Test func aFailedSudoersGroupDoesNotStopAccessChanges() throws {
         let config = "SUDOERS_GROUPS=\"admins,ops\"\n"
-        let world = ImportHarness(
-            host: ImportFakeHost(users: [("root", 0)]),
-            aws: ImportFakeAWS(
+        let world = ImportRunHarness(
+            host: FakeAccountHost(users: [("root", 0)]),
+            aws: FakeAWSReader(
                 .init(
                     users: .success(["alice", "bob", "erin"]),
                     groups: ["admins": .success(["alice"]), "ops": .success(["bob"])])))

@@ -12,10 +12,10 @@ import Testing
 @Suite struct ImportRunIsolationTests {
     static let config = "SUDOERS_GROUPS=\"admins\"\nLOCAL_GROUPS=\"docker\"\n"
 
-    func harness(users: [String], admins: [String]) -> ImportHarness {
-        ImportHarness(
-            host: ImportFakeHost(users: [("root", 0)], groups: [("docker", 500, []), ("staff", 50, [])]),
-            aws: ImportFakeAWS(.init(users: .success(users), groups: ["admins": .success(admins)])))
+    func harness(users: [String], admins: [String]) -> ImportRunHarness {
+        ImportRunHarness(
+            host: FakeAccountHost(users: [("root", 0)], groups: [("docker", 500, []), ("staff", 50, [])]),
+            aws: FakeAWSReader(.init(users: .success(users), groups: ["admins": .success(admins)])))
     }
 
     @Test func aFailingCreationBlocksNeitherOtherAccountsNorTheirSudo() throws {

@@ -35,21 +35,21 @@ import Testing
         var counts: Counts
     }
 
-    func harness(users: [String] = ["alice", "bob"]) -> ImportHarness {
-        let world = ImportHarness(
-            host: ImportFakeHost(users: [("root", 0), ("ubuntu", 1000)], groups: [("docker", 500, [])]),
-            aws: ImportFakeAWS(.init(users: .success(users), groups: ["admins": .success(["alice"])])))
+    func harness(users: [String] = ["alice", "bob"]) -> ImportRunHarness {
+        let world = ImportRunHarness(
+            host: FakeAccountHost(users: [("root", 0), ("ubuntu", 1000)], groups: [("docker", 500, [])]),
+            aws: FakeAWSReader(.init(users: .success(users), groups: ["admins": .success(["alice"])])))
         try? world.fileSystem.createDirectory("/var/lib/node-exporter", mode: 0o755, owner: .root)
         world.fileSystem.clearChanges()
         return world
     }
 
-    func status(_ world: ImportHarness) throws -> Status {
-        let bytes = try #require(try world.fileSystem.readFile(ImportHarness.statusPath))
+    func status(_ world: ImportRunHarness) throws -> Status {
+        let bytes = try #require(try world.fileSystem.readFile(ImportRunHarness.statusPath))
         return try JSONDecoder().decode(Status.self, from: Data(bytes))
     }
 
-    func metrics(_ world: ImportHarness) throws -> [String: String] {
+    func metrics(_ world: ImportRunHarness) throws -> [String: String] {
         let text = try #require(world.fileSystem.text(Self.metricsPath))
         var samples: [String: String] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
@@ -69,7 +69,7 @@ import Testing
         #expect(status.startedAt == now && status.finishedAt == now && status.lastSuccessAt == now)
         #expect(status.managedAccounts == 2)
         #expect(status.counts == .init(created: 2, updated: 0, locked: 0, deleted: 0, conflicts: 1, failures: 0))
-        #expect(world.fileSystem.node(ImportHarness.statusPath)?.mode == 0o644)
+        #expect(world.fileSystem.node(ImportRunHarness.statusPath)?.mode == 0o644)
         #expect(world.fileSystem.node(Self.metricsPath)?.mode == 0o644)
         let samples = try metrics(world)
         #expect(samples["aws_ec2_ssh_import_last_success_timestamp_seconds"] == "1800000000")
@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func aHostThatNeverSucceededReportsZeroAsItsLastSuccess() throws {
-        let world = ImportHarness(aws: ImportFakeAWS(.init(users: .failure(AWSError.noCredentials(tried: ["env"])))))
+        let world = ImportRunHarness(aws: FakeAWSReader(.init(users: .failure(AWSError.noCredentials(tried: ["env"])))))
         try world.fileSystem.createDirectory("/var/lib/node-exporter", mode: 0o755, owner: .root)
         #expect(try world.run("METRICS_FILE=\"\(Self.metricsPath)\"\n").exitCode == .aws)
         #expect(try status(world).lastSuccessAt == nil)

@@ -18,10 +18,10 @@ import Testing
     static let denied = AWSError.service(code: "AccessDenied", message: "no", requestID: nil, status: 403)
     static let config = "SUDOERS_GROUPS=\"admins\"\nLOCAL_GROUPS=\"docker\"\n"
 
-    func harness(users: [String] = ["alice", "bob"], admins: [String] = ["alice"]) -> ImportHarness {
-        ImportHarness(
-            host: ImportFakeHost(users: [("root", 0), ("ec2-user", 1000)], groups: [("docker", 500, [])]),
-            aws: ImportFakeAWS(.init(users: .success(users), groups: ["admins": .success(admins)])))
+    func harness(users: [String] = ["alice", "bob"], admins: [String] = ["alice"]) -> ImportRunHarness {
+        ImportRunHarness(
+            host: FakeAccountHost(users: [("root", 0), ("ec2-user", 1000)], groups: [("docker", 500, [])]),
+            aws: FakeAWSReader(.init(users: .success(users), groups: ["admins": .success(admins)])))
     }
 
     @Test func createsAccountsThenASecondRunWritesNothingAndSpawnsNothing() throws {
@@ -36,10 +36,10 @@ import Testing
         #expect(state.accounts.keys.sorted() == ["alice", "bob"])
         #expect(state.accounts.values.allSatisfy { $0.status == .active && $0.uid != nil })
         let index = try ManagedUsersIndex.decoded(
-            from: Data(try #require(try world.fileSystem.readFile(ImportHarness.indexPath))), path: "index")
+            from: Data(try #require(try world.fileSystem.readFile(ImportRunHarness.indexPath))), path: "index")
         #expect(index.users.keys.sorted() == ["alice", "bob"])
-        #expect(world.fileSystem.node(ImportHarness.indexPath)?.mode == 0o644)
-        #expect(world.locks.withLock { $0 } == [ImportHarness.stateDir + "/import_users.lock"])
+        #expect(world.fileSystem.node(ImportRunHarness.indexPath)?.mode == 0o644)
+        #expect(world.locks.withLock { $0 } == [ImportRunHarness.stateDir + "/import_users.lock"])
         #expect(world.output.isEmpty)
 
         world.fileSystem.clearChanges()
@@ -47,7 +47,7 @@ import Testing
         let again = try world.run(Self.config)
         #expect(again.exitCode == .ok)
         #expect(again.report == nil)
-        #expect(world.fileSystem.changes == [.write(ImportHarness.statusPath)])
+        #expect(world.fileSystem.changes == [.write(ImportRunHarness.statusPath)])
         #expect(world.host.commands.isEmpty)
         #expect(world.log.text.contains("nothing to change"))
     }
@@ -94,11 +94,11 @@ import Testing
     }
 
     @Test func unreadableIAMChangesNothing() throws {
-        let world = ImportHarness(aws: ImportFakeAWS(.init(users: .failure(Self.denied))))
+        let world = ImportRunHarness(aws: FakeAWSReader(.init(users: .failure(Self.denied))))
         #expect(try world.run().exitCode == .aws)
         #expect(world.host.commands.isEmpty)
         #expect(
-            world.fileSystem.changes.filter { $0 != .write(ImportHarness.statusPath) }.allSatisfy {
+            world.fileSystem.changes.filter { $0 != .write(ImportRunHarness.statusPath) }.allSatisfy {
                 if case .write = $0 { false } else { true }
             })
         #expect(world.log.text.contains("AccessDenied"))
@@ -107,12 +107,12 @@ import Testing
 
     @Test func aCorruptStateFileIsAConfigurationError() throws {
         let world = harness()
-        try world.fileSystem.createDirectory(ImportHarness.stateDir, mode: 0o755, owner: .root)
+        try world.fileSystem.createDirectory(ImportRunHarness.stateDir, mode: 0o755, owner: .root)
         try world.fileSystem.writeFileAtomically(
-            ImportHarness.statePath, contents: Array("{".utf8), mode: 0o600, owner: .root)
+            ImportRunHarness.statePath, contents: Array("{".utf8), mode: 0o600, owner: .root)
         world.fileSystem.clearChanges()
         #expect(try world.run(Self.config).exitCode == .configuration)
-        #expect(world.fileSystem.changes == [.write(ImportHarness.statusPath)] && world.host.commands.isEmpty)
+        #expect(world.fileSystem.changes == [.write(ImportRunHarness.statusPath)] && world.host.commands.isEmpty)
         #expect(world.log.text.contains("state.json"))
     }
 
@@ -124,7 +124,7 @@ import Testing
     func anUnsafeStateDirectoryIsRefused(status: FileStatus) throws {
         for options in [ImportOptions(), ImportOptions(dryRun: true)] {
             let world = harness()
-            world.fileSystem.add(ImportHarness.stateDir, status: status)
+            world.fileSystem.add(ImportRunHarness.stateDir, status: status)
             #expect(try world.run(Self.config, options).exitCode == .configuration)
             #expect(world.fileSystem.changes.isEmpty && world.host.commands.isEmpty && world.aws.calls.isEmpty)
             #expect(world.log.text.contains("is not safe"))
@@ -133,9 +133,9 @@ import Testing
 
     @Test func anIncompleteReadCreatesButNeverDeletesOrRevokesWhatTheFailedReadCouldAffect() throws {
         let config = Self.config + "IAM_AUTHORIZED_GROUPS=\"ssh,devs\"\n"
-        let world = ImportHarness(
-            host: ImportFakeHost(users: [("root", 0)], groups: [("docker", 500, [])]),
-            aws: ImportFakeAWS(
+        let world = ImportRunHarness(
+            host: FakeAccountHost(users: [("root", 0)], groups: [("docker", 500, [])]),
+            aws: FakeAWSReader(
                 .init(
                     groups: [
                         "ssh": .success(["alice", "bob"]), "devs": .success([]), "admins": .success(["alice"]),
@@ -171,10 +171,10 @@ import Testing
 
     @Test func anUnwritableIndexIsAPartialRun() throws {
         let world = harness()
-        world.fileSystem.failWrites(to: ImportHarness.indexPath)
+        world.fileSystem.failWrites(to: ImportRunHarness.indexPath)
         #expect(try world.run(Self.config).exitCode == .partial)
         #expect(try world.state().accounts.count == 2)
-        #expect(world.log.text.contains("cannot write \(ImportHarness.indexPath)"))
+        #expect(world.log.text.contains("cannot write \(ImportRunHarness.indexPath)"))
     }
 
     @Test func preExistingAccountsAreConflictsAndNeverTouched() throws {
@@ -199,16 +199,15 @@ import Testing
         #expect(try world.state().accounts.keys.sorted() == ["carol"])
     }
 
-    @Test func deterministicUIDsCreateTheUserGroupFirst() throws {
+    @Test func deterministicUIDsAreOneUseraddWithTheUserGroupsGIDPinned() throws {
         let world = harness(users: ["alice"], admins: [])
         let config = Self.config + "UID_SOURCE=\"iam-user-id\"\nUID_RANGE=\"70000-70999\"\n"
         #expect(try world.run(config).exitCode == .ok)
-        let uid = UIDAllocator.preferredUID(for: ImportFakeAWS.userID("alice"), in: 70_000...70_999)
+        let uid = UIDAllocator.preferredUID(for: FakeAWSReader.userID("alice"), in: 70_000...70_999)
         #expect(
             world.host.commandLines.filter { $0.contains("alice") } == [
-                "/usr/sbin/groupadd --gid \(uid) -- alice",
-                "/usr/sbin/useradd --create-home --shell /bin/bash --uid \(uid) --gid \(uid) --groups "
-                    + "iam-synced-users,docker -- alice",
+                "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --uid \(uid) -K GID_MIN=\(uid) -K "
+                    + "GID_MAX=\(uid) --groups iam-synced-users,docker -- alice"
             ])
         #expect(world.host.host.users["alice"]?.gid == uid)
         #expect(try world.state().accounts["alice"]?.uid == uid)
@@ -216,10 +215,10 @@ import Testing
 
     @Test func theIndexCarriesARNsAndKeepsThemForUsersAnIncompleteReadMissed() throws {
         let config = "IAM_AUTHORIZED_GROUPS=\"ssh,devs\"\n"
-        let world = ImportHarness(
-            aws: ImportFakeAWS(.init(groups: ["ssh": .success(["alice"]), "devs": .success(["bob"])])))
+        let world = ImportRunHarness(
+            aws: FakeAWSReader(.init(groups: ["ssh": .success(["alice"]), "devs": .success(["bob"])])))
         func arns() throws -> [String: String?] {
-            let bytes = try #require(try world.fileSystem.readFile(ImportHarness.indexPath))
+            let bytes = try #require(try world.fileSystem.readFile(ImportRunHarness.indexPath))
             return try ManagedUsersIndex.decoded(from: Data(bytes), path: "i").users.mapValues(\.iamUserARN)
         }
         #expect(try world.run(config).exitCode == .ok)
@@ -228,11 +227,11 @@ import Testing
         #expect(try world.run(config).exitCode == .partial)
         #expect(try arns() == ["alice": "arn:aws:iam::1:user/alice", "bob": "arn:aws:iam::1:user/bob"])
         // A previous entry of another IAM UserId is not trusted for the ARN.
-        let bytes = try #require(try world.fileSystem.readFile(ImportHarness.indexPath))
+        let bytes = try #require(try world.fileSystem.readFile(ImportRunHarness.indexPath))
         var index = try ManagedUsersIndex.decoded(from: Data(bytes), path: "i")
         index.users["bob"] = .init(iamUserName: "bob", iamUserID: "AIDAOTHER", iamUserARN: "arn:aws:iam::1:user/x")
         try world.fileSystem.writeFileAtomically(
-            ImportHarness.indexPath, contents: Array(try index.encoded()), mode: 0o644, owner: .root)
+            ImportRunHarness.indexPath, contents: Array(try index.encoded()), mode: 0o644, owner: .root)
         #expect(try world.run(config).exitCode == .partial)
         #expect(try arns() == ["alice": "arn:aws:iam::1:user/alice", "bob": nil])
     }
@@ -261,14 +260,14 @@ import Testing
     @Test func anIndexWrittenWithoutARNsGetsThemOnTheNextRun() throws {
         let world = harness(users: ["alice"], admins: [])
         #expect(try world.run(Self.config).exitCode == .ok)
-        let bytes = try #require(try world.fileSystem.readFile(ImportHarness.indexPath))
+        let bytes = try #require(try world.fileSystem.readFile(ImportRunHarness.indexPath))
         var index = try ManagedUsersIndex.decoded(from: Data(bytes), path: "i")
         index.users["alice"]?.iamUserARN = nil
         try world.fileSystem.writeFileAtomically(
-            ImportHarness.indexPath, contents: Array(try index.encoded()), mode: 0o644, owner: .root)
+            ImportRunHarness.indexPath, contents: Array(try index.encoded()), mode: 0o644, owner: .root)
         #expect(try world.run(Self.config).exitCode == .ok)
         let again = try ManagedUsersIndex.decoded(
-            from: Data(try #require(try world.fileSystem.readFile(ImportHarness.indexPath))), path: "i")
+            from: Data(try #require(try world.fileSystem.readFile(ImportRunHarness.indexPath))), path: "i")
         #expect(again.users["alice"]?.iamUserARN == "arn:aws:iam::1:user/alice")
     }
 
@@ -279,7 +278,7 @@ import Testing
         #expect(try world.run(config).exitCode == .ok)
         let expiry = Date(timeIntervalSince1970: 1_893_456_000)
         func indexed() throws -> Date? {
-            let bytes = try #require(try world.fileSystem.readFile(ImportHarness.indexPath))
+            let bytes = try #require(try world.fileSystem.readFile(ImportRunHarness.indexPath))
             return try ManagedUsersIndex.decoded(from: Data(bytes), path: "i").users["alice"]?.accessExpiresAt
         }
         #expect(try indexed() == expiry)

@@ -7,7 +7,7 @@ import Testing
 @testable import ImportUsers
 
 /// Scripted AWS answers; a read nobody scripted is a test failure.
-final class ImportFakeAWS: AWSReading {
+final class FakeAWSReader: AWSReading {
     struct Script {
         var users: Result<[String], AWSError>?
         var groups: [String: Result<[String], AWSError>] = [:]

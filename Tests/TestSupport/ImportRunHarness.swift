@@ -15,15 +15,15 @@ import Testing
 #endif
 
 /// A complete fake world for `ImportRun`: filesystem, host, AWS, clock, lock, output and log.
-final class ImportHarness: Sendable {
+final class ImportRunHarness: Sendable {
     static let stateDir = "/var/lib/aws-ec2-ssh"
     static let statePath = stateDir + "/state.json"
     static let indexPath = stateDir + "/managed-users.json"
     static let statusPath = stateDir + "/last-run.json"
 
     let fileSystem: MemoryFileSystem
-    let host: ImportFakeHost
-    let aws: ImportFakeAWS
+    let host: FakeAccountHost
+    let aws: FakeAWSReader
     let time = FakeClock(monotonic: 100, sleeping: .advancesTheClock)
     let log = LogCapture()
     let printed = Mutex<String>("")
@@ -34,7 +34,7 @@ final class ImportHarness: Sendable {
     let keySnapshot: (any KeySnapshotting)?
 
     init(
-        host: ImportFakeHost = ImportFakeHost(), aws: ImportFakeAWS = ImportFakeAWS(),
+        host: FakeAccountHost = FakeAccountHost(), aws: FakeAWSReader = FakeAWSReader(),
         keySnapshot: (any KeySnapshotting)? = nil
     ) {
         self.keySnapshot = keySnapshot

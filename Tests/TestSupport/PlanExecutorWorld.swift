@@ -13,16 +13,16 @@ import Testing
 #endif
 
 /// A fake host, filesystem and clock for running one `PlanExecutor` over hand-made plans.
-struct ImportExecutorWorld {
+struct PlanExecutorWorld {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     static let stateDir = "/var/lib/aws-ec2-ssh"
 
-    let host: ImportFakeHost
+    let host: FakeAccountHost
     let fileSystem = MemoryFileSystem(directories: ["/etc", "/etc/default", "/etc/sudoers.d", stateDir])
     let time = FakeClock(monotonic: 100, sleeping: .advancesTheClock)
     let log = LogCapture()
 
-    init(host: ImportFakeHost) {
+    init(host: FakeAccountHost) {
         self.host = host
     }
 
@@ -32,7 +32,7 @@ struct ImportExecutorWorld {
     /// world's); the filesystem, clock and log are always the world's.
     func executor(
         _ configuration: Configuration = Configuration(), runner: (any ProcessRunning)? = nil,
-        host: ImportFakeHost? = nil, gracePeriod: Double = 1
+        host: FakeAccountHost? = nil, gracePeriod: Double = 1
     ) -> PlanExecutor {
         let host = host ?? self.host
         let runner = runner ?? host

@@ -5,7 +5,7 @@ import Testing
 ///
 /// The marker group (`iam-synced-users`, GID 1999) lists every given user unless `markerMembers` says otherwise;
 /// any other group is missing, and listing all groups is not expected.
-struct KeyFakeAccounts: AccountDatabase {
+struct FakeAccountDatabase: AccountDatabase {
     static let markerGroup = "iam-synced-users"
     var users: [LocalUser] = []
     var failure: SystemError?

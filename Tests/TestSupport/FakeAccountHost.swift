@@ -9,7 +9,7 @@ import Testing
 /// A simulated Linux host whose passwd and group databases the account programs change as the real ones would.
 ///
 /// Processes can be signalled; any program it does not know is a test failure.
-final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
+final class FakeAccountHost: ProcessRunning, AccountDatabase, ProcessControl {
     struct Snapshot: Equatable {
         var users: [String: LocalUser] = [:]
         var groups: [String: LocalGroup] = [:]
@@ -103,13 +103,19 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
         var flags: Set<String> = []
         var operands: [String] = []
         var arguments = command.arguments[...]
-        let valued: Set<String> = ["--uid", "--gid", "--groups", "--shell", "--expiredate", "--delete", "-cf"]
+        var loginDefs: [String: String] = [:]
+        let valued: Set<String> = [
+            "--uid", "--gid", "--groups", "--shell", "--expiredate", "--delete", "--members", "-cf",
+        ]
         while let argument = arguments.popFirst() {
             if argument == "--" {
                 operands += arguments
                 break
             }
-            if valued.contains(argument) {
+            if argument == "-K" {
+                let setting = (arguments.popFirst() ?? "").split(separator: "=", maxSplits: 1).map(String.init)
+                loginDefs[setting.first ?? ""] = setting.count == 2 ? setting[1] : ""
+            } else if valued.contains(argument) {
                 options[argument] = arguments.popFirst() ?? ""
             } else if argument.hasPrefix("-") {
                 flags.insert(argument)
@@ -140,6 +146,11 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
             let uid = options["--uid"].flatMap(UInt32.init) ?? nextID(&state)
             var gid = options["--gid"].flatMap(UInt32.init) ?? 100
             if flags.contains("--user-group") {
+                // useradd prefers the UID as GID; -K GID_MIN=N -K GID_MAX=N allows N only.
+                let pinned = loginDefs["GID_MIN"].flatMap(UInt32.init)
+                if let pinned, pinned != uid || state.host.groups.values.contains(where: { $0.gid == pinned }) {
+                    return .exited(4, standardError: "Can't get unique GID (no more available GIDs)")
+                }
                 state.host.groups[name] = LocalGroup(name: name, gid: uid, members: [])
                 gid = uid
             }
@@ -160,6 +171,9 @@ final class ImportFakeHost: ProcessRunning, AccountDatabase, ProcessControl {
                     state.host.groups[group]?.members.append(name)
                 }
             }
+        case "/usr/bin/gpasswd" where options["--members"] != nil:
+            guard state.host.groups[name] != nil else { return .exited(3, standardError: "group does not exist") }
+            state.host.groups[name]?.members = (options["--members"] ?? "").split(separator: ",").map(String.init)
         case "/usr/bin/gpasswd":
             guard let user = options["--delete"], state.host.groups[name]?.members.contains(user) == true else {
                 return .exited(3, standardError: "not a member")

@@ -14,12 +14,12 @@ import Synchronization
 /// Each call waits, up to two seconds, until `expected` calls are in flight together (so calls made one after
 /// another show a maximum of 1 after a bounded wait, and concurrent ones reach `expected` at once); every other
 /// read goes to `inner`.
-final class ImportConcurrencyProbe: AWSReading {
-    let inner: ImportFakeAWS
+final class ConcurrencyProbe: AWSReading {
+    let inner: FakeAWSReader
     let expected: Int
     private let state = Mutex<(inFlight: Int, maximum: Int)>((0, 0))
 
-    init(inner: ImportFakeAWS, expected: Int) {
+    init(inner: FakeAWSReader, expected: Int) {
         self.inner = inner
         self.expected = expected
     }

@@ -18,7 +18,7 @@ import Testing
 
 /// A scripted IAM for the key command: users with keys and groups, injectable errors, a call log, and an
 /// optional barrier that proves GetSSHPublicKey calls overlap.
-final class KeyFakeIAM: IAMKeyReading, Sendable {
+final class FakeIAMKeys: IAMKeyReading, Sendable {
     struct Key: Sendable {
         var id: String
         var body: String

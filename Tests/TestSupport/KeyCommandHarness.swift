@@ -13,35 +13,23 @@ import Logging
     import Foundation
 #endif
 
-/// Public keys generated with ssh-keygen for these tests, with the fingerprints `ssh-keygen -lf` printed.
-enum KeyTestKeys {
-    static let ed25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOGAVX1aAC/GiW3R4zOreUv0y/QzE8t41syfBLeczgJn k-ed25519"
-    static let ed25519Fingerprint = "SHA256:MX1Wg94P2nWS5DWmxJfooRhsdREaF1pVzlColnNSEA0"
-    static let ecdsa =
-        "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBKufnKllwV5vxbwQqwXdGd2hlC0rvHAaBz3GUC5"
-        + "wU62y7jf1kDencKFTEMCN7OqmWma0F1kypJWqHxqZ+9R+4TE= k-ecdsa"
-    static let ecdsaFingerprint = "SHA256:h4p5nu2nTMvpoke3hKyzSraOV4+Lo2V43s/JR0tH3Bc"
-    static let second = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKKS1r6J1KPcayCgu7I7tb6rEaGncgPMqNxr/yMF4NiL second"
-    static let secondFingerprint = "SHA256:E0EZtsM5LkaXKTbpodoeODFdpcBNvNKmupTebsyHR74"
-}
-
 /// A key command over fakes: alice (UID 1500) and bob+admin are managed; the command runs as UID 990.
-final class KeyHarness: @unchecked Sendable {
+final class KeyCommandHarness: @unchecked Sendable {
     static let runningUID: UInt32 = 990
     static let stateDir = "/var/lib/aws-ec2-ssh"
     static let cacheDir = "/var/cache/aws-ec2-ssh"
     static let aliceARN = "arn:aws:iam::123456789012:user/alice"
 
-    let fs = MemoryFileSystem(runningUID: KeyHarness.runningUID)
+    let fs = MemoryFileSystem(runningUID: KeyCommandHarness.runningUID)
     let clock = FakeClock(sleeping: .advancesTheClock)
     let log = LogCapture()
-    let iam: KeyFakeIAM
-    var accounts = KeyFakeAccounts([
+    let iam: FakeIAMKeys
+    var accounts = FakeAccountDatabase([
         ("alice", 1500), ("bob.plus.admin", 1501), ("root", 0), ("toor", 0), ("daemon", 1), ("ubuntu", 1000),
         ("carol", 1502),
     ])
     var index = ManagedUsersIndex(users: [
-        "alice": .init(iamUserName: "alice", iamUserID: "AIDAALICE", iamUserARN: KeyHarness.aliceARN, uid: 1500),
+        "alice": .init(iamUserName: "alice", iamUserID: "AIDAALICE", iamUserARN: KeyCommandHarness.aliceARN, uid: 1500),
         "bob.plus.admin": .init(iamUserName: "bob+admin", iamUserID: "AIDABOB", uid: 1501),
     ])
     var policy = KeyCachePolicy(ttl: 0, staleMax: 86_400)
@@ -50,15 +38,15 @@ final class KeyHarness: @unchecked Sendable {
     var useCache = true
     var budget = 4.0
 
-    init(iam: KeyFakeIAM = KeyFakeIAM()) {
+    init(iam: FakeIAMKeys = FakeIAMKeys()) {
         self.iam = iam
         fs.addDirectory("/var")
         fs.addDirectory("/var/lib")
         fs.addDirectory("/var/cache")
         fs.addDirectory(Self.stateDir)
         fs.addDirectory(Self.cacheDir, mode: 0o700, uid: Self.runningUID)
-        iam.setKeys("alice", [.init(id: "APKAALICE1", body: KeyTestKeys.ed25519)])
-        iam.setKeys("bob+admin", [.init(id: "APKABOB1", body: KeyTestKeys.ecdsa)])
+        iam.setKeys("alice", [.init(id: "APKAALICE1", body: TestKeys.ed25519)])
+        iam.setKeys("bob+admin", [.init(id: "APKABOB1", body: TestKeys.ecdsa)])
         writeIndex()
     }
 
@@ -73,7 +61,7 @@ final class KeyHarness: @unchecked Sendable {
     var access: KeyCommand.Access {
         KeyCommand.Access(
             accounts: accounts, fileSystem: fs, loginDefs: .defaults, stateDirectory: Self.stateDir,
-            markerGroup: KeyFakeAccounts.markerGroup)
+            markerGroup: FakeAccountDatabase.markerGroup)
     }
 
     /// What the watchdog may serve; `nil` runs without one.
