@@ -135,7 +135,11 @@ PY
         perf record -q -F 1999 -g -o "$out/perf.data" "$bin" --config "$work/import.conf" >/dev/null 2>&1
         echo "where the time goes (perf, self time by symbol):"
         perf report -i "$out/perf.data" --stdio --no-children --sort sym --percent-limit 1 -g none 2>/dev/null |
-            grep '%' | head -30 | swift demangle --simplified 2>/dev/null | cut -c1-200
+            grep '%' | head -20 | swift demangle --simplified 2>/dev/null | cut -c1-160
+        echo "the product's own functions, time including callees (perf --children):"
+        perf report -i "$out/perf.data" --stdio --children --sort sym --percent-limit 2 -g none 2>/dev/null |
+            grep '%' | swift demangle --simplified 2>/dev/null |
+            grep -E 'ImportUsers|EC2SSHCore|EC2SSHSystem|AWSCore|EC2SSHShared|JSON|main' | head -40 | cut -c1-200
     fi
     echo
 }

@@ -185,7 +185,7 @@ import Testing
     }
 
     @Test func aLargeSortedIndexIsSearchedForTheOneUser() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         for number in 0..<5000 {
             harness.index.users["user\(number)"] = .init(iamUserName: "user\(number)", iamUserID: "AIDA\(number)")
         }
@@ -206,7 +206,7 @@ import Testing
     /// An index written by an earlier version (pretty-printed, decoded whole) keeps working until the next import
     /// rewrites it.
     @Test func anIndexInTheEarlierPrettyLayoutStillWorks() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -221,7 +221,7 @@ import Testing
 
     /// A sorted index that is not what the layout says is refused as unreadable, never searched around.
     @Test func aCorruptSortedIndexIsRefused() throws {
-        let harness = KeyHarness()
+        let harness = KeyCommandHarness()
         harness.writeIndex()
         var bytes = try #require(try harness.fs.readFile(harness.indexPath))
         bytes.removeLast(3)

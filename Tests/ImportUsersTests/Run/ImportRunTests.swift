@@ -239,7 +239,7 @@ import Testing
     @Test func anIndexInTheEarlierPrettyLayoutIsRewrittenSortedOnTheNextRunAndThenLeftAlone() throws {
         let world = harness()
         #expect(try world.run(Self.config).exitCode == .ok)
-        let sorted = try #require(try world.fileSystem.readFile(ImportHarness.indexPath))
+        let sorted = try #require(try world.fileSystem.readFile(ImportRunHarness.indexPath))
         #expect(sorted.starts(with: ManagedUsersIndex.sortedLinesHeader))
         // What earlier versions wrote: the same index, pretty-printed.
         let encoder = JSONEncoder()
@@ -247,14 +247,14 @@ import Testing
         encoder.dateEncodingStrategy = .iso8601
         let pretty = try encoder.encode(try ManagedUsersIndex.decoded(from: Data(sorted), path: "i"))
         try world.fileSystem.writeFileAtomically(
-            ImportHarness.indexPath, contents: Array(pretty), mode: 0o644, owner: .root)
+            ImportRunHarness.indexPath, contents: Array(pretty), mode: 0o644, owner: .root)
         world.fileSystem.clearChanges()
         #expect(try world.run(Self.config).exitCode == .ok)
-        #expect(world.fileSystem.changes == [.write(ImportHarness.indexPath), .write(ImportHarness.statusPath)])
-        #expect(try world.fileSystem.readFile(ImportHarness.indexPath) == sorted)
+        #expect(world.fileSystem.changes == [.write(ImportRunHarness.indexPath), .write(ImportRunHarness.statusPath)])
+        #expect(try world.fileSystem.readFile(ImportRunHarness.indexPath) == sorted)
         world.fileSystem.clearChanges()
         #expect(try world.run(Self.config).exitCode == .ok)
-        #expect(world.fileSystem.changes == [.write(ImportHarness.statusPath)])
+        #expect(world.fileSystem.changes == [.write(ImportRunHarness.statusPath)])
     }
 
     @Test func anIndexWrittenWithoutARNsGetsThemOnTheNextRun() throws {

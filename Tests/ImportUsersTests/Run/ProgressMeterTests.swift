@@ -96,8 +96,8 @@ import Testing
     @Test(arguments: [false, true])
     func aFirstImportShowsItsProgressOnlyOnATerminal(terminal: Bool) throws {
         let names = ["a1", "b2", "c3", "d4", "e5"]
-        let world = ImportHarness(
-            host: ImportFakeHost(users: [("root", 0)]), aws: ImportFakeAWS(.init(users: .success(names))))
+        let world = ImportRunHarness(
+            host: FakeAccountHost(users: [("root", 0)]), aws: FakeAWSReader(.init(users: .success(names))))
         world.host.observe { command in
             if command.executable.hasSuffix("/useradd") { world.time.advance(by: 0.5) }
         }
