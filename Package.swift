@@ -107,7 +107,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ImportUsersTests",
-            dependencies: ["AWSCore", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "ImportUsers", "TestSupport"]
+            dependencies: [
+                "AWSCore", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "ImportUsers", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark of authorized_keys_command (release build, static Swift stdlib) against moto on 127.0.0.1.
 #
-# Usage: bench/keys.sh [--no-build] [KEYS]     (KEYS: active SSH keys of the benchmark user, default 2)
+# Usage: bench/keys.sh [--no-build] [KEYS] [INDEX]
+#   KEYS:  active SSH keys of the benchmark user (default 2)
+#   INDEX: entries in the managed users index (default 1: the benchmark user alone; 10000 for a large host)
+#   BENCH_KEY_COMMAND=PATH measures another authorized_keys_command binary (for example an older commit's).
 #
 # Runs itself inside scripts/sandbox (private mount/net/PID namespaces: the benchmark account, /etc and
 # /var changes never reach the machine). Measures, for one managed user:
@@ -25,10 +28,11 @@ if [[ ${1:-} == --no-build ]]; then
     shift
 fi
 keys=${1:-2}
+entries=${2:-1}
 
-bench_sandbox "$build" authorized_keys_command "$0" "$keys"
+bench_sandbox "$build" authorized_keys_command "$0" "$keys" "$entries"
 
-built=$repo/.build/release/authorized_keys_command
+built=${BENCH_KEY_COMMAND:-$repo/.build/release/authorized_keys_command}
 [[ -x $built ]] || { echo "bench: build first: swift build -c release --static-swift-stdlib" >&2; exit 1; }
 work=$(mktemp -d /tmp/bench-keys.XXXXXX)
 # As shipped (scripts/build-release): without the unused NEEDED libcurl.so.4 entry, libcurl is loaded on the first
@@ -50,8 +54,22 @@ PY
 useradd --no-create-home bench
 groupadd iam-synced-users && usermod -a -G iam-synced-users bench   # the marker group
 install -d -m 0755 /var/lib/aws-ec2-ssh
-printf '{"version": 1, "users": {"bench": {"iamUserName": "bench", "iamUserID": "AIDABENCH", "uid": %s}}}\n' \
-    "$(id -u bench)" >/var/lib/aws-ec2-ssh/managed-users.json
+# The index as import_users writes it (ManagedUsersIndex.encoded(): one user per line, sorted by the quoted name),
+# with ENTRIES - 1 other users around the benchmark user.
+python3 - "$entries" "$(id -u bench)" >/var/lib/aws-ec2-ssh/managed-users.json <<'PY'
+import json, sys
+entries, uid = int(sys.argv[1]), int(sys.argv[2])
+users = {"bench": {"iamUserName": "bench", "iamUserID": "AIDABENCH", "uid": uid,
+                   "iamUserARN": "arn:aws:iam::123456789012:user/bench"}}
+for n in range(1, entries):
+    name = f"user{n:05d}.at.example.com"
+    users[name] = {"iamUserName": name.replace(".at.", "@"), "iamUserID": f"AIDA{n:017d}", "uid": 70000 + n,
+                   "iamUserARN": f"arn:aws:iam::123456789012:user/{name.replace('.at.', '@')}"}
+lines = sorted((json.dumps(name), json.dumps(entry, sort_keys=True, separators=(",", ":")).replace("/", "\\/"))
+               for name, entry in users.items())
+sys.stdout.write('{"version":1,"users":{\n' + ",\n".join(f"{k}:{v}" for k, v in lines) + "\n}}\n")
+PY
+chmod 0644 /var/lib/aws-ec2-ssh/managed-users.json
 install -d -m 0700 /var/cache/aws-ec2-ssh
 
 bench_config "$work/live.conf" 'KEY_CACHE_TTL="0"'
@@ -106,7 +124,8 @@ peak_rss() { # peak_rss CONFIG [FINGERPRINT]: maximum resident set size in MB
     fi
 }
 
-echo "authorized_keys_command benchmark: $keys active key(s), moto on 127.0.0.1, $(nproc) CPU(s)"
+echo "authorized_keys_command benchmark: $keys active key(s), $entries index entries" \
+    "($(stat -c %s /var/lib/aws-ec2-ssh/managed-users.json) bytes), moto on 127.0.0.1, $(nproc) CPU(s)"
 echo "binary: $(stat -c %s "$bin" | awk '{printf "%.1f MB", $1/1048576}') release, static Swift stdlib"
 echo
 echo "live IAM (KEY_CACHE_TTL=0):"

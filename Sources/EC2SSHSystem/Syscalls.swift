@@ -122,6 +122,19 @@ public enum Syscall {
         return result
     }
 
+    /// Calls `mmap(2)` for a private, read-only mapping of the first `size` bytes of `fd` (`size` above 0).
+    static func mapReadOnly(_ fd: Int32, size: Int) throws(Errno) -> UnsafeRawPointer {
+        guard let address = Glibc.mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0),
+            address != UnsafeMutableRawPointer(bitPattern: -1)
+        else { throw Errno.current }
+        return UnsafeRawPointer(address)
+    }
+
+    /// Calls `munmap(2)` on a mapping made by `mapReadOnly`.
+    static func unmap(_ address: UnsafeRawPointer, size: Int) {
+        _ = Glibc.munmap(UnsafeMutableRawPointer(mutating: address), size)
+    }
+
     /// Calls `lstat(2)`.
     static func lstat(_ path: String) throws(Errno) -> stat {
         var result = stat()

@@ -95,7 +95,9 @@ struct ImportCommand: ParsableCommand {
         let options = ImportOptions(
             dryRun: dryRun, json: json, force: force, adoptLegacyAccounts: adoptLegacyAccounts,
             rebuildState: rebuildState)
-        let outcome = ImportWiring.run(settings: settings, options: options, logger: logger).run()
+        let outcome = ImportWiring.run(
+            settings: settings, options: options, logger: logger, showsProgress: Terminal.isInteractive
+        ).run()
         if outcome.exitCode != .ok { throw ExitCode(outcome.exitCode.rawValue) }
     }
 }

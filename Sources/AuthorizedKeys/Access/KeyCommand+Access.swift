@@ -60,12 +60,12 @@ extension KeyCommand {
             guard !loginDefs.isSystemUID(account.uid) else {
                 return .failure(.systemAccount(uid: account.uid, uidMin: loginDefs.uidMin))
             }
-            let index: ManagedUsersIndex
-            switch readIndex() {
-            case .success(let read): index = read
+            let found: ManagedUsersIndex.Entry?
+            switch readEntry(localName) {
+            case .success(let read): found = read
             case .failure(let refusal): return .failure(refusal)
             }
-            guard let entry = index.users[localName] else { return .failure(.notManaged) }
+            guard let entry = found else { return .failure(.notManaged) }
             if let indexedUID = entry.uid, indexedUID != account.uid {
                 return .failure(.uidMismatch(indexed: indexedUID, actual: account.uid))
             }
@@ -98,8 +98,9 @@ extension KeyCommand {
             return nil
         }
 
-        /// Reads the index after checking the owner and mode of STATE_DIR and of the file.
-        func readIndex() -> Result<ManagedUsersIndex, KeyCommand.Refusal> {
+        /// The index entry of `localName` (`nil` when the index does not list it), looked up after checking the owner
+        /// and mode of STATE_DIR and of the file (`ManagedUsersIndexLookup`: a binary search, not a whole decode).
+        func readEntry(_ localName: String) -> Result<ManagedUsersIndex.Entry?, KeyCommand.Refusal> {
             let path = indexPath
             do {
                 guard let directory = try fileSystem.status(stateDirectory) else {
@@ -112,8 +113,10 @@ extension KeyCommand {
                 if let problem = FileTrust.problem(with: file, type: .regular) {
                     return .failure(.indexUntrusted(path: path, reason: problem))
                 }
-                guard let bytes = try fileSystem.readFile(path) else { return .failure(.indexMissing(path: path)) }
-                return .success(try ManagedUsersIndex.decoded(from: Data(bytes), path: path))
+                return try fileSystem.withFileBytes(path) { bytes in
+                    guard let bytes else { return .failure(.indexMissing(path: path)) }
+                    return .success(try ManagedUsersIndexLookup.entry(for: localName, in: bytes, path: path))
+                }
             } catch let error as EC2SSHError {
                 return .failure(.indexUnreadable(path: path, detail: "\(error)"))
             } catch {

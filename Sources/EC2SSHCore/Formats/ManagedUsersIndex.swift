@@ -109,14 +109,65 @@ public struct ManagedUsersIndex: Sendable, Equatable, Codable {
         self.init(state: state, accessExpiries: expiries, arns: arns)
     }
 
-    /// The JSON bytes: sorted keys, ISO-8601 dates, a trailing newline.
+    /// Whether `init(state:observed:previous:)` may need the previous index for `state` and `observed`.
+    ///
+    /// It may when some active account's ARN was not observed this run, or the expiry tag is in use and some
+    /// account's tags were not read. When not, the caller can skip reading (and decoding) the previous file: the
+    /// result is the same.
+    public static func needsPrevious(state: ManagedState, observed: Observations) -> Bool {
+        state.accounts.values.contains { account in
+            guard account.status == .active else { return false }
+            return observed.arns[account.iamUserName] == nil
+                || observed.tagsRead.map { !$0.contains(account.iamUserName) } ?? false
+        }
+    }
+
+    /// The first line of the sorted-lines layout that `encoded()` writes for the current version (the only layout
+    /// `ManagedUsersIndexLookup` searches).
+    public static let sortedLinesHeader = Array("{\"version\":\(currentVersion),\"users\":{\n".utf8)
+    /// The last line of the sorted-lines layout.
+    public static let sortedLinesTrailer = Array("}}\n".utf8)
+
+    /// The JSON bytes in the sorted-lines layout: one user per line, sorted by the bytes of the JSON-encoded local
+    /// name, so the key command finds one user by binary search instead of decoding the whole file.
+    ///
+    /// ```
+    /// {"version":1,"users":{
+    /// "alice":{"iamUserID":"AIDA1","iamUserName":"alice","uid":70001},
+    /// "bob":{"iamUserID":"AIDA2","iamUserName":"bob","uid":70002}
+    /// }}
+    /// ```
+    ///
+    /// It is still one ordinary JSON document (what older readers and scripts decode whole): entries with sorted
+    /// keys and ISO-8601 dates, JSON escaping keeps every entry on its line, and the file ends with a newline.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        var data = try encoder.encode(self)
-        data.append(0x0a)
+        var lines: [(key: [UInt8], entry: Data)] = []
+        lines.reserveCapacity(users.count)
+        for (name, entry) in users {
+            lines.append((try Self.encodedKey(name, encoder: encoder), try encoder.encode(entry)))
+        }
+        lines.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        var data = Data("{\"version\":\(version),\"users\":{\n".utf8)
+        for (position, line) in lines.enumerated() {
+            data.append(contentsOf: line.key)
+            data.append(UInt8(ascii: ":"))
+            data.append(line.entry)
+            if position < lines.count - 1 { data.append(UInt8(ascii: ",")) }
+            data.append(0x0a)
+        }
+        data.append(contentsOf: Self.sortedLinesTrailer)
         return data
+    }
+
+    /// `name` as a JSON string (with its quotes): quoted as is when it holds only local-name characters, which JSON
+    /// never escapes, else through `encoder`.
+    static func encodedKey(_ name: String, encoder: JSONEncoder? = nil) throws -> [UInt8] {
+        let plain = !name.isEmpty && name.utf8.allSatisfy(NameMapping.isLocalNameByte)
+        if plain { return [UInt8(ascii: "\"")] + Array(name.utf8) + [UInt8(ascii: "\"")] }
+        return Array(try (encoder ?? JSONEncoder()).encode(name))
     }
 
     /// Decodes an index; a newer schema or a corrupt file is an error naming `path`.

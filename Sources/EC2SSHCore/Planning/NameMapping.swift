@@ -108,7 +108,8 @@ public enum NameMapping {
         !name.isEmpty && name.utf8.count <= maximumLength && name.utf8.allSatisfy(isLocalNameByte)
     }
 
-    private static func isLocalNameByte(_ byte: UInt8) -> Bool {
+    /// Whether `byte` may appear in a local name: `[0-9a-zA-Z._-]`.
+    static func isLocalNameByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
             UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):

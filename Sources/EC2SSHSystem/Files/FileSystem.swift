@@ -81,9 +81,25 @@ public protocol FileSystem: Sendable {
     ///
     /// Only for finding programs; a test double without links gets `status` from the default implementation.
     func statusFollowingLinks(_ path: String) throws -> FileStatus?
+
+    /// Calls `body` with the bytes of the regular file at `path`, or with `nil` when it does not exist.
+    ///
+    /// For a large file read in a few places (a binary search): the real filesystem maps it, so only the pages
+    /// `body` touches are read, and a file replaced meanwhile (by rename) stays the one `body` sees. The bytes are
+    /// valid only inside `body`. Test doubles get `readFile` from the default implementation.
+    func withFileBytes<Result>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Result) throws
+        -> Result
 }
 
 extension FileSystem {
+    /// `body` over `readFile(path)`: right for in-memory test doubles.
+    public func withFileBytes<Result>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Result) throws
+        -> Result
+    {
+        guard let bytes = try readFile(path) else { return try body(nil) }
+        return try bytes.withUnsafeBufferPointer { try body($0) }
+    }
+
     /// `status(path)`: right for filesystems without symbolic links, such as most test doubles.
     public func statusFollowingLinks(_ path: String) throws -> FileStatus? {
         try status(path)

@@ -45,6 +45,43 @@ public struct PosixFileSystem: FileSystem {
         }
     }
 
+    /// Calls `body` with the bytes of the regular file at `path`, mapped read-only with `mmap(2)`.
+    ///
+    /// `body` gets `nil` when the file does not exist and an empty buffer for an empty file; anything but a regular
+    /// file is `.invalidArgument`.
+    public func withFileBytes<Result>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Result) throws
+        -> Result
+    {
+        try validateAbsolutePath(path, operation: "read")
+        let fd: Int32
+        do {
+            fd = try Syscall.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        } catch {
+            if error.code == ENOENT || error.code == ENOTDIR { return try body(nil) }
+            throw SystemError.systemCall("open", path, error)
+        }
+        defer { try? Syscall.close(fd) }
+        let size: Int
+        do {
+            let info = try Syscall.fstat(fd)
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw SystemError.invalid("read", path, "it is not a regular file")
+            }
+            size = Int(info.st_size)
+        } catch let error as Errno {
+            throw SystemError.systemCall("stat", path, error)
+        }
+        guard size > 0 else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let address: UnsafeRawPointer
+        do {
+            address = try Syscall.mapReadOnly(fd, size: size)
+        } catch {
+            throw SystemError.systemCall("mmap", path, error)
+        }
+        defer { Syscall.unmap(address, size: size) }
+        return try body(UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size))
+    }
+
     /// Writes a temporary file next to `path`, sets its mode and owner, `fsync`s it, renames it over `path`
     /// and `fsync`s the directory.
     public func writeFileAtomically(_ path: String, contents: [UInt8], mode: UInt32, owner: FileOwner?) throws {

@@ -28,6 +28,9 @@ public struct ImportDependencies: Sendable {
     public var keySnapshot: (any KeySnapshotting)?
     /// The effective user id the run has (`geteuid()`); import_users refuses to run as anyone but root (0).
     public var effectiveUID: UInt32
+    /// Where a run that creates accounts shows its progress (`ProgressMeter`): standard error when it is a
+    /// terminal; `nil` (the default) shows none.
+    public var progressConsole: (any ConsoleWriting)?
 
     /// Creates the dependencies.
     public init(
@@ -35,7 +38,8 @@ public struct ImportDependencies: Sendable {
         processes: any ProcessControl, time: any TimeSource, aws: any AWSReading,
         lock: @escaping @Sendable (String) throws -> @Sendable () -> Void,
         output: @escaping @Sendable (String) -> Void, paths: HostPaths = .standard, gracePeriod: Double = 5,
-        keySnapshot: (any KeySnapshotting)? = nil, effectiveUID: UInt32 = 0
+        keySnapshot: (any KeySnapshotting)? = nil, effectiveUID: UInt32 = 0,
+        progressConsole: (any ConsoleWriting)? = nil
     ) {
         self.fileSystem = fileSystem
         self.runner = runner
@@ -49,5 +53,6 @@ public struct ImportDependencies: Sendable {
         self.gracePeriod = gracePeriod
         self.keySnapshot = keySnapshot
         self.effectiveUID = effectiveUID
+        self.progressConsole = progressConsole
     }
 }

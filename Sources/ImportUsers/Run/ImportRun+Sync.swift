@@ -1,6 +1,7 @@
 import AWSCore
 import EC2SSHCore
 import EC2SSHShared
+import EC2SSHSystem
 import Logging
 
 #if canImport(FoundationEssentials)
@@ -115,7 +116,9 @@ extension ImportRun {
         // Revocation first: users who lose access leave the index before any action runs, so the key command stops
         // serving them even if an action fails or the run is killed.
         var failures = writeIndex(store: store, state: plan.intentState, iam: iam)
-        let executed = executor(store: store).execute(plan, from: state)
+        let meter = progressMeter(for: plan)
+        let executed = executor(store: store, meter: meter).execute(plan, from: state)
+        meter?.finish()
         if !executed.failures.isEmpty {
             failures += executed.failures.count
             let done =
@@ -168,25 +171,43 @@ extension ImportRun {
             managedAccounts: state.accounts.count)
     }
 
-    /// The executor over this run's dependencies.
-    private func executor(store: StateStore) -> PlanExecutor {
+    /// The progress meter for `plan`'s account creations, when the run shows progress and creates any.
+    func progressMeter(for plan: SyncPlan) -> ProgressMeter? {
+        guard let console = dependencies.progressConsole else { return nil }
+        let creations = plan.actions.count { if case .createUser = $0 { true } else { false } }
+        guard creations > 0 else { return nil }
+        return ProgressMeter(total: creations, time: dependencies.time, console: console)
+    }
+
+    /// The executor over this run's dependencies; with a `meter`, each account created advances it.
+    private func executor(store: StateStore, meter: ProgressMeter? = nil) -> PlanExecutor {
         let commands = AccountCommands(configuration: settings.configuration, paths: dependencies.paths)
+        let runner: any ProcessRunning =
+            meter.map {
+                ProgressRunner(inner: dependencies.runner, accountProgram: commands.useraddProgram, meter: $0)
+            } ?? dependencies.runner
         return PlanExecutor(
             host: .init(
-                runner: dependencies.runner, accounts: dependencies.accounts, processes: dependencies.processes,
+                runner: runner, accounts: dependencies.accounts, processes: dependencies.processes,
                 time: dependencies.time, fileSystem: dependencies.fileSystem),
             commands: commands,
             sudoers: SudoersInstaller(
                 fileSystem: dependencies.fileSystem, runner: dependencies.runner, commands: commands,
                 checkDirectory: store.directory),
-            store: store, gracePeriod: dependencies.gracePeriod, logger: logger)
+            store: store, gracePeriod: dependencies.gracePeriod,
+            logger: meter.map { meter in
+                Logger(label: logger.label) { _ in ProgressLogHandler(inner: logger.handler, meter: meter) }
+            } ?? logger)
     }
 
     /// Writes managed-users.json for `state` (merged with the previous index, see `ManagedUsersIndex`) when its
     /// content changes or it is missing; returns 1 when it cannot be written (logged), else 0.
     private func writeIndex(store: StateStore, state: ManagedState, iam: IAMReader.Result) -> Int {
         do {
-            let index = ManagedUsersIndex(state: state, observed: iam.observed, previous: store.loadIndex())
+            // The previous index matters only for what this run did not observe; a complete read skips decoding it.
+            let previous =
+                ManagedUsersIndex.needsPrevious(state: state, observed: iam.observed) ? store.loadIndex() : nil
+            let index = ManagedUsersIndex(state: state, observed: iam.observed, previous: previous)
             if try store.saveIndex(index) { logger.info("wrote \(store.indexPath)") }
             return 0
         } catch {

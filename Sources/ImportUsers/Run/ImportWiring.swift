@@ -6,11 +6,14 @@ public import Logging
 
 /// Builds import_users from the real host: the one place that picks the live implementation of each dependency.
 public enum ImportWiring {
-    /// The run of `settings` with `options` on the real host and AWS.
-    public static func run(settings: ToolSettings, options: ImportOptions, logger: Logger) -> ImportRun {
-        ImportRun(
-            settings: settings, options: options, dependencies: dependencies(settings: settings, logger: logger),
-            logger: logger)
+    /// The run of `settings` with `options` on the real host and AWS; `showsProgress` (standard error is a
+    /// terminal, as the executable read it) shows the progress of account creations there.
+    public static func run(settings: ToolSettings, options: ImportOptions, logger: Logger, showsProgress: Bool = false)
+        -> ImportRun
+    {
+        var dependencies = dependencies(settings: settings, logger: logger)
+        if showsProgress { dependencies.progressConsole = StandardConsole() }
+        return ImportRun(settings: settings, options: options, dependencies: dependencies, logger: logger)
     }
 
     /// The real host and AWS for `settings`: libcurl with retries (each retry logged), the passwd database,

@@ -183,4 +183,53 @@ import Testing
         #expect(harness.run("root").lines.isEmpty)
         #expect(harness.iam.calls.isEmpty)
     }
+
+    @Test func aLargeSortedIndexIsSearchedForTheOneUser() throws {
+        let harness = KeyCommandHarness()
+        for number in 0..<5000 {
+            harness.index.users["user\(number)"] = .init(iamUserName: "user\(number)", iamUserID: "AIDA\(number)")
+        }
+        harness.writeIndex()
+        let bytes = try #require(try harness.fs.readFile(harness.indexPath))
+        #expect(bytes.starts(with: ManagedUsersIndex.sortedLinesHeader))
+        #expect(try harness.access.check(localName: "alice", now: harness.clock.now()).get().iamUserID == "AIDAALICE")
+        #expect(
+            try harness.access.check(localName: "bob.plus.admin", now: harness.clock.now()).get().iamUserName
+                == "bob+admin")
+        guard case .failure(let refusal) = harness.access.check(localName: "ubuntu", now: harness.clock.now()) else {
+            Issue.record("ubuntu was granted")
+            return
+        }
+        #expect(refusal == .notManaged)
+    }
+
+    /// An index written by an earlier version (pretty-printed, decoded whole) keeps working until the next import
+    /// rewrites it.
+    @Test func anIndexInTheEarlierPrettyLayoutStillWorks() throws {
+        let harness = KeyCommandHarness()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        harness.fs.addFile(harness.indexPath, Array(try encoder.encode(harness.index)), mode: 0o644, uid: 0)
+        #expect(try harness.access.check(localName: "alice", now: harness.clock.now()).get().iamUserID == "AIDAALICE")
+        guard case .failure(let refusal) = harness.access.check(localName: "ubuntu", now: harness.clock.now()) else {
+            Issue.record("ubuntu was granted")
+            return
+        }
+        #expect(refusal == .notManaged)
+    }
+
+    /// A sorted index that is not what the layout says is refused as unreadable, never searched around.
+    @Test func aCorruptSortedIndexIsRefused() throws {
+        let harness = KeyCommandHarness()
+        harness.writeIndex()
+        var bytes = try #require(try harness.fs.readFile(harness.indexPath))
+        bytes.removeLast(3)
+        harness.fs.addFile(harness.indexPath, bytes, mode: 0o644, uid: 0)
+        guard case .failure(let refusal) = harness.access.check(localName: "alice", now: harness.clock.now()) else {
+            Issue.record("alice was granted from a truncated index")
+            return
+        }
+        #expect(refusal.code == "index-unreadable")
+    }
 }

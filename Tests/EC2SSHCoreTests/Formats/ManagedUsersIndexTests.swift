@@ -48,7 +48,7 @@ import Testing
         #expect(index.users["bob"] != nil && index.users["bob"]?.iamUserARN == nil)
         #expect(index.users["carol"] == nil)
         let json = String(decoding: try index.encoded(), as: UTF8.self)
-        #expect(json.contains("\"iamUserARN\" : \"arn:aws:iam::1:user"))
+        #expect(json.contains("\"iamUserARN\":\"arn:aws:iam::1:user"))
         #expect(try ManagedUsersIndex.decoded(from: try index.encoded(), path: "/x") == index)
     }
 
@@ -66,7 +66,7 @@ import Testing
             "alice": .init(iamUserName: "alice", iamUserID: "AIDA1", uid: 70001, createdAt: created)
         ])
         let json = String(decoding: try ManagedUsersIndex(state: state).encoded(), as: UTF8.self)
-        #expect(json.contains("\"uid\" : 70001"))
+        #expect(json.contains("\"uid\":70001"))
     }
 
     @Test func decodesAnOlderFileWithoutTheNewerFields() throws {
@@ -145,5 +145,39 @@ import Testing
         state.accounts["carol"]?.status = .deleting
         let index = ManagedUsersIndex(state: state, observed: .init(tagsRead: []), previous: previous)
         #expect(index.users.keys.sorted() == ["alice"])
+    }
+
+    /// Each case: what the run observed, and whether the previous index can change the result.
+    @Test(arguments: [
+        (["alice", "bob", "carol"], nil as [String]?, false),
+        (["alice", "carol"], nil as [String]?, true),
+        (["alice", "bob", "carol"], ["alice", "bob", "carol"] as [String]?, false),
+        (["alice", "bob", "carol"], ["alice", "carol"] as [String]?, true),
+        (["alice", "bob", "carol"], [] as [String]?, true),
+    ])
+    func thePreviousIndexIsNeededOnlyForWhatTheRunDidNotObserve(
+        arnsOf: [String], tagsRead: [String]?, needed: Bool
+    ) {
+        let (state, previous) = mergeFixtures()
+        let observed = ManagedUsersIndex.Observations(
+            arns: Dictionary(uniqueKeysWithValues: arnsOf.map { ($0, "arn:new/\($0)") }),
+            tagsRead: tagsRead.map(Set.init))
+        #expect(ManagedUsersIndex.needsPrevious(state: state, observed: observed) == needed)
+        if !needed {
+            #expect(
+                ManagedUsersIndex(state: state, observed: observed, previous: previous)
+                    == ManagedUsersIndex(state: state, observed: observed, previous: nil))
+        } else {
+            #expect(
+                ManagedUsersIndex(state: state, observed: observed, previous: previous)
+                    != ManagedUsersIndex(state: state, observed: observed, previous: nil))
+        }
+    }
+
+    @Test func accountsThatAreNotActiveNeverNeedThePreviousIndex() {
+        var (state, _) = mergeFixtures()
+        state.accounts["bob"]?.status = .deleting
+        let observed = ManagedUsersIndex.Observations(arns: ["alice": "a", "carol": "c"])
+        #expect(!ManagedUsersIndex.needsPrevious(state: state, observed: observed))
     }
 }

@@ -23,6 +23,33 @@ import Testing
         #expect(try fs.listDirectory(dir.path) == ["sudoers-file"])
     }
 
+    @Test func mappedBytesAreTheFilesAndStayTheSameWhenTheFileIsReplacedMeanwhile() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.child("managed-users.json")
+        let content = Array(repeating: Array("0123456789abcdef".utf8), count: 40_000).flatMap { $0 }
+        try fs.writeFileAtomically(path, contents: content, mode: 0o644, owner: nil)
+        let seen = try fs.withFileBytes(path) { bytes -> [UInt8] in
+            try fs.writeFileAtomically(path, contents: Array("replaced".utf8), mode: 0o644, owner: nil)
+            return Array(try #require(bytes))
+        }
+        #expect(seen == content)
+        #expect(try fs.withFileBytes(path) { $0.map(Array.init) } == Array("replaced".utf8))
+    }
+
+    @Test func mappingAMissingFileGivesNilAndAnEmptyFileNoBytes() throws {
+        let dir = try TemporaryDirectory()
+        #expect(try fs.withFileBytes(dir.child("missing")) { $0 == nil })
+        #expect(try fs.withFileBytes(dir.child("missing/below")) { $0 == nil })
+        try fs.writeFileAtomically(dir.child("empty"), contents: [], mode: 0o644, owner: nil)
+        #expect(try fs.withFileBytes(dir.child("empty")) { $0?.count } == 0)
+    }
+
+    @Test func mappingRefusesADirectoryAndARelativePath() throws {
+        let dir = try TemporaryDirectory()
+        #expect(throws: SystemError.self) { try fs.withFileBytes(dir.path) { _ in 0 } }
+        #expect(throws: SystemError.self) { try fs.withFileBytes("relative/path") { _ in 0 } }
+    }
+
     @Test func atomicWriteReplacesExistingFileAndLeavesNoTemporaryFile() throws {
         let dir = try TemporaryDirectory()
         let path = dir.child("state.json")

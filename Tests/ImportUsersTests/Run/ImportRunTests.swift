@@ -236,6 +236,27 @@ import Testing
         #expect(try arns() == ["alice": "arn:aws:iam::1:user/alice", "bob": nil])
     }
 
+    @Test func anIndexInTheEarlierPrettyLayoutIsRewrittenSortedOnTheNextRunAndThenLeftAlone() throws {
+        let world = harness()
+        #expect(try world.run(Self.config).exitCode == .ok)
+        let sorted = try #require(try world.fileSystem.readFile(ImportRunHarness.indexPath))
+        #expect(sorted.starts(with: ManagedUsersIndex.sortedLinesHeader))
+        // What earlier versions wrote: the same index, pretty-printed.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let pretty = try encoder.encode(try ManagedUsersIndex.decoded(from: Data(sorted), path: "i"))
+        try world.fileSystem.writeFileAtomically(
+            ImportRunHarness.indexPath, contents: Array(pretty), mode: 0o644, owner: .root)
+        world.fileSystem.clearChanges()
+        #expect(try world.run(Self.config).exitCode == .ok)
+        #expect(world.fileSystem.changes == [.write(ImportRunHarness.indexPath), .write(ImportRunHarness.statusPath)])
+        #expect(try world.fileSystem.readFile(ImportRunHarness.indexPath) == sorted)
+        world.fileSystem.clearChanges()
+        #expect(try world.run(Self.config).exitCode == .ok)
+        #expect(world.fileSystem.changes == [.write(ImportRunHarness.statusPath)])
+    }
+
     @Test func anIndexWrittenWithoutARNsGetsThemOnTheNextRun() throws {
         let world = harness(users: ["alice"], admins: [])
         #expect(try world.run(Self.config).exitCode == .ok)

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Benchmark of import_users' no-op run on a large host (default 10,000 managed accounts), against moto on 127.0.0.1.
+#
+# Usage: bench/import-noop.sh [--no-build] [USERS]     (USERS: IAM users in the authorized group, default 10000)
+#
+# Runs itself inside scripts/sandbox (the whole-root overlay: no account, /etc or /var change reaches the machine).
+# Setup, not measured: USERS IAM users in moto in bench-users (IAM_AUTHORIZED_GROUPS), every tenth also in bench-sudo
+# (SUDOERS_GROUPS), LOCAL_GROUPS="bench-local", the default marker group; then one first import with
+# USERADD_PROGRAM set to a stand-in (bench/support/useradd-standin.c, compiled here: it appends the passwd and
+# shadow lines and the group memberships as useradd would, without homes) and USERADD_ARGS="--shell /bin/bash" (no
+# --user-group, so no groupadd either): real useradd takes over 15 minutes for 10,000 accounts here, and fails past
+# about 9,155 on Debian's default subordinate-ID ranges (bench/README.md). Sudoers files are written and checked by
+# the real visudo. The no-op runs then measure the real code paths on that host:
+#   - wall time (several runs, the best and the median) and peak RSS (/usr/bin/time -v);
+#   - AWS requests and client connections (scripts/fault-proxy.py counts them);
+#   - files changed under /etc, /home and STATE_DIR other than last-run.json (find -newer), and the system calls
+#     that write or replace files (strace -f -c: write, rename, unlink, openat with O_CREAT on files other than
+#     last-run.json are listed) and processes started (execve), in one more run under strace.
+# The binary measured is the release build; BENCH_IMPORT_USERS="PATH..." measures others on the same host, one after
+# the other (the first also makes the first import). BENCH_PERF=1 adds a perf profile of one no-op run of each. Needs root, /usr/bin/time, strace, cc and the project's .venv/. Talks to 127.0.0.1 only.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=SCRIPTDIR/../scripts/toolchain.sh
+source "$repo/scripts/toolchain.sh"
+use_venv
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$repo/bench/lib.sh"
+build=1
+if [[ ${1:-} == --no-build ]]; then
+    build=0
+    shift
+fi
+users=${1:-10000}
+[[ $users =~ ^[1-9][0-9]*$ ]] || { echo "bench: USERS must be a positive number, not '$users'" >&2; exit 64; }
+bench_sandbox "$build" import_users "$0" "$users"
+
+read -ra binaries <<<"${BENCH_IMPORT_USERS:-$repo/.build/release/import_users}"
+for bin in "${binaries[@]}"; do
+    [[ -x $bin ]] || { echo "bench: $bin is not an executable; build first (or drop --no-build)" >&2; exit 1; }
+done
+bin=${binaries[0]}
+for tool in /usr/bin/time strace cc; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install time strace gcc)" >&2; exit 1; }
+done
+work=$(mktemp -d /tmp/bench-noop.XXXXXX)
+cc -O2 -o "$work/useradd-standin" "$repo/bench/support/useradd-standin.c"
+bench_aws "$work"
+trap bench_stop EXIT
+
+echo "seeding moto with $users IAM users..." >&2
+python3 - "$EC2SSH_TEST_MOTO_URL" "$users" <<'PY'
+import sys, boto3, botocore.config
+from concurrent.futures import ThreadPoolExecutor
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   config=botocore.config.Config(max_pool_connections=16, retries={"max_attempts": 10}))
+iam.create_group(GroupName="bench-users")
+iam.create_group(GroupName="bench-sudo")
+def create(i):
+    name = f"bench{i:05d}"
+    iam.create_user(UserName=name)
+    iam.add_user_to_group(GroupName="bench-users", UserName=name)
+    if i % 10 == 0:
+        iam.add_user_to_group(GroupName="bench-sudo", UserName=name)
+with ThreadPoolExecutor(8) as pool:
+    list(pool.map(create, range(int(sys.argv[2]))))
+PY
+
+groupadd bench-local
+install -d -m 0755 /var/lib/aws-ec2-ssh
+bench_config "$work/import.conf" "IAM_AUTHORIZED_GROUPS=\"bench-users\"
+SUDOERS_GROUPS=\"bench-sudo\"
+LOCAL_GROUPS=\"bench-local\"
+USERADD_PROGRAM=\"$work/useradd-standin\"
+USERADD_ARGS=\"--shell /bin/bash\""
+
+echo "first import with the useradd stand-in (setup, not measured)..." >&2
+start=$EPOCHREALTIME
+"$bin" --config "$work/import.conf" >"$work/first.out" 2>"$work/first.err" ||
+    { echo "bench: the first import failed:" >&2; grep -m5 "error" "$work/first.err" >&2; tail -3 "$work/first.err" >&2; exit 1; }
+echo "  $(python3 -c "print(f'{$EPOCHREALTIME - $start:.1f} s')")" >&2
+[[ $(grep -c '^bench[0-9]' /etc/passwd) == "$users" ]] ||
+    { echo "bench: the first import did not create $users accounts" >&2; exit 1; }
+
+stats() { curl -s "$EC2SSH_TEST_FAULT_URL/__stats__"; }
+runs=7
+measure() { # measure BINARY LABEL: the no-op figures of BINARY on this host
+    local bin=$1 out=$work/$2 i start
+    mkdir -p "$out"
+    echo "no-op runs of $bin ($runs)..." >&2
+    touch "$out/noop.mark"
+    stats >"$out/stats.before"
+    : >"$out/times"
+    for ((i = 0; i < runs; i++)); do
+        start=$EPOCHREALTIME
+        /usr/bin/time -v -o "$out/time.$i" "$bin" --config "$work/import.conf" >/dev/null 2>"$out/noop.err" ||
+            { echo "bench: a no-op run failed:" >&2; tail -5 "$out/noop.err" >&2; exit 1; }
+        python3 -c "print($EPOCHREALTIME - $start)" >>"$out/times"
+    done
+    stats >"$out/stats.after"
+    find /etc /home /var/lib/aws-ec2-ssh -newer "$out/noop.mark" ! -name last-run.json ! -type d >"$out/changed"
+    strace -f -qq -e trace=execve,rename,renameat,renameat2,unlink,unlinkat,openat -e signal=none \
+        -o "$out/strace" "$bin" --config "$work/import.conf" >/dev/null 2>&1
+    python3 - "$out" "$users" "$runs" "$bin" <<'PY'
+import json, os, re, statistics, sys
+out, users, runs, binary = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+def read(name): return open(os.path.join(out, name)).read()
+times = sorted(float(x) for x in read("times").split())
+def field(i, name): return re.search(name + r": ([0-9.:]+)", read(f"time.{i}")).group(1)
+rss = [int(field(i, r"Maximum resident set size \(kbytes\)")) for i in range(runs)]
+cpu = sorted(float(field(i, r"User time \(seconds\)")) + float(field(i, r"System time \(seconds\)")) for i in range(runs))
+before, after = json.loads(read("stats.before")), json.loads(read("stats.after"))
+requests = (after["requests"] - before["requests"]) / runs
+connections = (after["connections"] - before["connections"] - 1) / runs  # the last /__stats__ call is one
+trace = read("strace").splitlines()
+execs = sum(1 for line in trace if "execve(" in line) - 1
+writes = [line for line in trace
+          if re.search(r"\b(rename|renameat2?|unlink|unlinkat)\(", line)
+          or (re.search(r"openat\(.*O_(WRONLY|RDWR|CREAT)", line) and "= -1" not in line)]
+writes = [line for line in writes if "last-run.json" not in line and "import_users.lock" not in line]
+changed = read("changed").split()
+print(f"import_users no-op run, {users} managed accounts (10 % sudoers, LOCAL_GROUPS, marker group), "
+      f"{os.cpu_count()} CPU(s), load average {open('/proc/loadavg').read().split()[0]}")
+print(f"binary: {binary}")
+print(f"wall time: best {times[0]:.3f} s, median {statistics.median(times):.3f} s, worst {times[-1]:.3f} s ({runs} runs)")
+print(f"CPU time (user + system): best {cpu[0]:.2f} s, median {statistics.median(cpu):.2f} s")
+print(f"peak RSS: max {max(rss) / 1024:.1f} MB")
+print(f"AWS requests per run: {requests:g} on {connections:g} connection(s)")
+print(f"processes started: {execs}")
+print(f"files changed (find -newer, other than last-run.json): {len(changed)}" + (f": {changed[:5]}" if changed else ""))
+print(f"file writes, renames, unlinks (strace, other than last-run.json and the lock): {len(writes)}")
+for line in writes[:10]:
+    print("  " + line)
+PY
+    if [[ -n ${BENCH_PERF:-} ]] && command -v perf >/dev/null; then
+        perf record -q -F 1999 -g -o "$out/perf.data" "$bin" --config "$work/import.conf" >/dev/null 2>&1
+        echo "where the time goes (perf, self time by symbol):"
+        perf report -i "$out/perf.data" --stdio --no-children --sort sym --percent-limit 1 -g none 2>/dev/null |
+            grep '%' | head -20 | swift demangle --simplified 2>/dev/null | cut -c1-160
+        echo "the product's own functions, time including callees (perf --children):"
+        perf report -i "$out/perf.data" --stdio --children --sort sym --percent-limit 2 -g none 2>/dev/null |
+            grep '%' | swift demangle --simplified 2>/dev/null |
+            grep -E 'ImportUsers|EC2SSHCore|EC2SSHSystem|AWSCore|EC2SSHShared|JSON|main' | head -40 | cut -c1-200
+    fi
+    echo
+}
+for bin in "${binaries[@]}"; do measure "$bin" "$(basename "$bin")"; done
