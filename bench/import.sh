@@ -95,22 +95,7 @@ trap bench_stop EXIT
 
 echo "seeding moto with $users IAM users..." >&2
 start=$EPOCHREALTIME
-python3 - "$EC2SSH_TEST_MOTO_URL" "$users" <<'PY'
-import sys, boto3, botocore.config
-from concurrent.futures import ThreadPoolExecutor
-iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
-                   config=botocore.config.Config(max_pool_connections=16, retries={"max_attempts": 10}))
-iam.create_group(GroupName="bench-users")
-iam.create_group(GroupName="bench-sudo")
-def create(i):
-    name = f"bench{i:05d}"
-    iam.create_user(UserName=name)
-    iam.add_user_to_group(GroupName="bench-users", UserName=name)
-    if i % 10 == 0:
-        iam.add_user_to_group(GroupName="bench-sudo", UserName=name)
-with ThreadPoolExecutor(8) as pool:
-    list(pool.map(create, range(int(sys.argv[2]))))
-PY
+bench_seed_iam "$users"
 seed_us=$(micros "$start" "$EPOCHREALTIME")
 
 groupadd bench-local

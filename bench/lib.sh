@@ -49,3 +49,24 @@ bench_config() {
 bench_stop() {
     kill "$FAULT_PROXY_PID" "$MOTO_PID" 2>/dev/null || true
 }
+
+# bench_seed_iam USERS: creates USERS IAM users bench00000... in moto, all in the group bench-users and every tenth
+# also in bench-sudo (8 requests at a time). Needs bench_aws first.
+bench_seed_iam() {
+    python3 - "$EC2SSH_TEST_MOTO_URL" "$1" <<'PY'
+import sys, boto3, botocore.config
+from concurrent.futures import ThreadPoolExecutor
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   config=botocore.config.Config(max_pool_connections=16, retries={"max_attempts": 10}))
+iam.create_group(GroupName="bench-users")
+iam.create_group(GroupName="bench-sudo")
+def create(i):
+    name = f"bench{i:05d}"
+    iam.create_user(UserName=name)
+    iam.add_user_to_group(GroupName="bench-users", UserName=name)
+    if i % 10 == 0:
+        iam.add_user_to_group(GroupName="bench-sudo", UserName=name)
+with ThreadPoolExecutor(8) as pool:
+    list(pool.map(create, range(int(sys.argv[2]))))
+PY
+}
