@@ -131,7 +131,9 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "AWSCore", "AuthorizedKeys", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "ImportUsers", "TestSupport",
+                "AWSCore", "AuthorizedKeys", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "FleetPublisher",
+                "ImportUsers",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

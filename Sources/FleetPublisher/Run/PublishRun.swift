@@ -107,7 +107,7 @@ public struct PublishRun: Sendable {
         } catch {
             throw .storage(operation: "kms:Sign", error: Self.aws(error))
         }
-        let envelope = try SnapshotPackage.envelope(package, signature: signature)
+        let envelope = SnapshotPackage.envelope(package, signature: signature)
         let etag: String?
         do {
             etag = try dependencies.s3Writer.putObject(
