@@ -28,11 +28,12 @@ public struct PublisherStore: Sendable {
     /// The path of the lock file.
     public var lockPath: String { directory + "/publish.lock" }
 
-    /// Creates STATE_DIR and the publisher directory when missing and checks that only the running user can
-    /// change them.
+    /// Creates STATE_DIR and the publisher directory when missing (mode 0700) and checks that nobody else can
+    /// change them: STATE_DIR must belong to root or the running user, the publisher directory to the running user.
     public func prepare() throws(PublishError) {
         let parent = String(directory.dropLast("/publisher".count))
-        for path in [parent, directory] {
+        // STATE_DIR may be root's (a host that also imports); the publisher's own directory is the running user's.
+        for (path, owners) in [(parent, Set([0, uid])), (directory, Set([uid]))] {
             do {
                 if try fileSystem.status(path) == nil {
                     try fileSystem.createDirectory(path, mode: 0o700, owner: nil)
@@ -40,11 +41,11 @@ public struct PublisherStore: Sendable {
                 guard let status = try fileSystem.status(path) else {
                     throw PublishError.unusableState(path: path, detail: "it vanished after it was created")
                 }
-                if let problem = FileTrust.problem(with: status, type: .directory, allowedOwners: [uid]) {
+                if let problem = FileTrust.problem(with: status, type: .directory, allowedOwners: owners) {
                     throw PublishError.unusableState(
                         path: path,
                         detail: "\(problem); it must be a directory owned by the user running the publisher "
-                            + "(UID \(uid)) that only this user can write")
+                            + "(UID \(uid))\(path == parent ? " or root" : "") that nobody else can write")
                 }
             } catch let error as PublishError {
                 throw error

@@ -245,6 +245,21 @@ import Testing
         #expect(error?.description.contains("0777") == true)
     }
 
+    @Test func aPublisherThatIsNotRootUsesItsOwnDirectoryUnderRootsStateDir() throws {
+        let world = PublisherWorld(uid: 1001)
+        world.fileSystem.addDirectory(PublisherWorld.stateDir, mode: 0o755)
+        world.fileSystem.addDirectory(PublisherWorld.stateDir + "/publisher", mode: 0o700, uid: 1001)
+        world.storage.declareEmpty(PublisherWorld.location)
+        #expect(try world.run() == .published(serial: 1, reason: .firstPublish))
+
+        let other = PublisherWorld(uid: 1001)
+        other.fileSystem.addDirectory(PublisherWorld.stateDir, mode: 0o755)
+        other.fileSystem.addDirectory(PublisherWorld.stateDir + "/publisher", mode: 0o700, uid: 0)
+        let error = #expect(throws: PublishError.self) { try other.run() }
+        #expect(error?.exitCode == .configuration)
+        #expect(error?.description.contains("owned by UID 0") == true)
+    }
+
     @Test func carriedTagsAreReadAndPublished() throws {
         let world = PublisherWorld()
         world.storage.declareEmpty(PublisherWorld.location)

@@ -29,8 +29,12 @@ final class PublisherWorld: Sendable {
     private let printed = Mutex("")
     private let lockHeld = Mutex(false)
 
-    init(iam: FakeIAMDirectory = DirectoryReaderTests.directory()) {
+    /// The UID the publisher runs as.
+    let uid: UInt32
+
+    init(iam: FakeIAMDirectory = DirectoryReaderTests.directory(), uid: UInt32 = 0) {
         self.iam = iam
+        self.uid = uid
     }
 
     var output: String { printed.withLock { $0 } }
@@ -61,7 +65,7 @@ final class PublisherWorld: Sendable {
                 }
                 return {}
             },
-            output: { text in self.printed.withLock { $0 += text } }, uid: 0)
+            output: { text in self.printed.withLock { $0 += text } }, uid: uid)
         return try PublishRun(
             settings: settings ?? self.settings(), options: PublishOptions(dryRun: dryRun),
             dependencies: dependencies, logger: log.logger
