@@ -107,7 +107,8 @@ public struct KMSClient: KMSSigning {
     }
 
     /// The error for a non-2xx answer: `service` for a JSON error document (`__type`, `message` or `Message`;
-    /// a `prefix#` before the code is dropped), else `httpStatus` quoting a bounded excerpt of the body.
+    /// a `prefix#` before the code is dropped) or an XML AWS error document, else `httpStatus` quoting a bounded
+    /// excerpt of the body.
     static func errorFor(_ response: HTTPResponse, operation: String) -> AWSError {
         if let document = try? JSONDecoder().decode(ErrorDocument.self, from: Data(response.body)),
             let type = document.type ?? response.header("x-amzn-errortype")
@@ -123,6 +124,10 @@ public struct KMSClient: KMSSigning {
                     },
                     status: response.status)
             }
+        }
+        // Emulators and proxies may answer in the Query protocol's XML (moto's signature errors do).
+        if case .service = QueryClient.errorFor(response, operation: operation) {
+            return QueryClient.errorFor(response, operation: operation)
         }
         let kind = response.header("content-type").map { " (\(QueryClient.excerpt(Array($0.utf8), limit: 60)))" } ?? ""
         let body =
