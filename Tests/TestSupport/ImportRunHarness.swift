@@ -32,12 +32,17 @@ final class ImportRunHarness: Sendable {
     /// The effective user id the run sees (0: root).
     let effectiveUID = Mutex<UInt32>(0)
     let keySnapshot: (any KeySnapshotting)?
+    /// Fleet reader mode: the scripted S3 (nil: direct IAM mode).
+    let s3: FakeS3?
+    /// Where fleet reader mode keeps its verified copy.
+    static let fleetPath = stateDir + "/fleet-snapshot"
 
     init(
         host: FakeAccountHost = FakeAccountHost(), aws: FakeAWSReader = FakeAWSReader(),
-        keySnapshot: (any KeySnapshotting)? = nil
+        keySnapshot: (any KeySnapshotting)? = nil, s3: FakeS3? = nil
     ) {
         self.keySnapshot = keySnapshot
+        self.s3 = s3
         fileSystem = MemoryFileSystem(directories: ["/etc", "/etc/sudoers.d", "/var", "/var/lib"])
         self.host = host
         self.aws = aws
@@ -56,7 +61,8 @@ final class ImportRunHarness: Sendable {
                 return {}
             },
             output: { text in self.printed.withLock { $0 += text } }, keySnapshot: keySnapshot,
-            effectiveUID: effectiveUID.withLock { $0 })
+            effectiveUID: effectiveUID.withLock { $0 },
+            fleet: s3.map { FleetWorld.fetcher(s3: $0, fileSystem: fileSystem, path: Self.fleetPath) })
     }
 
     func run(_ configText: String = "", _ options: ImportOptions = ImportOptions()) throws -> ImportRun.Outcome {
