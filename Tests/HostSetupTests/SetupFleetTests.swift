@@ -83,7 +83,7 @@ struct SetupFleetTests {
 
     @Test(arguments: [
         ([(String, String)](), "SNAPSHOT_URL and SNAPSHOT_KMS_KEY_ID"),
-        ([("SNAPSHOT_URL", "s3://b/k")], "SNAPSHOT_KMS_KEY_ID"),
+        ([("SNAPSHOT_URL", "s3://fleet-bucket/k")], "SNAPSHOT_KMS_KEY_ID"),
     ])
     func publisherNeedsURLAndKey(settings: [(String, String)], message: String) {
         let world = SetupWorld()
