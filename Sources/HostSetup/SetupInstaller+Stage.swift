@@ -85,6 +85,9 @@ extension SetupInstaller {
             settings.insert(("CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS", command.arguments), at: 0)
             settings.insert(("CHAINED_AUTHORIZED_KEYS_COMMAND", command.program), at: 0)
         }
+        if options.snapshotPublicKey != nil, !options.sets("SNAPSHOT_PUBLIC_KEY") {
+            settings.append(("SNAPSHOT_PUBLIC_KEY", layout.snapshotKeyFile))
+        }
         for (key, value) in settings {
             do {
                 try editor.set(key, to: value)
