@@ -21,6 +21,8 @@ public struct AccountCommands: Sendable, Equatable {
     public var userdelArguments: [String]
     /// Seconds any one of these programs may run before it is stopped.
     public var timeout: Double
+    /// ACCOUNT_BACKEND.
+    public var accountBackend = AccountBackend.useradd
 
     /// Creates the builder.
     public init(
@@ -41,6 +43,30 @@ public struct AccountCommands: Sendable, Equatable {
             paths: paths, useraddProgram: configuration.useraddProgram,
             useraddArguments: configuration.useraddArgs, userdelProgram: configuration.userdelProgram,
             userdelArguments: configuration.userdelArgs)
+        accountBackend = configuration.accountBackend
+    }
+
+    /// The login shell for the batch backend, or `nil` when new accounts go through useradd: ACCOUNT_BACKEND is not
+    /// `batch`, USERADD_PROGRAM is not /usr/sbin/useradd, or USERADD_ARGS hold anything besides `--user-group`/`-U`,
+    /// `--create-home`/`-m` (both required) and `--shell S`/`-s S`.
+    public var batchShell: String? {
+        guard accountBackend == .batch, useraddProgram == "/usr/sbin/useradd" else { return nil }
+        var userGroup = false
+        var createHome = false
+        var shell: String?
+        var words = useraddArguments[...]
+        while let word = words.popFirst() {
+            switch word {
+            case "--user-group", "-U": userGroup = true
+            case "--create-home", "-m": createHome = true
+            case "--shell", "-s":
+                guard let value = words.popFirst(), value.hasPrefix("/") else { return nil }
+                shell = value
+            default: return nil
+            }
+        }
+        guard userGroup, createHome, let shell else { return nil }
+        return shell
     }
 
     /// Whether USERADD_ARGS asks for a group named after the user.
