@@ -38,7 +38,7 @@ public enum AccountFilesBatch {
         day: Int
     ) throws(Refusal) -> Result {
         if let reason = settings.unsupported { throw Refusal(description: "not supported by the batch: \(reason)") }
-        guard Self.isField(shell), !shell.isEmpty else { throw Refusal(description: "unusable shell \(shell)") }
+        guard Self.isField(shell), shell.hasPrefix("/") else { throw Refusal(description: "unusable shell \(shell)") }
         var passwd = try AccountFileTable(text: files.passwd, file: "/etc/passwd", fields: 7)
         var shadow = try AccountFileTable(text: files.shadow, file: "/etc/shadow", fields: 9)
         var group = try AccountFileTable(text: files.group, file: "/etc/group", fields: 4)
