@@ -28,7 +28,8 @@
 #      also summed by step: account creation (useradd), group changes (groupadd, usermod, gpasswd), sudoers checks
 #      (visudo) and deletions (userdel), each with its processes and time per account.
 # The binary measured is the release build (swift build -c release --static-swift-stdlib, as scripts/build-release
-# builds it); BENCH_IMPORT_USERS=PATH measures another one (for example a debug build or an older commit's).
+# builds it); BENCH_ACCOUNT_BACKEND=batch measures import_users with ACCOUNT_BACKEND=batch (the floor stays plain
+# useradd); BENCH_IMPORT_USERS=PATH measures another one (for example a debug build or an older commit's).
 # Needs root, /usr/bin/time (apt-get install time), strace, a C compiler (cc), and the project's .venv/ (moto, boto3:
 # scripts/install-deps). Talks to 127.0.0.1 only.
 set -euo pipefail
@@ -103,10 +104,12 @@ install -d -m 0755 /var/lib/aws-ec2-ssh
 bench_config "$work/import.conf" 'IAM_AUTHORIZED_GROUPS="bench-users"
 SUDOERS_GROUPS="bench-sudo"
 LOCAL_GROUPS="bench-local"'
+[[ -z ${BENCH_ACCOUNT_BACKEND:-} ]] || echo "ACCOUNT_BACKEND=\"$BENCH_ACCOUNT_BACKEND\"" >>"$work/import.conf"
 
 # The account files and directories as before any account: reset puts them back between the phases.
 mkdir "$work/etc"
 cp -a /etc/passwd /etc/shadow /etc/group /etc/gshadow "$work/etc/"
+for file in /etc/subuid /etc/subgid; do [[ ! -e $file ]] || cp -a "$file" "$work/etc/"; done
 reset_accounts() {
     cp -a "$work"/etc/* /etc/
     rm -f /etc/sudoers.d/aws-ec2-ssh-*

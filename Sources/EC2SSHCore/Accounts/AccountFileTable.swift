@@ -64,10 +64,9 @@ struct AccountFileTable {
         lines[number] = parts.joined(separator: ":")
     }
 
-    /// Appends `name:START:COUNT` with the lowest START from `minimum` whose range overlaps no other line and ends
-    /// by `maximum` (shadow-utils' find_free_range); nothing when `name` has a range already or none fits.
-    mutating func allocateRange(for name: String, minimum: UInt64, maximum: UInt64, count: UInt64) {
-        guard !contains(name) else { return }
+    /// The lowest START from `minimum` for `name:START:COUNT` whose range overlaps no other line and ends by
+    /// `maximum` (shadow-utils' find_free_range), or `nil` when none fits.
+    func freeRange(minimum: UInt64, maximum: UInt64, count: UInt64) -> UInt64? {
         let ranges = lines.compactMap { line -> (UInt64, UInt64)? in
             let parts = line.split(separator: ":", omittingEmptySubsequences: false)
             guard let start = UInt64(parts[1]), let length = UInt64(parts[2]), length > 0 else { return nil }
@@ -78,7 +77,6 @@ struct AccountFileTable {
             if low >= start + count { break }
             start = max(start, high)
         }
-        guard start + count - 1 <= maximum else { return }
-        append([name, String(start), String(count)])
+        return start + count - 1 <= maximum ? start : nil
     }
 }

@@ -83,6 +83,26 @@ public enum AccountFilesBatch {
                     continue
                 }
             }
+            var subUIDStart: UInt64?
+            var subGIDStart: UInt64?
+            if settings.uids.contains(uid) {
+                if let table = subuid, !table.contains(name) {
+                    subUIDStart = table.freeRange(
+                        minimum: settings.subUIDMin, maximum: settings.subUIDMax, count: settings.subUIDCount)
+                    guard subUIDStart != nil else {
+                        refused.append((name, "no free subordinate UID range (SUB_UID_* in /etc/login.defs)"))
+                        continue
+                    }
+                }
+                if let table = subgid, !table.contains(name) {
+                    subGIDStart = table.freeRange(
+                        minimum: settings.subGIDMin, maximum: settings.subGIDMax, count: settings.subGIDCount)
+                    guard subGIDStart != nil else {
+                        refused.append((name, "no free subordinate GID range (SUB_GID_* in /etc/login.defs)"))
+                        continue
+                    }
+                }
+            }
             usedUIDs.insert(uid)
             usedGIDs.insert(gid)
             passwd.append([name, "x", String(uid), String(gid), "", home, shell])
@@ -97,14 +117,8 @@ public enum AccountFilesBatch {
             }
             group.append([name, "x", String(gid), ""])
             gshadow.append([name, "!", "", ""])
-            if settings.uids.contains(uid) {
-                subuid?.allocateRange(
-                    for: name, minimum: settings.subUIDMin, maximum: settings.subUIDMax,
-                    count: settings.subUIDCount)
-                subgid?.allocateRange(
-                    for: name, minimum: settings.subGIDMin, maximum: settings.subGIDMax,
-                    count: settings.subGIDCount)
-            }
+            if let start = subUIDStart { subuid?.append([name, String(start), String(settings.subUIDCount)]) }
+            if let start = subGIDStart { subgid?.append([name, String(start), String(settings.subGIDCount)]) }
             created.append(BatchCreated(name: name, uid: uid, gid: gid, home: home))
         }
         let texts = AccountFilesText(

@@ -61,6 +61,18 @@ struct AccountFilesBatchTests {
         #expect(result.files.subuid == "a:100000:65536\nb:300000:65536\nnew:165536:65536\n")
     }
 
+    @Test func noFreeSubordinateRangeLeavesTheAccountToUseradd() throws {
+        var files = Self.base
+        files.subuid = "a:100000:65536\n"
+        var settings = Self.debian
+        settings.subUIDMax = 200_000
+        let result = try AccountFilesBatch.add(
+            [BatchAccount(name: "new", uid: nil, groups: ["docker"])], shell: "/bin/sh", to: files, settings: settings,
+            day: 1)
+        #expect(result.refused.map(\.reason) == ["no free subordinate UID range (SUB_UID_* in /etc/login.defs)"])
+        #expect(result.files == files)
+    }
+
     @Test func settingsFollowLoginDefs() {
         let settings = BatchAccountSettings.parse(
             loginDefs: "HOME_MODE 0750\nUMASK 077\nPASS_MAX_DAYS -1\n", useraddDefaults: "HOME=/srv/home\nSKEL=/etc/s\n"
