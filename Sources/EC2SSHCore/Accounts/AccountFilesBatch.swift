@@ -4,7 +4,8 @@
 ///
 /// Per account: `name:x:UID:GID::HOME:SHELL` in passwd, `name:!:DAY:MIN:MAX:WARN:::` in shadow, `name:x:GID:` in
 /// group, `name:!::` in gshadow, the name appended to each supplementary group's member list in group and gshadow,
-/// and `name:START:COUNT` in subuid and subgid when those files exist and the UID lies in UID_MIN-UID_MAX. UIDs and
+/// and `name:START:COUNT` in subuid and subgid when those files exist (pass `nil` for useradd's `-K SUB_UID_COUNT=0
+/// -K SUB_GID_COUNT=0`), the count is not 0 and the UID lies in UID_MIN-UID_MAX. UIDs and
 /// GIDs are allocated like shadow-utils' find_new_uid/find_new_gid (highest used in range + 1, else the lowest free;
 /// the user group prefers GID = UID). The whole batch is refused on a line it cannot parse; one account is refused
 /// (left to useradd) when its name, UID or GID is taken or a group it needs is missing.
@@ -86,16 +87,16 @@ public enum AccountFilesBatch {
             var subUIDStart: UInt64?
             var subGIDStart: UInt64?
             if settings.uids.contains(uid) {
-                if let table = subuid, !table.contains(name) {
-                    subUIDStart = table.freeRange(
+                if subuid?.contains(name) == false, settings.subUIDCount > 0 {
+                    subUIDStart = subuid?.freeRange(
                         minimum: settings.subUIDMin, maximum: settings.subUIDMax, count: settings.subUIDCount)
                     guard subUIDStart != nil else {
                         refused.append((name, "no free subordinate UID range (SUB_UID_* in /etc/login.defs)"))
                         continue
                     }
                 }
-                if let table = subgid, !table.contains(name) {
-                    subGIDStart = table.freeRange(
+                if subgid?.contains(name) == false, settings.subGIDCount > 0 {
+                    subGIDStart = subgid?.freeRange(
                         minimum: settings.subGIDMin, maximum: settings.subGIDMax, count: settings.subGIDCount)
                     guard subGIDStart != nil else {
                         refused.append((name, "no free subordinate GID range (SUB_GID_* in /etc/login.defs)"))
@@ -112,13 +113,13 @@ public enum AccountFilesBatch {
                 number(settings.passWarnAge), "", "", "",
             ])
             for groupName in account.groups {
-                group.addMember(name, to: groupName, field: 3)
-                gshadow.addMember(name, to: groupName, field: 3)
+                group.addMember(name, to: groupName)
+                gshadow.addMember(name, to: groupName)
             }
             group.append([name, "x", String(gid), ""])
             gshadow.append([name, "!", "", ""])
-            if let start = subUIDStart { subuid?.append([name, String(start), String(settings.subUIDCount)]) }
-            if let start = subGIDStart { subgid?.append([name, String(start), String(settings.subGIDCount)]) }
+            if let start = subUIDStart { subuid?.appendRange(name, start: start, count: settings.subUIDCount) }
+            if let start = subGIDStart { subgid?.appendRange(name, start: start, count: settings.subGIDCount) }
             created.append(BatchCreated(name: name, uid: uid, gid: gid, home: home))
         }
         let texts = AccountFilesText(

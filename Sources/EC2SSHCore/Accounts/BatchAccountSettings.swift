@@ -51,8 +51,6 @@ public struct BatchAccountSettings: Sendable, Equatable {
             settings.unsupported = "EXPIRE=\(value) in /etc/default/useradd"
         } else if let value = defs["MAX_MEMBERS_PER_GROUP"], value != "0" {
             settings.unsupported = "MAX_MEMBERS_PER_GROUP in /etc/login.defs"
-        } else if settings.subUIDCount == 0 || settings.subGIDCount == 0 {
-            settings.unsupported = "SUB_UID_COUNT or SUB_GID_COUNT 0 in /etc/login.defs"
         }
         return settings
     }

@@ -52,6 +52,16 @@ struct AccountFilesBatchTests {
         #expect(result.files.subgid == "x:100000:10\n")
     }
 
+    @Test func aZeroCountAllocatesNoSubordinateRange() throws {
+        var settings = Self.debian
+        settings.subUIDCount = 0
+        let result = try AccountFilesBatch.add(
+            [BatchAccount(name: "new", uid: nil, groups: [])], shell: "/bin/sh", to: Self.base, settings: settings,
+            day: 1)
+        #expect(result.files.subuid == "")
+        #expect(result.files.subgid == "new:100000:65536\n")
+    }
+
     @Test func subordinateRangesFillTheFirstGap() throws {
         var files = Self.base
         files.subuid = "a:100000:65536\nb:300000:65536\n"
