@@ -7,8 +7,10 @@ except requests that match a fault rule. Rules are managed over HTTP on the same
 
   POST   /__faults__   JSON list of rules, appended.   GET /__faults__: rules with their hit counts.
   DELETE /__faults__   remove all rules.
-  GET    /__stats__    {"connections": N, "requests": N}: client connections accepted and requests served so far
-                       (control requests excluded).
+  GET    /__stats__    {"connections": N, "requests": N, "calls": {"iam:ListUsers": N, "s3:GET": N, ...}}: client
+                       connections accepted and requests served so far (control requests excluded); "calls" counts
+                       them by service (the credential scope of the Authorization header, "unsigned" without one)
+                       and operation (the Query API Action, the X-Amz-Target of JSON APIs, else the HTTP method).
   POST   /__paginate__ {"size": N}   from now on, split list answers (ListUsers, GetGroup, ListUserTags,
          ListSSHPublicKeys, ListGroupsForUser) into pages of N elements with the proxy's own Markers, as IAM may
          return fewer than MaxItems; the later pages are answered from the first upstream answer. 0 turns it off.
@@ -16,6 +18,7 @@ except requests that match a fault rule. Rules are managed over HTTP on the same
 
 A rule: {"action": "GetGroup", "params": {"GroupName": "devs"}, "fault": "throttle", "times": 1}
   action  - the Query API Action to match ("*" for any), params - form parameters that must all match (optional),
+  service - the service the request is signed for ("iam", "s3", "kms", "sts", ...; optional),
   path    - a prefix the request path must start with (optional; for example "/latest/" for IMDS requests),
   times   - how many matching requests to fault (default: unlimited), then the rule stops matching,
   skip    - how many matching requests to let through first (default 0), to fault the Nth page or call,
@@ -44,7 +47,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 QUIET = False
 RULES = []
 LOCK = threading.Lock()
-STATS = {"connections": 0, "requests": 0}
+STATS = {"connections": 0, "requests": 0, "calls": {}}
 DELAY = 0.0
 CONNECT_DELAY = 0.0
 PAGE_SIZE = 0
@@ -115,13 +118,26 @@ def paginate(params, status, payload):
         return page(token, 0)
 
 
-def match(path, body):
+def service_of(headers):
+    """The service a request is signed for: the credential scope's service in its Authorization header."""
+    found = re.search(r"Credential=[^/,]+/[^/,]+/[^/,]+/([^/,]+)/aws4_request", headers.get("Authorization") or "")
+    return found.group(1) if found else "unsigned"
+
+
+def operation_of(method, headers, params):
+    """The operation a request asks for: the Query API Action, the JSON API X-Amz-Target, or the HTTP method."""
+    return params.get("Action") or headers.get("X-Amz-Target") or method
+
+
+def match(path, body, service):
     params = form(body)
     with LOCK:
         for rule in RULES:
             if rule.get("times") is not None and rule["hits"] >= rule["times"]:
                 continue
             if not path.startswith(rule.get("path", "")):
+                continue
+            if rule.get("service", service) != service:
                 continue
             if rule.get("action", "*") not in ("*", params.get("Action")):
                 continue
@@ -198,9 +214,12 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 payload = json.dumps(STATS).encode()
             return self.reply(200, payload, "application/json")
+        service = service_of(self.headers)
+        call = f"{service}:{operation_of(self.command, self.headers, form(body))}"
         with LOCK:
             STATS["requests"] += 1
-        rule = match(self.path, body)
+            STATS["calls"][call] = STATS["calls"].get(call, 0) + 1
+        rule = match(self.path, body, service)
         fault = rule["fault"] if rule else None
         if fault == "throttle":
             return self.reply(400, error_document("Throttling", "Rate exceeded"))
