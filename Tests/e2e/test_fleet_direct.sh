@@ -5,8 +5,8 @@
 #   - the hosts are separate machines: a local account made on one exists on no other, nor in the test's sandbox;
 #   - import_users on every host creates the same accounts (the members of the authorized IAM group, nobody else);
 #   - an IAM user's key logs in on every host, and another user's key does not;
-#   - IAM calls per import round, counted at the fault proxy, grow with the number of hosts (2, 5, 10): the same
-#     per-host count, so hosts x calls; a login costs IAM calls on the host it lands on.
+#   - IAM calls per interval (an import and a login on every host), counted at the fault proxy, grow with the number
+#     of hosts (2, 5, 10): the same per-host count, so hosts x calls.
 # Prints the measured counts ("fleet-direct: ...").
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/import_lib.sh"
@@ -83,19 +83,21 @@ per_login=$(calls_between "$before" "$after" iam)
 login_detail=$(calls_detail "$before" "$after" iam)
 ((per_login > 0)) || fail "a login in direct mode made no IAM call (the key command did not ask IAM?)"
 
-# Steady state: one import round on 2, 5 and 10 hosts. Every host reads IAM itself, so the calls are hosts x the
-# calls of one host.
+# Steady state, one interval (as in test_fleet.sh): an import and a login on each of 2, 5 and 10 hosts. Every host
+# reads IAM itself, so the calls are hosts x the calls of one host.
 counts=()
 for n in 2 5 10; do
     before=$(proxy_calls)
     fleet_import_each "$n" 0
+    fleet_expect_logins "$n" "$FLEET_WORK/carol" carol yes
     after=$(proxy_calls)
     counts+=("$(calls_between "$before" "$after" iam)")
-    ((counts[-1] > 0)) || fail "an import round on $n hosts made no IAM call"
-    echo "fleet-direct: import round on $n hosts: ${counts[-1]} IAM calls ($((counts[-1] / n)) per host)"
+    ((counts[-1] > 0)) || fail "an interval on $n hosts made no IAM call"
+    echo "fleet-direct: interval on $n hosts: ${counts[-1]} IAM calls ($((counts[-1] / n)) per host:" \
+        "$(calls_detail "$before" "$after" iam))"
 done
 per_host=$((counts[0] / 2))
 assert_eq "$((2 * per_host)) $((5 * per_host)) $((10 * per_host))" "${counts[*]}" \
-    "IAM calls of an import round on 2, 5 and 10 hosts (hosts x $per_host)"
+    "IAM calls of an interval on 2, 5 and 10 hosts (hosts x $per_host)"
 echo "fleet-direct: first import on $hosts hosts: $first_round IAM calls ($first_detail); one login: $per_login IAM calls ($login_detail)"
 echo "fleet-direct: ok in $((SECONDS - started)) s"
