@@ -17,10 +17,10 @@ public struct AWSClients: Sendable {
     public let baseCredentials: any CredentialsProvider
     /// The credentials used for IAM: the assumed role when ASSUMEROLE is set, otherwise the base chain.
     public let iamCredentials: any CredentialsProvider
-    private let files: any FileReading
-    private let time: any TimeSource
-    private let retry: any RetryExecuting
-    private let timeouts: HTTPTimeouts
+    let files: any FileReading
+    let time: any TimeSource
+    let retry: any RetryExecuting
+    let timeouts: HTTPTimeouts
 
     /// Creates the clients; nothing is sent until an operation runs.
     ///

@@ -59,6 +59,16 @@ public struct Configuration: Equatable, Sendable {
     public var chainedAuthorizedKeysCommand: String?
     /// CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS: arguments for the chained command, split like a shell would.
     public var chainedAuthorizedKeysCommandArgs: [String] = []
+    /// SNAPSHOT_URL: the fleet snapshot object (`s3://bucket/key`); `nil`: fleet mode is off.
+    public var snapshotURL: SnapshotURL?
+    /// SNAPSHOT_BUCKET_OWNER: the 12-digit account id sent as `x-amz-expected-bucket-owner`; empty: not sent.
+    public var snapshotBucketOwner = ""
+    /// SNAPSHOT_KMS_KEY_ID: the KMS key (id, ARN or alias) `import_users publish` signs snapshots with.
+    public var snapshotKMSKeyID = ""
+    /// SNAPSHOT_RESIGN_INTERVAL: seconds after which the publisher signs and puts an unchanged snapshot again.
+    public var snapshotResignInterval = 900
+    /// SNAPSHOT_TAGS: the IAM user tags the publisher carries; empty: the tags this configuration uses.
+    public var snapshotTags: [String] = []
     /// Lines setting AWS_* variables and HTTP(S)_PROXY / NO_PROXY (either case), applied as environment.
     public var environment: [String: String] = [:]
 
