@@ -67,7 +67,7 @@ iam.put_user_policy(UserName='fleet-reader', PolicyName='snapshot-reader', Polic
     'Version': '2012-10-17',
     'Statement': [{'Effect': 'Allow', 'Action': 's3:GetObject', 'Resource': f'arn:aws:s3:::{BUCKET}/{OBJECT}'}]}))
 key = iam.create_access_key(UserName='fleet-reader')['AccessKey']
-open(WORK + '/reader-credentials', 'w').write(key['AccessKeyId'] + ' ' + key['SecretAccessKey'])
+open(WORK + '/reader-credentials', 'w').write(key['AccessKeyId'] + ' ' + key['SecretAccessKey'] + '\n')
 "
 read -r reader_key_id reader_secret <"$FLEET_WORK/reader-credentials"
 
@@ -138,9 +138,30 @@ expect_same_accounts() {
     done
 }
 
-# --- First publish; every host imports from the snapshot, with no IAM call.
+# --- First publish: the object verifies with the pinned key (checked here in Python, independently of our reader)
+# and holds every IAM user; then every host imports from it, with no IAM call.
+pem=$(fleet_exec 1 /usr/local/sbin/import_users publish --config /etc/aws-ec2-ssh-publisher.conf --print-public-key) ||
+    fail "import_users publish --print-public-key failed: $pem"
+assert_eq "$(tr -d '\n' <"$FLEET_WORK/snapshot.pem")" "$(tr -d '\n' <<<"$pem")" "the publisher's --print-public-key"
 publish
 save_object first
+aws "
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+head, snapshot = open(WORK + '/first', 'rb').read().split(b'\n\n', 1)
+lines = head.split(b'\n')
+assert lines[0] == b'aws-ec2-ssh-snapshot 1' and len(lines) == 3, head
+manifest = base64.b64decode(lines[1].removeprefix(b'manifest '))
+signature = base64.b64decode(lines[2].removeprefix(b'signature '))
+key = serialization.load_pem_public_key(open(WORK + '/snapshot.pem', 'rb').read())
+key.verify(signature, manifest, ec.ECDSA(hashes.SHA256()))
+m = json.loads(manifest)
+assert (m['format'], m['bucket'], m['key'], m['algorithm']) == (1, BUCKET, OBJECT, 'ECDSA_SHA_256'), m
+assert m['length'] == len(snapshot) and m['sha256'] == hashlib.sha256(snapshot).hexdigest(), m
+users = [re.match(rb'\{\"name\":\"([^\"]*)\"', line).group(1).decode() for line in snapshot.split(b'\n') if b'\"keys\":' in line]
+assert users == sorted(users) and {'alice', 'bob', 'carol', 'dave', 'fleet-reader'} <= set(users), users
+print(f'fleet: first snapshot: serial {m[\"serial\"]}, {len(snapshot)} bytes, users {\" \".join(users)}')
+"
 before=$(proxy_calls)
 fleet_import_each "$hosts" 0
 after=$(proxy_calls)
