@@ -72,6 +72,17 @@ public struct Configuration: Equatable, Sendable {
     /// Lines setting AWS_* variables and HTTP(S)_PROXY / NO_PROXY (either case), applied as environment.
     public var environment: [String: String] = [:]
 
+    // Fleet mode, readers (issue 14); SNAPSHOT_URL and SNAPSHOT_BUCKET_OWNER are above.
+    /// SNAPSHOT_PUBLIC_KEY: path of the pinned public key (PEM SubjectPublicKeyInfo) the snapshot's signature is
+    /// checked with.
+    public var snapshotPublicKey = "/etc/aws-ec2-ssh/snapshot.pem"
+    /// SNAPSHOT_ALLOW_UNSIGNED: 1 accepts unsigned snapshots (testing only; warned about at every run).
+    public var snapshotAllowUnsigned = false
+    /// SNAPSHOT_MAX_AGE: seconds after its generation a snapshot is stale (applied as an incomplete read).
+    public var snapshotMaxAge = 3600
+    /// SNAPSHOT_REFRESH: seconds the key command serves its verified copy before it asks S3 again at a login.
+    public var snapshotRefresh = 60
+
     /// Where the configuration file is read from unless --config says otherwise.
     public static let defaultPath = "/etc/aws-ec2-ssh.conf"
 
