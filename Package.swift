@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "FleetPublisherTests",
             dependencies: [
-                "AWSCore", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "FleetPublisher", "TestSupport",
+                "AWSCore", "EC2SSHCore", "EC2SSHSystem", "FleetPublisher", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -3,6 +3,10 @@ import FleetPublisher
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 #if canImport(FoundationEssentials)
     package import FoundationEssentials
 #else
@@ -39,12 +43,22 @@ package final class FakeIAMDirectory: DirectoryReading {
         var tags: [String: [String: String]] = [:]
         var failures: [String: AWSError] = [:]
         var calls: [String] = []
+        var inFlight = 0
+        var maxInFlight = 0
+        var arrived = 0
     }
 
     private let state = Mutex(State())
+    /// When set, each ListSSHPublicKeys waits (at most 5 s) until this many have started, proving they overlap.
+    private let barrier: Int?
 
-    /// An empty directory.
-    package init() {}
+    /// An empty directory; with `barrier`, ListSSHPublicKeys calls wait for each other (see `maxInFlight`).
+    package init(barrier: Int? = nil) {
+        self.barrier = barrier
+    }
+
+    /// The most ListSSHPublicKeys calls that were in flight at once.
+    package var maxInFlight: Int { state.withLock { $0.maxInFlight } }
 
     /// Adds user `name` with `keys` (and no groups).
     package func addUser(_ name: String, keys: [Key] = []) {
@@ -105,7 +119,14 @@ package final class FakeIAMDirectory: DirectoryReading {
     }
 
     package func listSSHPublicKeys(userName: String) throws -> [SSHPublicKeyMetadata] {
-        try answer("ListSSHPublicKeys \(userName)") { state in
+        state.withLock { state in
+            state.inFlight += 1
+            state.arrived += 1
+            state.maxInFlight = max(state.maxInFlight, state.inFlight)
+        }
+        defer { state.withLock { $0.inFlight -= 1 } }
+        if let barrier { waitForBarrier(barrier) }
+        return try answer("ListSSHPublicKeys \(userName)") { state in
             state.keys[userName].map { keys in
                 keys.map {
                     SSHPublicKeyMetadata(userName: userName, keyID: $0.id, status: $0.status, uploadDate: Self.uploaded)
@@ -127,6 +148,20 @@ package final class FakeIAMDirectory: DirectoryReading {
     package func listUserTags(userName: String) throws -> [IAMTag] {
         try answer("ListUserTags \(userName)") { state in
             state.tags[userName].map { $0.sorted { $0.key < $1.key }.map { IAMTag(key: $0.key, value: $0.value) } }
+        }
+    }
+
+    /// Spins (yielding the CPU) until `count` ListSSHPublicKeys calls have started, or records a failure after 5 s.
+    private func waitForBarrier(_ count: Int) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while state.withLock({ $0.arrived }) < count {
+            if clock.now - start > .seconds(5) {
+                Issue.record(
+                    "only \(state.withLock { $0.arrived }) ListSSHPublicKeys calls overlapped, expected \(count)")
+                return
+            }
+            sched_yield()
         }
     }
 

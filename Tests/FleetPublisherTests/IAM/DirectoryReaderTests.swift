@@ -147,11 +147,13 @@ import Testing
         #expect(result.users[1].groups == ["devs", "late"])
     }
 
-    @Test func manyUsersReadOnFourThreadsComeBackSorted() throws {
-        let iam = FakeIAMDirectory()
-        for index in 0..<40 { iam.addUser("user\(index)") }
+    @Test func perUserReadsOverlapButNeverExceedTheBound() throws {
+        let iam = FakeIAMDirectory(barrier: 4)
+        for index in 0..<40 { iam.addUser("user\(39 - index)") }
         let result = try DirectoryReader(iam: iam, tags: [], maxConcurrent: 4).read(cache: KeyBodyCache())
+        #expect(iam.maxInFlight == 4)
         #expect(result.users.count == 40)
+        #expect(result.users.first?.name == "user0")
         #expect(
             result.users.map(\.name) == result.users.map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     }
