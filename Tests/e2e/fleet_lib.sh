@@ -142,7 +142,11 @@ fleet_each() {
     shift
     local pids=()
     for ((k = 1; k <= n; k++)); do
-        { fleet_exec "$k" "$@" >"$FLEET_WORK/out.$k" 2>&1; echo $? >"$FLEET_WORK/status.$k"; } &
+        {
+            local status=0
+            fleet_exec "$k" "$@" >"$FLEET_WORK/out.$k" 2>&1 || status=$?
+            echo "$status" >"$FLEET_WORK/status.$k"
+        } &
         pids+=($!)
     done
     wait "${pids[@]}"

@@ -115,10 +115,12 @@ put_object() {
               ContentType='application/vnd.aws-ec2-ssh.snapshot')"
 }
 
-# host_files K: what a reader's import may change on host K (accounts, groups, sudoers, state, verified snapshot).
+# host_files K: what a reader may change on host K (accounts, groups, sudoers, state, the verified copies of import_users
+# and of the key command).
 host_files() {
     fleet_exec "$1" bash -c 'sha256sum /etc/passwd /etc/group /etc/shadow /etc/gshadow
-        find /etc/sudoers.d /var/lib/aws-ec2-ssh -type f ! -name last-run.json -print0 | sort -z | xargs -0 sha256sum'
+        find /etc/sudoers.d /var/lib/aws-ec2-ssh /var/cache/aws-ec2-ssh -type f ! -name last-run.json -print0 |
+            sort -z | xargs -0 sha256sum'
 }
 
 # all_host_files HOSTS: host_files of hosts 1..HOSTS, one after the other.
@@ -203,14 +205,18 @@ key = iam.list_ssh_public_keys(UserName='alice')['SSHPublicKeys'][0]['SSHPublicK
 iam.update_ssh_public_key(UserName='alice', SSHPublicKeyId=key, Status='Inactive')"
 publish
 published=$SECONDS
-deadline=$((published + refresh + 20))
+# The bound: SNAPSHOT_REFRESH, plus the time the logins themselves take (10 s of slack for a loaded machine).
+deadline=$((published + refresh + 10))
+accepted=0
 for ((k = 1; k <= hosts; k++)); do
     until [[ -z $(fleet_login "$k" "$FLEET_WORK/alice" alice) ]]; do
+        accepted=$((accepted + 1))
         ((SECONDS < deadline)) || fail "alice's deactivated key still logs in on host-$k $((SECONDS - published)) s after the publish"
         python3 -c 'import time; time.sleep(0.2)'
     done
 done
-echo "fleet: the deactivated key was refused on all $hosts hosts $((SECONDS - published)) s after the publish (SNAPSHOT_REFRESH=$refresh)"
+echo "fleet: the deactivated key was refused on all $hosts hosts $((SECONDS - published)) s after the publish" \
+    "(SNAPSHOT_REFRESH=$refresh; $accepted logins still accepted meanwhile)"
 fleet_expect_logins "$hosts" "$FLEET_WORK/bob" bob yes
 fleet_import_each "$hosts" 0
 expect_same_accounts "$hosts"
