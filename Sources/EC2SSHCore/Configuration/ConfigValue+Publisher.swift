@@ -6,7 +6,7 @@ extension ConfigValue {
         let example = "expected s3://BUCKET/KEY, for example s3://example-fleet/aws-ec2-ssh/snapshot"
         guard value.hasPrefix("s3://") else { throw Invalid(message: example) }
         let rest = value.dropFirst(5)
-        guard let slash = rest.firstIndex(of: "/") else { throw Invalid(message: example) }
+        guard let slash = rest.firstIndex(of: "/") else { throw Invalid(message: "the URL has no object key; \(example)") }
         let bucket = String(rest[..<slash])
         let key = String(rest[rest.index(after: slash)...])
         let bucketBytes = Array(bucket.utf8)
@@ -21,10 +21,11 @@ extension ConfigValue {
                 message: "'\(bucket)' is not an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens); "
                     + example)
         }
-        guard (1...1024).contains(key.utf8.count),
+        guard (1...1024).contains(key.utf8.count), !key.hasPrefix("/"),
             !key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
         else {
-            throw Invalid(message: "the object key must be 1 to 1024 bytes without control characters; \(example)")
+            throw Invalid(
+                message: "the object key must be 1 to 1024 bytes without control characters or a leading /; \(example)")
         }
         return SnapshotURL(bucket: bucket, key: key)
     }
