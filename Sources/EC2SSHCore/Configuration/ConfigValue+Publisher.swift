@@ -6,7 +6,9 @@ extension ConfigValue {
         let example = "expected s3://BUCKET/KEY, for example s3://example-fleet/aws-ec2-ssh/snapshot"
         guard value.hasPrefix("s3://") else { throw Invalid(message: example) }
         let rest = value.dropFirst(5)
-        guard let slash = rest.firstIndex(of: "/") else { throw Invalid(message: "the URL has no object key; \(example)") }
+        guard let slash = rest.firstIndex(of: "/") else {
+            throw Invalid(message: "the URL has no object key; \(example)")
+        }
         let bucket = String(rest[..<slash])
         let key = String(rest[rest.index(after: slash)...])
         let bucketBytes = Array(bucket.utf8)
