@@ -55,7 +55,8 @@ extension ImportRun {
                 "applied as an incomplete read: no account is deleted, locked or created and no sudo or group "
                 + "membership changes until a fresh snapshot arrives"
             logger.error("\(reason); \(held)")
-            let managed = Set((state?.accounts.values).map { $0.map(\.iamUserName) } ?? [])
+            // Only accounts that have access now: a locked account is not unlocked by a stale snapshot either.
+            let managed = Set((state?.accounts.values).map { $0.filter(\.grantsAccess).map(\.iamUserName) } ?? [])
             read.view = read.view.heldForStaleSnapshot(reason: reason, managedIAMNames: managed)
         }
         return (read, result.problems.count)
