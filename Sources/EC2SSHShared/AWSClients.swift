@@ -17,10 +17,10 @@ public struct AWSClients: Sendable {
     public let baseCredentials: any CredentialsProvider
     /// The credentials used for IAM: the assumed role when ASSUMEROLE is set, otherwise the base chain.
     public let iamCredentials: any CredentialsProvider
-    let files: any FileReading
-    let time: any TimeSource
-    let retry: any RetryExecuting
-    let timeouts: HTTPTimeouts
+    private let files: any FileReading
+    private let time: any TimeSource
+    private let retry: any RetryExecuting
+    private let timeouts: HTTPTimeouts
 
     /// Creates the clients; nothing is sent until an operation runs.
     ///
@@ -81,6 +81,16 @@ public struct AWSClients: Sendable {
         return S3Client(
             endpoint: endpoint, expectedBucketOwner: expectedBucketOwner.isEmpty ? nil : expectedBucketOwner,
             credentials: iamCredentials, transport: transport, retry: retry, time: time, timeouts: timeouts)
+    }
+
+    /// The KMS client of the region (the fleet publisher's snapshot key), signed like `s3`: with the ASSUMEROLE
+    /// credentials when set, else the host's own.
+    public func kms() throws -> KMSClient {
+        let region = try RegionResolver(environment: environment, files: files, imds: imds).region()
+        let endpoint = try EndpointResolver.resolve(.kms, region: region, environment: environment)
+        return KMSClient(
+            endpoint: endpoint, credentials: iamCredentials, transport: transport, retry: retry, time: time,
+            timeouts: timeouts)
     }
 
     /// The EC2 client of the instance's region, signed with the instance's own credentials.

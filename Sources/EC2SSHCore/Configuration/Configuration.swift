@@ -59,20 +59,13 @@ public struct Configuration: Equatable, Sendable {
     public var chainedAuthorizedKeysCommand: String?
     /// CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS: arguments for the chained command, split like a shell would.
     public var chainedAuthorizedKeysCommandArgs: [String] = []
-    /// SNAPSHOT_URL: the fleet snapshot object (`s3://bucket/key`); `nil`: fleet mode is off.
-    public var snapshotURL: SnapshotURL?
-    /// SNAPSHOT_BUCKET_OWNER: the 12-digit account id sent as `x-amz-expected-bucket-owner`; empty: not sent.
-    public var snapshotBucketOwner = ""
-    /// SNAPSHOT_KMS_KEY_ID: the KMS key (id, ARN or alias) `import_users publish` signs snapshots with.
-    public var snapshotKMSKeyID = ""
-    /// SNAPSHOT_RESIGN_INTERVAL: seconds after which the publisher signs and puts an unchanged snapshot again.
-    public var snapshotResignInterval = 900
-    /// SNAPSHOT_TAGS: the IAM user tags the publisher carries; empty: the tags this configuration uses.
-    public var snapshotTags: [String] = []
     /// Lines setting AWS_* variables and HTTP(S)_PROXY / NO_PROXY (either case), applied as environment.
     public var environment: [String: String] = [:]
 
-    // Fleet mode, readers (issue 14); SNAPSHOT_URL and SNAPSHOT_BUCKET_OWNER are above.
+    // Fleet mode, readers (issue 14).
+    /// SNAPSHOT_URL: `s3://bucket/key` of the signed fleet snapshot; set, the host is a fleet reader and makes no
+    /// IAM call at all (import_users and the key command read the snapshot instead).
+    public var snapshotURL: FleetSnapshotURL?
     /// SNAPSHOT_PUBLIC_KEY: path of the pinned public key (PEM SubjectPublicKeyInfo) the snapshot's signature is
     /// checked with.
     public var snapshotPublicKey = "/etc/aws-ec2-ssh/snapshot.pem"
@@ -82,6 +75,16 @@ public struct Configuration: Equatable, Sendable {
     public var snapshotMaxAge = 3600
     /// SNAPSHOT_REFRESH: seconds the key command serves its verified copy before it asks S3 again at a login.
     public var snapshotRefresh = 60
+    /// SNAPSHOT_BUCKET_OWNER: 12-digit account id sent as `x-amz-expected-bucket-owner`; empty: not sent.
+    public var snapshotBucketOwner = ""
+
+    // Fleet mode, publisher (import_users publish).
+    /// SNAPSHOT_KMS_KEY_ID: the KMS key (id, ARN or alias) `import_users publish` signs snapshots with.
+    public var snapshotKMSKeyID = ""
+    /// SNAPSHOT_RESIGN_INTERVAL: seconds after which the publisher signs and puts an unchanged snapshot again.
+    public var snapshotResignInterval = 900
+    /// SNAPSHOT_TAGS: the IAM user tags the publisher carries; empty: the tags this configuration uses.
+    public var snapshotTags: [String] = []
 
     /// Where the configuration file is read from unless --config says otherwise.
     public static let defaultPath = "/etc/aws-ec2-ssh.conf"

@@ -4,8 +4,8 @@ public import EC2SSHShared
 import EC2SSHSystem
 public import Logging
 
-/// Builds `import_users publish` from the real host: libcurl, the credentials chain (ASSUMEROLE for IAM only),
-/// retries, S3, KMS, libcrypto, STATE_DIR/publisher and a `flock` lock.
+/// Builds `import_users publish` from the real host: libcurl, the credentials chain (ASSUMEROLE, when set, for
+/// IAM, S3 and KMS alike), retries, libcrypto, STATE_DIR/publisher and a `flock` lock.
 public enum PublishWiring {
     /// The publish of `settings` (the configuration file) with `options`.
     public static func run(settings: ToolSettings, options: PublishOptions, logger: Logger) throws(PublishError)
@@ -16,8 +16,8 @@ public enum PublishWiring {
         let dependencies = PublishDependencies(
             fileSystem: PosixFileSystem(), time: SystemTimeSource(),
             iam: try make("IAM") { try clients.iam() },
-            s3Reader: try make("S3") { try clients.s3(expectedBucketOwner: publisher.bucketOwner) },
-            s3Writer: try make("S3") { try clients.s3(expectedBucketOwner: publisher.bucketOwner) },
+            s3Reader: try make("S3") { try clients.s3(expectedBucketOwner: publisher.bucketOwner ?? "") },
+            s3Writer: try make("S3") { try clients.s3(expectedBucketOwner: publisher.bucketOwner ?? "") },
             kms: try make("KMS") { try clients.kms() },
             makeVerifier: { der in try ECDSAP256PublicKey(der: der) },
             lock: { path in

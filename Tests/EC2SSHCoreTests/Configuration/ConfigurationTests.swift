@@ -116,11 +116,6 @@ import Testing
             "SNAPSHOT_KMS_KEY_ID=arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             { $0.snapshotKMSKeyID = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
         ),
-        (
-            "SNAPSHOT_URL=s3://example-fleet/aws-ec2-ssh/snapshot",
-            { $0.snapshotURL = SnapshotURL(bucket: "example-fleet", key: "aws-ec2-ssh/snapshot") }
-        ),
-        ("SNAPSHOT_BUCKET_OWNER=123456789012", { $0.snapshotBucketOwner = "123456789012" }),
         ("SNAPSHOT_RESIGN_INTERVAL=60", { $0.snapshotResignInterval = 60 }),
         ("SNAPSHOT_RESIGN_INTERVAL=86400", { $0.snapshotResignInterval = 86_400 }),
         ("SNAPSHOT_TAGS=\"ssh-expires, team,ssh-expires,\"", { $0.snapshotTags = ["ssh-expires", "team"] }),
@@ -215,12 +210,6 @@ import Testing
         ("SNAPSHOT_KMS_KEY_ID=\"alias/two words\"", "KMS key id"),
         ("SNAPSHOT_KMS_KEY_ID=\(String(repeating: "k", count: 2049))", "KMS key id"),
         ("SNAPSHOT_RESIGN_INTERVAL=59", "from 60 to 86400"),
-        ("SNAPSHOT_URL=https://example-fleet.s3.amazonaws.com/k", "expected s3://BUCKET/KEY"),
-        ("SNAPSHOT_URL=s3://example-fleet", "expected s3://BUCKET/KEY"),
-        ("SNAPSHOT_URL=s3://example-fleet/", "1 to 1024 bytes"),
-        ("SNAPSHOT_URL=s3://Example_Fleet/k", "not an S3 bucket name"),
-        ("SNAPSHOT_URL=s3://-fleet/k", "not an S3 bucket name"),
-        ("SNAPSHOT_BUCKET_OWNER=12345", "12-digit AWS account id"),
         ("SNAPSHOT_RESIGN_INTERVAL=15m", "from 60 to 86400"),
         ("SNAPSHOT_TAGS=\(String(repeating: "t", count: 129))", "tag key of at most 128"),
     ])
