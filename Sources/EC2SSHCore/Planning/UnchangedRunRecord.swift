@@ -44,7 +44,7 @@ public struct UnchangedRunRecord: Sendable, Equatable, Codable {
     ///
     /// Not before `recordedAt` (a clock set back could bring back an expired user) and not from `validUntil` on.
     public func holds(digest: String, at now: Date) -> Bool {
-        guard format == Self.format, now >= recordedAt else { return false }
+        guard format == Self.format, digest == self.digest, now >= recordedAt else { return false }
         if let validUntil, now >= validUntil { return false }
         return true
     }

@@ -43,6 +43,7 @@ extension ImportRun {
         if var inputs = unchanged {
             let iam = try readIAM()
             inputs.digest = inputsDigest(identities: inputs.identities, iam: iam)
+            logger.debug("inputs digest \(inputs.digest)")
             if let record = store.loadUnchangedRecord(),
                 record.holds(digest: inputs.digest, at: dependencies.time.now())
             {
