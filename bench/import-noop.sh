@@ -84,8 +84,8 @@ measure() { # measure BINARY LABEL CONFIG: the no-op figures of BINARY with CONF
     stats >"$out/stats.after"
     find /etc /home /var/lib/aws-ec2-ssh -newer "$out/noop.mark" ! -name last-run.json ! -type d >"$out/changed"
     strace -f -qq -e trace=execve,rename,renameat,renameat2,unlink,unlinkat,openat -e signal=none \
-        -o "$out/strace" "$bin" --config "$conf" >/dev/null 2>&1
-    grep -q "planning skipped" "$out/noop.err" && skipped=yes || skipped=no
+        -o "$out/strace" "$bin" --config "$conf" --verbose >/dev/null 2>"$out/strace.err"
+    grep -q "planning skipped" "$out/strace.err" && skipped=yes || skipped=no
     python3 - "$out" "$users" "$runs" "$bin" "$2" "$skipped" <<'PY'
 import json, os, re, statistics, sys
 out, users, runs, binary, label, skipped = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
@@ -148,8 +148,10 @@ for bin in "${binaries[@]}"; do
     measure "$bin" "$label-full-moto" "$work/full.conf"
     for conf in import replay; do
         rm -f /var/lib/aws-ec2-ssh/unchanged-run.json
-        "$bin" --config "$work/$conf.conf" >/dev/null 2>&1  # records (and warms the replay proxy)
-        [[ -f /var/lib/aws-ec2-ssh/unchanged-run.json ]] || echo "bench: no unchanged-run.json after a clean run" >&2
+        # records (and warms the replay proxy)
+        "$bin" --config "$work/$conf.conf" --verbose >/dev/null 2>"$work/record-$conf.err"
+        [[ -f /var/lib/aws-ec2-ssh/unchanged-run.json ]] ||
+            echo "bench: no unchanged-run.json after a clean run: $(grep 'not recorded' "$work/record-$conf.err")" >&2
         measure "$bin" "$label-unchanged-${conf/import/moto}" "$work/$conf.conf"
     done
     measure "$bin" "$label-full-replay" "$work/replay-full.conf"

@@ -10,14 +10,17 @@
 # in bench-sudo (SUDOERS_GROUPS: 10 % sudoers), LOCAL_GROUPS="bench-local", the default marker group and useradd
 # arguments. The IAM users are created in moto first, through boto3 with concurrent requests; that seeding is timed
 # and reported apart, never counted in the figures. Then, in this order:
-#   1. the floor: USERS plain `useradd --user-group --create-home -- NAME` calls with the same names, one after the
-#      other, timed (total, and per call for the first and the last tenth: useradd rewrites the four account files,
-#      so it slows down as they grow); then the same with the arguments import_users gives useradd (the default
-#      USERADD_ARGS plus `--groups MARKER,LOCAL_GROUPS`). After each, the account files, homes and state are put
-#      back as before;
+#   1. the floor: USERS plain `useradd --user-group --create-home -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 -- NAME`
+#      calls with the same names, one after the other, timed (total, and per call for the first and the last tenth:
+#      useradd rewrites the four account files, so it slows down as they grow); then the same with the arguments
+#      import_users gives useradd (the default USERADD_ARGS, the same -K options, as SUBORDINATE_IDS=0 gives them,
+#      plus `--groups MARKER,LOCAL_GROUPS`). No subordinate UID/GID ranges in either: with them Debian's useradd
+#      fails past about 9,155 accounts. After each, the account files, homes and state are put back as before;
 #   2. the first import (wall time; peak RSS with /usr/bin/time -v; AWS requests and connections at the fault
 #      proxy); 3. a no-op run right after (the same, plus files changed under /etc, /home and STATE_DIR other than
-#      last-run.json, and processes started, counted with strace -f -e trace=execve in one more no-op run);
+#      last-run.json, and processes started, counted with strace -f -e trace=execve in one more no-op run); that run
+#      plans in full (the files changed less than 2 s before it); then, 2.2 s later, one run that records the
+#      digest of its inputs (SKIP_UNCHANGED_RUNS) and a timed "unchanged" no-op run, which stops after reading IAM;
 #   4. after another reset, the first import again (the timed run) with a timing shim in place of useradd,
 #      groupadd, usermod, gpasswd, visudo and userdel (import_users runs them by absolute path, so a copy of the
 #      shim, a small C program compiled here, replaces each program inside the sandbox): each process started
@@ -27,6 +30,8 @@
 #      its children's, comes from `perf stat --no-inherit -e task-clock` when perf is installed. The programs are
 #      also summed by step: account creation (useradd), group changes (groupadd, usermod, gpasswd), sudoers checks
 #      (visudo) and deletions (userdel), each with its processes and time per account.
+# The last line printed, "csv: users,first_s,noop_s,unchanged_s,floor_s,floor_import_s", is what bench/plot.sh keeps
+# (nothing written inside the sandbox reaches the machine, the repository included).
 # The binary measured is the release build (swift build -c release --static-swift-stdlib, as scripts/build-release
 # builds it); BENCH_IMPORT_USERS=PATH measures another one (for example a debug build or an older commit's).
 # Needs root, /usr/bin/time (apt-get install time), strace, a C compiler (cc), and the project's .venv/ (moto, boto3:
@@ -67,10 +72,12 @@ floor_calls() {
     done
 }
 
+# useradd's options for no subordinate UID/GID ranges, as import_users gives them by default (SUBORDINATE_IDS=0).
+no_subids=(-K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0)
 if [[ -n $floor_only ]]; then
-    echo "floor only: $users plain useradd --user-group --create-home calls, $(nproc) CPU(s)..." >&2
+    echo "floor only: $users plain useradd --user-group --create-home (no subordinate IDs) calls, $(nproc) CPU(s)..." >&2
     start=$EPOCHREALTIME
-    floor_calls --user-group --create-home >/tmp/floor.calls
+    floor_calls --user-group --create-home "${no_subids[@]}" >/tmp/floor.calls
     total=$(micros "$start" "$EPOCHREALTIME")
     python3 - "$users" "$total" /tmp/floor.calls <<'PY'
 import sys
@@ -147,9 +154,9 @@ floor() {
     reset_accounts
 }
 echo "floor: $users plain useradd calls, then $users as import_users runs them..." >&2
-floor floor --user-group --create-home
+floor floor --user-group --create-home "${no_subids[@]}"
 groupadd iam-synced-users
-floor floor-import --user-group --create-home --shell /bin/bash --groups iam-synced-users,bench-local
+floor floor-import --user-group --create-home --shell /bin/bash "${no_subids[@]}" --groups iam-synced-users,bench-local
 
 echo "first import and no-op run..." >&2
 timed first
@@ -162,6 +169,11 @@ strace -f -qq -e trace=execve -e signal=none -o "$work/noop.strace" \
     "$bin" --config "$work/import.conf" >/dev/null 2>&1
 # Every execve but import_users' own.
 echo $(($(grep -c 'execve(' "$work/noop.strace") - 1)) >"$work/noop.execs"
+sleep 2.2
+"$bin" --config "$work/import.conf" >/dev/null 2>&1  # records the digest of its inputs
+[[ -f /var/lib/aws-ec2-ssh/unchanged-run.json ]] || echo "bench: no unchanged-run.json after a clean no-op run" >&2
+timed unchanged --verbose
+grep -q "planning skipped" "$work/unchanged.err" || echo "bench: the unchanged no-op run did not skip planning" >&2
 
 echo "first import with timing shims..." >&2
 reset_accounts
@@ -254,9 +266,15 @@ print(f"| first import | {s(first_us)} | {first_us / users / 1000:.2f} ms | {int
 r, c = stats("noop")
 print(f"| no-op run | {s(noop_us)} | | {int(read('noop.rss')) / 1024:.1f} MB | {r} ({c}) "
       f"| {read('noop.execs')}; files changed: {read('noop.writes')} |")
-print(f"| bare-useradd floor (`useradd --user-group --create-home`) | {floor_row} | | | {users} |")
+unchanged_us = int(read("unchanged.us"))
+r, c = stats("unchanged")
+print(f"| no-op run, inputs unchanged (planning skipped) | {s(unchanged_us)} | | "
+      f"{int(read('unchanged.rss')) / 1024:.1f} MB | {r} ({c}) | |")
+print(f"| bare-useradd floor (`useradd --user-group --create-home`, no subordinate IDs) | {floor_row} | | | {users} |")
 print(f"| useradd as import_users runs it (+ `--shell /bin/bash --groups MARKER,LOCAL`) | {floor_import_row} | | "
       f"| {users} |")
+csv = (f"csv: {users},{first_us / 1e6:.3f},{noop_us / 1e6:.3f},{unchanged_us / 1e6:.3f},{floor_us / 1e6:.3f},"
+       f"{int(read('floor-import.us')) / 1e6:.3f}")
 print()
 print(f"first import / floor: {first_us / floor_us:.2f}x")
 print("plan: " + ", ".join(f"{n} {t}" for t, n in sorted(actions.items())))
@@ -289,4 +307,6 @@ for step, programs in steps:
     total = sum(children.get(p, (0, 0))[1] for p in programs)
     print(f"| {step} | {count} | {count / users:.3f} | {s(total)} | {total / users / 1000:.2f} ms |")
 print(f"| import_users' own code | 0 | 0 | {s(own)} | {own / users / 1000:.2f} ms |")
+print()
+print(csv)
 PY

@@ -100,10 +100,25 @@ extension ImportRun {
         guard
             UnchangedRunRecord.mayRecord(
                 plan, from: reading.state ?? ManagedState(),
-                unavailableNames: reading.host.snapshot.unavailableNames.count),
-            UnchangedRunRecord.settled(changedAt: inputs.identities.map(\.changedAt), startedAt: inputs.takenAt),
-            inputIdentities(store: store) == inputs.identities
-        else { return }
+                unavailableNames: reading.host.snapshot.unavailableNames.count)
+        else {
+            logger.debug("not recorded as unchanged: the plan has warnings, skipped users or held names")
+            return
+        }
+        let recent = inputs.identities.filter {
+            !UnchangedRunRecord.settled(changedAt: [$0.changedAt], startedAt: inputs.takenAt)
+        }
+        guard recent.isEmpty else {
+            let paths = recent.prefix(3).map(\.path).joined(separator: ", ")
+            logger.debug("not recorded as unchanged: changed less than 2 s before the run: \(paths)")
+            return
+        }
+        let after = inputIdentities(store: store)
+        guard after == inputs.identities else {
+            let changed = zip(after ?? [], inputs.identities).filter { $0 != $1 }.prefix(3).map(\.1.path)
+            logger.debug("not recorded as unchanged: changed during the run: \(changed.joined(separator: ", "))")
+            return
+        }
         let record = UnchangedRunRecord(
             digest: inputs.digest, recordedAt: now,
             validUntil: UnchangedRunRecord.validUntil(expiries: reading.iam.observed.accessExpiries.values, now: now),
