@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark of import_users at scale: first import, no-op run and the bare-useradd floor, against moto on 127.0.0.1.
 #
-# Usage: bench/import.sh [--no-build] [--floor-only] [USERS]     (USERS: IAM users in the authorized group, default 1000)
+# Usage: bench/import.sh [--no-build] [--floor-only | --import-only] [USERS]     (USERS: IAM users in the authorized group, default 1000)
 #   --floor-only: only the USERS plain useradd calls of step 1 below (no moto, no import_users), with the time per
 #                 call for each tenth; for a USERS too large for the whole benchmark.
+#   --import-only: only steps 2 and 3 (the first import and the no-op runs), printed as one line with the csv line;
+#                 with --floor-only, the two halves of the figures at a USERS too large for the whole benchmark.
 #
 # Runs itself inside scripts/sandbox (the whole-root overlay: the accounts, homes, /etc and /var changes never reach
 # the machine). Setup: USERS IAM users in the authorized group bench-users (IAM_AUTHORIZED_GROUPS), every tenth also
@@ -45,17 +47,19 @@ use_venv
 source "$repo/bench/lib.sh"
 build=1
 floor_only=
+import_only=
 while [[ ${1:-} == --* ]]; do
     case $1 in
     --no-build) build=0 ;;
     --floor-only) floor_only=--floor-only ;;
-    *) echo "bench: unknown option $1; usage: bench/import.sh [--no-build] [--floor-only] [USERS]" >&2; exit 64 ;;
+    --import-only) import_only=--import-only ;;
+    *) echo "bench: unknown option $1; usage: bench/import.sh [--no-build] [--floor-only | --import-only] [USERS]" >&2; exit 64 ;;
     esac
     shift
 done
 users=${1:-1000}
 [[ $users =~ ^[1-9][0-9]*$ ]] || { echo "bench: USERS must be a positive number, not '$users'" >&2; exit 64; }
-bench_sandbox "$build" import_users "$0" ${floor_only:+"$floor_only"} "$users"
+bench_sandbox "$build" import_users "$0" ${floor_only:+"$floor_only"} ${import_only:+"$import_only"} "$users"
 
 # micros START END: microseconds between two $EPOCHREALTIME values (always six decimals), without a process.
 micros() { echo $((${2/./} - ${1/./})); }
@@ -153,10 +157,12 @@ floor() {
     micros "$start" "$EPOCHREALTIME" >"$work/$name.us"
     reset_accounts
 }
+if [[ -z $import_only ]]; then
 echo "floor: $users plain useradd calls, then $users as import_users runs them..." >&2
 floor floor --user-group --create-home "${no_subids[@]}"
 groupadd iam-synced-users
 floor floor-import --user-group --create-home --shell /bin/bash "${no_subids[@]}" --groups iam-synced-users,bench-local
+fi
 
 echo "first import and no-op run..." >&2
 timed first
@@ -174,6 +180,22 @@ sleep 2.2
 [[ -f /var/lib/aws-ec2-ssh/unchanged-run.json ]] || echo "bench: no unchanged-run.json after a clean no-op run" >&2
 timed unchanged --verbose
 grep -q "planning skipped" "$work/unchanged.err" || echo "bench: the unchanged no-op run did not skip planning" >&2
+if [[ -n $import_only ]]; then
+    python3 - "$work" "$users" <<'PY'
+import json, os, sys
+work, users = sys.argv[1], int(sys.argv[2])
+def read(name): return open(os.path.join(work, name)).read().strip()
+us = {name: int(read(f"{name}.us")) for name in ("first", "noop", "unchanged")}
+rss = {name: int(read(f"{name}.rss")) / 1024 for name in us}
+print(f"import_users, {users} IAM users, {os.cpu_count()} CPU(s), load average "
+      f"{open('/proc/loadavg').read().split()[0]} at the end: first import {us['first'] / 1e6:.1f} s "
+      f"({us['first'] / users / 1000:.2f} ms/account, {rss['first']:.1f} MB); no-op run {us['noop'] / 1e6:.3f} s "
+      f"({rss['noop']:.1f} MB, {read('noop.execs')} processes, {read('noop.writes')} files changed); unchanged "
+      f"no-op run {us['unchanged'] / 1e6:.3f} s ({rss['unchanged']:.1f} MB)")
+print(f"csv: {users},{us['first'] / 1e6:.3f},{us['noop'] / 1e6:.3f},{us['unchanged'] / 1e6:.3f},,")
+PY
+    exit 0
+fi
 
 echo "first import with timing shims..." >&2
 reset_accounts
