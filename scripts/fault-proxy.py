@@ -3,7 +3,8 @@
 
 Usage: fault-proxy.py UPSTREAM_URL PORT_FILE [--delay SECONDS] [--connect-delay SECONDS]
 Listens on a free 127.0.0.1 port (written to PORT_FILE) and forwards every request to UPSTREAM_URL unchanged,
-except requests that match a fault rule. Rules are managed over HTTP on the same port:
+except requests that match a fault rule; answers keep their ETag and x-amz-* headers. Rules are managed over
+HTTP on the same port:
 
   POST   /__faults__   JSON list of rules, appended.   GET /__faults__: rules with their hit counts.
   DELETE /__faults__   remove all rules.
@@ -17,6 +18,8 @@ except requests that match a fault rule. Rules are managed over HTTP on the same
 A rule: {"action": "GetGroup", "params": {"GroupName": "devs"}, "fault": "throttle", "times": 1}
   action  - the Query API Action to match ("*" for any), params - form parameters that must all match (optional),
   path    - a prefix the request path must start with (optional; for example "/latest/" for IMDS requests),
+  headers - header values the request must all carry (optional; names case-insensitive), for example
+            {"x-amz-expected-bucket-owner": "123456789012"} to count the S3 requests that send it,
   times   - how many matching requests to fault (default: unlimited), then the rule stops matching,
   skip    - how many matching requests to let through first (default 0), to fault the Nth page or call,
   fault   - throttle (400 Throttling), server-error (500 InternalFailure), unavailable (503 HTML page),
@@ -115,13 +118,21 @@ def paginate(params, status, payload):
         return page(token, 0)
 
 
-def match(path, body):
+def passed_headers(headers):
+    """The upstream answer's headers a client reads (ETag, x-amz-*), passed on unchanged."""
+    return [(name, value) for name, value in headers.items()
+            if name.lower() == "etag" or name.lower().startswith(("x-amz-", "x-amzn-"))]
+
+
+def match(path, body, headers):
     params = form(body)
     with LOCK:
         for rule in RULES:
             if rule.get("times") is not None and rule["hits"] >= rule["times"]:
                 continue
             if not path.startswith(rule.get("path", "")):
+                continue
+            if any(headers.get(k) != v for k, v in rule.get("headers", {}).items()):
                 continue
             if rule.get("action", "*") not in ("*", params.get("Action")):
                 continue
@@ -151,9 +162,14 @@ class Handler(BaseHTTPRequestHandler):
         if CONNECT_DELAY > 0:
             time.sleep(CONNECT_DELAY)
 
-    def reply(self, status, body, content_type="text/xml"):
+    def reply(self, status, body, content_type="text/xml", extra_headers=()):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in extra_headers:
+            self.send_header(name, value)
+        if status == 304:  # no body, and no Content-Length that a client could wait for
+            self.end_headers()
+            return
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -185,9 +201,11 @@ class Handler(BaseHTTPRequestHandler):
                 request.add_header(name, value)  # Host too: it is signed
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, response.read(), response.headers.get("Content-Type", "text/xml")
+                return response.status, response.read(), response.headers.get("Content-Type", "text/xml"), \
+                    passed_headers(response.headers)
         except urllib.error.HTTPError as error:
-            return error.code, error.read(), error.headers.get("Content-Type", "text/xml")
+            return error.code, error.read(), error.headers.get("Content-Type", "text/xml"), \
+                passed_headers(error.headers)
 
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -200,7 +218,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, payload, "application/json")
         with LOCK:
             STATS["requests"] += 1
-        rule = match(self.path, body)
+        rule = match(self.path, body, self.headers)
         fault = rule["fault"] if rule else None
         if fault == "throttle":
             return self.reply(400, error_document("Throttling", "Rate exceeded"))
@@ -224,19 +242,20 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(DELAY)
         params = form(body)
         marker = re.fullmatch(r"fp-(\d+)-(\d+)", params.get("Marker", ""))
+        headers = []
         if marker and marker.group(1) in PAGES:
             status, content_type = 200, "text/xml"
             with LOCK:
                 payload = page(marker.group(1), int(marker.group(2)))
         else:
-            status, payload, content_type = self.forward(body)
+            status, payload, content_type, headers = self.forward(body)
             payload = paginate(params, status, payload)
         if fault == "truncated":
             payload = re.sub(rb"<Marker>.*?</Marker>", b"", payload)
             payload = re.sub(rb"<IsTruncated>false</IsTruncated>", b"<IsTruncated>true</IsTruncated>", payload)
             if b"<IsTruncated>" not in payload:
                 payload = re.sub(rb"(</\w+Result>)", rb"<IsTruncated>true</IsTruncated>\1", payload, count=1)
-        self.reply(status, payload, content_type)
+        self.reply(status, payload, content_type, headers)
 
     do_GET = do_POST = do_PUT = do_DELETE = handle_any
 

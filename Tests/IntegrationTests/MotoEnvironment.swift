@@ -55,11 +55,34 @@ struct MotoEnvironment: Sendable {
         case .iam: version = "2010-05-08"
         case .sts: version = "2011-06-15"
         case .ec2: version = "2016-11-15"
+        case .s3, .kms: throw AWSError.configuration(detail: "\(service) does not speak the Query protocol")
         }
         return QueryClient(
             endpoint: endpoint, apiVersion: version,
             credentials: EnvironmentCredentialsProvider(environment: env),
             transport: CurlTransport(environment: [:]),
+            retry: Retrier(policy: RetryPolicy(), time: SystemTimeSource(), random: SystemRandomSource()),
+            time: SystemTimeSource())
+    }
+
+    /// An S3 client built from real parts (libcurl, the credentials chain, the retrier), addressing path-style as
+    /// it must behind an endpoint override; `owner` is sent as `x-amz-expected-bucket-owner`.
+    func s3Client(environment: [String: String]? = nil, owner: String? = nil) throws -> S3Client {
+        let env = environment ?? awsEnvironment()
+        return S3Client(
+            endpoint: try EndpointResolver.resolve(.s3, region: "eu-west-1", environment: env),
+            expectedBucketOwner: owner, credentials: EnvironmentCredentialsProvider(environment: env),
+            transport: CurlTransport(environment: [:]),
+            retry: Retrier(policy: RetryPolicy(), time: SystemTimeSource(), random: SystemRandomSource()),
+            time: SystemTimeSource())
+    }
+
+    /// A KMS client built from real parts.
+    func kmsClient(environment: [String: String]? = nil) throws -> KMSClient {
+        let env = environment ?? awsEnvironment()
+        return KMSClient(
+            endpoint: try EndpointResolver.resolve(.kms, region: "eu-west-1", environment: env),
+            credentials: EnvironmentCredentialsProvider(environment: env), transport: CurlTransport(environment: [:]),
             retry: Retrier(policy: RetryPolicy(), time: SystemTimeSource(), random: SystemRandomSource()),
             time: SystemTimeSource())
     }

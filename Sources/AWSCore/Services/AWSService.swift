@@ -6,6 +6,10 @@ public enum AWSService: String, Sendable, CaseIterable {
     case sts
     /// Elastic Compute Cloud, regional.
     case ec2
+    /// Simple Storage Service, reached at its regional endpoint (fleet mode's snapshot object).
+    case s3
+    /// Key Management Service, regional (fleet mode's snapshot signing key).
+    case kms
 
     /// The service-specific endpoint override variable, for example `AWS_ENDPOINT_URL_IAM`.
     public var endpointVariable: String { "AWS_ENDPOINT_URL_\(rawValue.uppercased())" }

@@ -1,6 +1,7 @@
-/// Finds the URL and SigV4 scope for IAM, STS and EC2 in a region, honouring the standard endpoint variables.
+/// Finds the URL and SigV4 scope for IAM, STS, EC2, S3 and KMS in a region, honouring the standard endpoint
+/// variables.
 ///
-/// `AWS_ENDPOINT_URL_IAM`, `AWS_ENDPOINT_URL_STS` or `AWS_ENDPOINT_URL_EC2` wins, then `AWS_ENDPOINT_URL`
+/// The service's own variable (`AWS_ENDPOINT_URL_IAM`, `_STS`, `_EC2`, `_S3`, `_KMS`) wins, then `AWS_ENDPOINT_URL`
 /// (an empty value counts as unset; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` ignores them all). Otherwise the
 /// partition of the region decides: `cn-*` is aws-cn, `us-gov-*` is aws-us-gov, anything else is aws. IAM is
 /// global: it is always signed with its partition's signing region, even behind an override URL.
@@ -24,7 +25,7 @@ public enum EndpointResolver {
         let url: String
         switch service {
         case .iam: url = partition.iamURL
-        case .sts, .ec2: url = "https://\(service.rawValue).\(region).\(partition.dnsSuffix)"
+        case .sts, .ec2, .s3, .kms: url = "https://\(service.rawValue).\(region).\(partition.dnsSuffix)"
         }
         return ServiceEndpoint(url: url, signingRegion: signingRegion, signingName: service.rawValue)
     }

@@ -39,14 +39,17 @@ struct SigV4URL {
         canonicalQuery = SigV4URL.canonicalize(query: rawQuery)
     }
 
-    /// URI-encodes each segment of `path` as it is sent (so `%20` becomes `%2520`, as SigV4 wants).
+    /// The canonical form of `path`: with `normalize` (every service but S3), each segment is URI-encoded as it is
+    /// sent (so `%20` becomes `%2520`, as SigV4 wants); without it (S3), each segment is encoded exactly once.
     ///
-    /// With `normalize`, first removes `.` and empty segments and resolves `..`; a trailing `/` is kept.
+    /// With `normalize`, first removes `.` and empty segments and resolves `..`; a trailing `/` is kept. Without
+    /// it, the path keeps every segment, and a segment's `%XX` escapes are decoded before it is encoded, so an
+    /// S3 key sent as `a%20b` is signed as `a%20b`, the way S3 computes it (a raw `a b` also gives `a%20b`).
     static func canonicalize(path: String, normalize: Bool) -> String {
         guard !path.isEmpty else { return "/" }
         guard normalize else {
             let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-            let encoded = segments.map { uriEncode(String($0)) }.joined(separator: "/")
+            let encoded = segments.map { uriEncode(bytes: percentDecode($0)) }.joined(separator: "/")
             return encoded.hasPrefix("/") ? encoded : "/" + encoded
         }
         var segments: [Substring] = []

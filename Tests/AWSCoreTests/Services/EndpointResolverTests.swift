@@ -40,9 +40,32 @@ import Testing
         Row(
             service: .ec2, region: "us-gov-west-1", url: "https://ec2.us-gov-west-1.amazonaws.com",
             signingRegion: "us-gov-west-1"),
+        Row(service: .s3, region: "eu-west-1", url: "https://s3.eu-west-1.amazonaws.com", signingRegion: "eu-west-1"),
+        Row(
+            service: .s3, region: "cn-north-1", url: "https://s3.cn-north-1.amazonaws.com.cn",
+            signingRegion: "cn-north-1"),
+        Row(
+            service: .kms, region: "us-gov-west-1", url: "https://kms.us-gov-west-1.amazonaws.com",
+            signingRegion: "us-gov-west-1"),
+        Row(
+            service: .kms, region: "ap-south-1", url: "https://kms.ap-south-1.amazonaws.com",
+            signingRegion: "ap-south-1"),
     ]
 
     static let overrides: [Row] = [
+        Row(
+            service: .s3, region: "eu-west-1",
+            environment: ["AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9000/", "AWS_ENDPOINT_URL": "http://127.0.0.1:1"],
+            url: "http://127.0.0.1:9000", signingRegion: "eu-west-1"),
+        Row(
+            service: .kms, region: "eu-west-1",
+            environment: [
+                "AWS_ENDPOINT_URL_KMS": "http://127.0.0.1:9001", "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:1",
+            ],
+            url: "http://127.0.0.1:9001", signingRegion: "eu-west-1"),
+        Row(
+            service: .kms, region: "eu-west-1", environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:5000"],
+            url: "http://127.0.0.1:5000", signingRegion: "eu-west-1"),
         Row(
             service: .iam, region: "eu-west-1", environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:5000/"],
             url: "http://127.0.0.1:5000", signingRegion: "us-east-1"),
@@ -138,7 +161,8 @@ import Testing
     @Test func serviceVariables() {
         #expect(
             AWSService.allCases.map(\.endpointVariable) == [
-                "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_EC2",
+                "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_S3",
+                "AWS_ENDPOINT_URL_KMS",
             ])
         #expect(AWSService(rawValue: "ec2") == .ec2)
     }

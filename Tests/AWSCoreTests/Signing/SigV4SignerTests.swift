@@ -77,6 +77,12 @@ import Testing
         ("/example/..", false, "/example/.."),
         ("//example//", false, "//example//"),
         ("", false, "/"),
+        // S3 (not normalised): each segment is encoded once, whether it arrives encoded or raw.
+        ("/bucket/a%20b", false, "/bucket/a%20b"),
+        ("/bucket/a b", false, "/bucket/a%20b"),
+        ("/bucket/100%25/x%2By", false, "/bucket/100%25/x%2By"),
+        ("/bucket/%E1%88%B4", false, "/bucket/%E1%88%B4"),
+        ("/bucket/50%", false, "/bucket/50%25"),
     ])
     func pathCanonicalization(path: String, normalize: Bool, expected: String) {
         #expect(SigV4URL.canonicalize(path: path, normalize: normalize) == expected)
