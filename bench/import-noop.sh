@@ -16,6 +16,10 @@
 #   - files changed under /etc, /home and STATE_DIR other than last-run.json (find -newer), and the system calls
 #     that write or replace files (strace -f -c: write, rename, unlink, openat with O_CREAT on files other than
 #     last-run.json are listed) and processes started (execve), in one more run under strace.
+# Each binary is measured four ways: full no-op runs (SKIP_UNCHANGED_RUNS=0) and unchanged ones (the default, after one
+# run that records the digest of its inputs), each against moto and against bench/support/replay-proxy.py, which
+# replays IAM's answers fetched from moto once (import_users' own wall time, without moto's 0.7 s or more per
+# 10,000-member GetGroup); the strace run says whether planning was skipped.
 # The binary measured is the release build; BENCH_IMPORT_USERS="PATH..." measures others on the same host, one after
 # the other (the first also makes the first import). BENCH_PERF=1 adds a perf profile of one no-op run of each. Needs root, /usr/bin/time, strace, cc and the project's .venv/. Talks to 127.0.0.1 only.
 set -euo pipefail
