@@ -30,7 +30,8 @@ for key, label, color, style, marker in series:
     if points:
         ax.plot([p[0] for p in points], [p[1] for p in points], style, color=color, marker=marker, label=label)
         for x, y in points:
-            ax.annotate(f"{y:.0f} s" if y >= 100 else f"{y:.3g} s", (x, y), textcoords="offset points", xytext=(6, -3), fontsize=7, color=color)
+            text = f"{y:.0f} s" if y >= 100 else f"{y:.3g} s"
+            ax.annotate(text, (x, y), textcoords="offset points", xytext=(6, -3), fontsize=7, color=color)
 ax.set_xscale("log")
 ax.set_yscale("log")
 ax.set_xlabel("IAM users (= accounts created by the first import)")
