@@ -16,6 +16,8 @@ extension KeyCommand {
             case cache
             /// The cache, after IAM failed (KEY_CACHE_STALE_MAX).
             case staleCache = "stale-cache"
+            /// The verified fleet snapshot (SNAPSHOT_URL).
+            case fleetSnapshot = "fleet-snapshot"
             /// No keys of ours were printed.
             case none
         }
@@ -57,7 +59,7 @@ extension KeyCommand {
         public var message: String {
             if refusal != nil { return "authorized keys refused" }
             switch source {
-            case .iam, .cache: return "authorized keys served"
+            case .iam, .cache, .fleetSnapshot: return "authorized keys served"
             case .staleCache: return "authorized keys served from the stale cache, IAM failed"
             case .none: return errorCode == nil ? "authorized keys served" : "authorized keys lookup failed"
             }
@@ -67,7 +69,7 @@ extension KeyCommand {
         public var level: Logger.Level {
             if refusal != nil { return .notice }
             switch source {
-            case .iam, .cache: return .info
+            case .iam, .cache, .fleetSnapshot: return .info
             case .staleCache: return .warning
             case .none: return errorCode == nil ? .info : .error
             }

@@ -62,12 +62,14 @@ public struct KeyCommand: Sendable {
     public let logger: Logger
     /// What the watchdog may serve if the run does not finish in time; `nil` without a watchdog.
     public let fallback: Fallback?
+    /// Fleet reader mode (SNAPSHOT_URL): keys come from the verified fleet snapshot, never from IAM.
+    public let fleet: FleetKeys?
 
     /// Creates the command from its parts.
     public init(
         access: Access, cache: KeyCache?, policy: KeyCachePolicy,
         makeFetcher: @escaping @Sendable () throws -> SSHKeyFetcher, chain: Chain?,
-        deadline: Deadline, logger: Logger, fallback: Fallback? = nil
+        deadline: Deadline, logger: Logger, fallback: Fallback? = nil, fleet: FleetKeys? = nil
     ) {
         self.access = access
         self.cache = cache
@@ -77,6 +79,7 @@ public struct KeyCommand: Sendable {
         self.deadline = deadline
         self.logger = logger
         self.fallback = fallback
+        self.fleet = fleet
     }
 
     /// Serves `request` and logs its audit line, unless the watchdog answered first (`Outcome.preempted`).
@@ -127,6 +130,7 @@ public struct KeyCommand: Sendable {
         audit.iamUserName = grant.iamUserName
         audit.iamUserID = grant.iamUserID
         audit.iamUserARN = grant.iamUserARN
+        if let fleet { return serveFromFleet(fleet, grant: grant, request: request, audit: &audit) }
 
         let cached = loadCache(grant)
         let validCached = cached.map(cachedKeys) ?? []
@@ -184,7 +188,7 @@ public struct KeyCommand: Sendable {
         return found.isEmpty ? keys : found
     }
 
-    private func served(
+    func served(
         _ keys: [SSHKeyFetcher.Key], source: Audit.Source, request: Request,
         audit: inout Audit
     ) -> [SSHKeyFetcher.Key] {
@@ -194,7 +198,7 @@ public struct KeyCommand: Sendable {
         return selected
     }
 
-    private func refuse(_ refusal: Refusal, localName: String, audit: inout Audit) {
+    func refuse(_ refusal: Refusal, localName: String, audit: inout Audit) {
         audit.refusal = refusal
         guard refusal.clearsCache, let cache else { return }
         do {

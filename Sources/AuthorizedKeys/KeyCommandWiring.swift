@@ -93,7 +93,41 @@ public enum KeyCommandWiring {
                     program: $0, arguments: configuration.chainedAuthorizedKeysCommandArgs,
                     runner: PosixProcessRunner(terminationGracePeriod: 0.2))
             },
-            deadline: deadline, logger: logger, fallback: KeyCommand.Fallback(policy: policy))
+            deadline: deadline, logger: logger, fallback: KeyCommand.Fallback(policy: policy),
+            fleet: configuration.snapshotURL.map {
+                fleetKeys(settings: settings, url: $0, fileSystem: fileSystem, deadline: deadline, logger: logger)
+            })
+    }
+
+    /// The fleet reader's key source: the verified copies in KEY_CACHE_DIR and STATE_DIR, refreshed from S3
+    /// through a client built only when a refresh is due (so a login within SNAPSHOT_REFRESH makes no call at all,
+    /// not even to IMDS) and bounded by the login deadline.
+    static func fleetKeys(
+        settings: ToolSettings, url: FleetSnapshotURL, fileSystem: any FileSystem, deadline: KeyCommand.Deadline,
+        logger: Logger
+    ) -> KeyCommand.FleetKeys {
+        let configuration = settings.configuration
+        let (check, problem) = FleetReaderWiring.check(configuration, url: url, files: SystemFileReader())
+        if let problem { logger.error("\(problem)") }
+        let s3 = LazyS3 {
+            let retry = KeyCommand.Retrier(deadline: deadline, random: SystemRandomSource()) { _ in }
+            let clients = AWSClients(
+                environment: settings.environment,
+                transport: KeyCommand.DeadlineTransport(
+                    inner: CurlTransport(environment: settings.environment), deadline: deadline),
+                files: SystemFileReader(), time: deadline.time, retry: retry,
+                timeouts: HTTPTimeouts(connect: 2, total: deadline.budget), assumeRoleARN: configuration.assumeRole,
+                sessionHost: Syscall.hostName())
+            return try clients.s3(expectedBucketOwner: configuration.snapshotBucketOwner)
+        }
+        let own = FleetSnapshotStore(
+            path: configuration.keyCacheDir + "/" + FleetReaderWiring.fileName, owner: nil, fileSystem: fileSystem)
+        return KeyCommand.FleetKeys(
+            fetcher: FleetSnapshotFetcher(
+                s3: s3, location: S3Location(bucket: url.bucket, key: url.key), check: check, store: own),
+            importCopy: FleetSnapshotStore(
+                path: configuration.stateDir + "/" + FleetReaderWiring.fileName, owner: nil, fileSystem: fileSystem),
+            refresh: Double(configuration.snapshotRefresh), authorizedGroups: configuration.iamAuthorizedGroups)
     }
 
     private static func openCache(
@@ -187,5 +221,17 @@ public enum KeyCommandWiring {
                 logger.warning("\(problem)")
             }
         }
+    }
+}
+
+/// An S3 reader built on the first read, so a key command that needs no refresh resolves no region and no
+/// credentials.
+struct LazyS3: S3ObjectReading {
+    /// Builds the client.
+    let make: @Sendable () throws -> S3Client
+
+    /// Builds the client and reads.
+    func getObject(_ location: S3Location, ifNoneMatch: String?) throws -> S3GetResult {
+        try make().getObject(location, ifNoneMatch: ifNoneMatch)
     }
 }

@@ -73,6 +73,26 @@ public struct AWSClients: Sendable {
         return IAMClient(query: query(endpoint, IAMClient.apiVersion, iamCredentials))
     }
 
+    /// The S3 client of the region (fleet readers: SNAPSHOT_URL), signed with the ASSUMEROLE credentials when set,
+    /// else the host's own; `expectedBucketOwner` (SNAPSHOT_BUCKET_OWNER, empty for none) is sent on every request.
+    public func s3(expectedBucketOwner: String) throws -> S3Client {
+        let region = try RegionResolver(environment: environment, files: files, imds: imds).region()
+        let endpoint = try EndpointResolver.resolve(.s3, region: region, environment: environment)
+        return S3Client(
+            endpoint: endpoint, expectedBucketOwner: expectedBucketOwner.isEmpty ? nil : expectedBucketOwner,
+            credentials: iamCredentials, transport: transport, retry: retry, time: time, timeouts: timeouts)
+    }
+
+    /// The KMS client of the region (the fleet publisher's snapshot key), signed like `s3`: with the ASSUMEROLE
+    /// credentials when set, else the host's own.
+    public func kms() throws -> KMSClient {
+        let region = try RegionResolver(environment: environment, files: files, imds: imds).region()
+        let endpoint = try EndpointResolver.resolve(.kms, region: region, environment: environment)
+        return KMSClient(
+            endpoint: endpoint, credentials: iamCredentials, transport: transport, retry: retry, time: time,
+            timeouts: timeouts)
+    }
+
     /// The EC2 client of the instance's region, signed with the instance's own credentials.
     public func ec2() throws -> EC2Client {
         let region = try RegionResolver(environment: environment, files: files, imds: imds).region()

@@ -33,12 +33,21 @@ final class ImportRunHarness: Sendable {
     /// The effective user id the run sees (0: root).
     let effectiveUID = Mutex<UInt32>(0)
     let keySnapshot: (any KeySnapshotting)?
+    /// Fleet reader mode: the scripted S3 (nil: direct IAM mode).
+    let s3: FakeS3?
+    /// Builds the fleet refresh over the harness's filesystem (for example over a real S3 client), instead of `s3`.
+    let makeFleet: (@Sendable (MemoryFileSystem) -> FleetSnapshotFetcher)?
+    /// Where fleet reader mode keeps its verified copy.
+    static let fleetPath = stateDir + "/fleet-snapshot"
 
     init(
         host: FakeAccountHost = FakeAccountHost(), aws: FakeAWSReader = FakeAWSReader(),
-        keySnapshot: (any KeySnapshotting)? = nil
+        keySnapshot: (any KeySnapshotting)? = nil, s3: FakeS3? = nil,
+        fleet: (@Sendable (MemoryFileSystem) -> FleetSnapshotFetcher)? = nil
     ) {
         self.keySnapshot = keySnapshot
+        self.s3 = s3
+        self.makeFleet = fleet
         fileSystem = MemoryFileSystem(directories: ["/etc", "/etc/sudoers.d", "/var", "/var/lib"])
         self.host = host
         self.aws = aws
@@ -57,7 +66,9 @@ final class ImportRunHarness: Sendable {
                 return {}
             },
             output: { text in self.printed.withLock { $0 += text } }, keySnapshot: keySnapshot,
-            effectiveUID: effectiveUID.withLock { $0 })
+            effectiveUID: effectiveUID.withLock { $0 },
+            fleet: makeFleet?(fileSystem)
+                ?? s3.map { FleetWorld.fetcher(s3: $0, fileSystem: fileSystem, path: Self.fleetPath) })
     }
 
     func run(_ configText: String = "", _ options: ImportOptions = ImportOptions()) throws -> ImportRun.Outcome {

@@ -66,6 +66,21 @@ final class KeyCommandHarness: @unchecked Sendable {
 
     /// What the watchdog may serve; `nil` runs without one.
     var fallback: KeyCommand.Fallback?
+    /// Fleet reader mode: the scripted S3 (nil: direct IAM mode).
+    var s3: FakeS3?
+    /// SNAPSHOT_REFRESH in fleet reader mode.
+    var snapshotRefresh = 60.0
+    static let ownFleetPath = cacheDir + "/fleet-snapshot"
+    static let importFleetPath = stateDir + "/fleet-snapshot"
+
+    /// The key source of fleet reader mode over `s3`.
+    func fleetKeys(_ s3: FakeS3) -> KeyCommand.FleetKeys {
+        KeyCommand.FleetKeys(
+            fetcher: FleetWorld.fetcher(s3: s3, fileSystem: fs, path: Self.ownFleetPath),
+            importCopy: FleetSnapshotStore(path: Self.importFleetPath, owner: nil, fileSystem: fs),
+            refresh: snapshotRefresh, authorizedGroups: authorizedGroups)
+    }
+
     /// Runs when the fetcher is built, before any IAM call (for example: the watchdog fires while IAM hangs).
     var beforeIAM: (@Sendable () -> Void)?
 
@@ -80,7 +95,7 @@ final class KeyCommandHarness: @unchecked Sendable {
                 return SSHKeyFetcher(iam: iam, authorizedGroups: groups)
             }, chain: chain,
             deadline: KeyCommand.Deadline(time: clock, limit: budget + 1, budget: budget), logger: log.logger,
-            fallback: fallback)
+            fallback: fallback, fleet: s3.map(fleetKeys))
     }
 
     func run(_ user: String = "alice", fingerprint: String? = nil) -> KeyCommand.Outcome {

@@ -113,6 +113,13 @@ enum ConfigValue {
         }
     }
 
+    static func accountID(_ value: String) throws(Invalid) -> String {
+        guard value.utf8.count == 12, value.allSatisfy(\.isASCIIDigitCharacter) else {
+            throw Invalid(message: "expected a 12-digit AWS account id such as 123456789012")
+        }
+        return value
+    }
+
     static func flag(_ value: String) throws(Invalid) -> Bool {
         switch value {
         case "0": return false

@@ -64,6 +64,11 @@ extension Configuration {
         "MAX_DELETE_PERCENT", "UID_SOURCE", "UID_RANGE", "LOCAL_GROUP_MAP", "ACCESS_EXPIRY_TAG", "KEY_CACHE_TTL",
         "KEY_CACHE_STALE_MAX", "KEY_COMMAND_TIMEOUT", "STATE_DIR", "KEY_CACHE_DIR", "CHAINED_AUTHORIZED_KEYS_COMMAND",
         "CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS", "METRICS_FILE", "SKIP_UNCHANGED_RUNS", "SUBORDINATE_IDS",
+        // Fleet mode, readers.
+        "SNAPSHOT_URL", "SNAPSHOT_PUBLIC_KEY", "SNAPSHOT_ALLOW_UNSIGNED", "SNAPSHOT_MAX_AGE", "SNAPSHOT_REFRESH",
+        "SNAPSHOT_BUCKET_OWNER",
+        // Fleet mode, publisher.
+        "SNAPSHOT_KMS_KEY_ID", "SNAPSHOT_RESIGN_INTERVAL", "SNAPSHOT_TAGS",
     ]
 
     private static func resolveLegacySudoersGroup(
@@ -121,6 +126,17 @@ extension Configuration {
         case "METRICS_FILE": metricsFile = value.isEmpty ? "" : try ConfigValue.file(value)
         case "CHAINED_AUTHORIZED_KEYS_COMMAND": chainedAuthorizedKeysCommand = try ConfigValue.program(value)
         case "CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS": chainedAuthorizedKeysCommandArgs = try ConfigValue.arguments(value)
+        // Fleet mode, readers.
+        case "SNAPSHOT_URL": snapshotURL = try FleetSnapshotURL.parse(value)
+        case "SNAPSHOT_PUBLIC_KEY": snapshotPublicKey = try ConfigValue.file(value)
+        case "SNAPSHOT_ALLOW_UNSIGNED": snapshotAllowUnsigned = try ConfigValue.flag(value)
+        case "SNAPSHOT_MAX_AGE": snapshotMaxAge = try ConfigValue.integer(value, in: 60...31_536_000)
+        case "SNAPSHOT_REFRESH": snapshotRefresh = try ConfigValue.integer(value, in: 0...86_400)
+        case "SNAPSHOT_BUCKET_OWNER": snapshotBucketOwner = try ConfigValue.accountID(value)
+        // Fleet mode, publisher.
+        case "SNAPSHOT_KMS_KEY_ID": snapshotKMSKeyID = try ConfigValue.kmsKeyID(value)
+        case "SNAPSHOT_RESIGN_INTERVAL": snapshotResignInterval = try ConfigValue.integer(value, in: 60...86_400)
+        case "SNAPSHOT_TAGS": snapshotTags = try ConfigValue.tagKeyList(value)
         default: break
         }
     }

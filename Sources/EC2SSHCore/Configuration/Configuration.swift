@@ -68,6 +68,30 @@ public struct Configuration: Equatable, Sendable {
     /// Lines setting AWS_* variables and HTTP(S)_PROXY / NO_PROXY (either case), applied as environment.
     public var environment: [String: String] = [:]
 
+    // Fleet mode, readers (issue 14).
+    /// SNAPSHOT_URL: `s3://bucket/key` of the signed fleet snapshot; set, the host is a fleet reader and makes no
+    /// IAM call at all (import_users and the key command read the snapshot instead).
+    public var snapshotURL: FleetSnapshotURL?
+    /// SNAPSHOT_PUBLIC_KEY: path of the pinned public key (PEM SubjectPublicKeyInfo) the snapshot's signature is
+    /// checked with.
+    public var snapshotPublicKey = "/etc/aws-ec2-ssh/snapshot.pem"
+    /// SNAPSHOT_ALLOW_UNSIGNED: 1 accepts unsigned snapshots (testing only; warned about at every run).
+    public var snapshotAllowUnsigned = false
+    /// SNAPSHOT_MAX_AGE: seconds after its generation a snapshot is stale (applied as an incomplete read).
+    public var snapshotMaxAge = 3600
+    /// SNAPSHOT_REFRESH: seconds the key command serves its verified copy before it asks S3 again at a login.
+    public var snapshotRefresh = 60
+    /// SNAPSHOT_BUCKET_OWNER: 12-digit account id sent as `x-amz-expected-bucket-owner`; empty: not sent.
+    public var snapshotBucketOwner = ""
+
+    // Fleet mode, publisher (import_users publish).
+    /// SNAPSHOT_KMS_KEY_ID: the KMS key (id, ARN or alias) `import_users publish` signs snapshots with.
+    public var snapshotKMSKeyID = ""
+    /// SNAPSHOT_RESIGN_INTERVAL: seconds after which the publisher signs and puts an unchanged snapshot again.
+    public var snapshotResignInterval = 900
+    /// SNAPSHOT_TAGS: the IAM user tags the publisher carries; empty: the tags this configuration uses.
+    public var snapshotTags: [String] = []
+
     /// Where the configuration file is read from unless --config says otherwise.
     public static let defaultPath = "/etc/aws-ec2-ssh.conf"
 

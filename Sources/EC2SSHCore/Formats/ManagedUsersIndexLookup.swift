@@ -41,48 +41,19 @@ public enum ManagedUsersIndexLookup {
         guard bytes.count >= header + trailer.count,
             bytes[(bytes.count - trailer.count)...].elementsEqual(trailer)
         else { throw corrupt(path, "it does not end with the line \"}}\"") }
-        var low = header
-        var high = bytes.count - trailer.count
-        while low < high {
-            var start = low + (high - low) / 2
-            while start > low && bytes[start - 1] != 0x0a { start -= 1 }
-            guard let end = bytes[start..<high].firstIndex(of: 0x0a) else {
-                throw corrupt(path, "a line does not end before the last line")
-            }
-            let keyEnd = try endOfKey(in: bytes, from: start, to: end, path: path)
-            let key = bytes[start..<keyEnd]
-            if key.elementsEqual(target) {
-                guard keyEnd < end, bytes[keyEnd] == UInt8(ascii: ":") else {
-                    throw corrupt(path, "a line has no ':' after its name")
-                }
-                let entryEnd = end > keyEnd + 1 && bytes[end - 1] == UInt8(ascii: ",") ? end - 1 : end
-                return (keyEnd + 1)..<entryEnd
-            }
-            if key.lexicographicallyPrecedes(target) {
-                low = end + 1
-            } else {
-                high = start
-            }
+        let match: SortedLinesSearch.Match?
+        do {
+            match = try SortedLinesSearch.search(target, in: bytes, region: header..<(bytes.count - trailer.count))
+        } catch {
+            throw corrupt(path, error.problem)
         }
-        return nil
-    }
-
-    /// The index just past the JSON string that starts the line at `start` (its closing quote included).
-    static func endOfKey(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, path: String) throws
-        -> Int
-    {
-        guard start < end, bytes[start] == UInt8(ascii: "\"") else {
-            throw corrupt(path, "a line does not start with a quoted user name")
+        guard let match else { return nil }
+        let (keyEnd, end) = (match.keyEnd, match.line.upperBound)
+        guard keyEnd < end, bytes[keyEnd] == UInt8(ascii: ":") else {
+            throw corrupt(path, "a line has no ':' after its name")
         }
-        var index = start + 1
-        while index < end {
-            switch bytes[index] {
-            case UInt8(ascii: "\\"): index += 2
-            case UInt8(ascii: "\""): return index + 1
-            default: index += 1
-            }
-        }
-        throw corrupt(path, "a user name is not terminated on its line")
+        let entryEnd = end > keyEnd + 1 && bytes[end - 1] == UInt8(ascii: ",") ? end - 1 : end
+        return (keyEnd + 1)..<entryEnd
     }
 
     /// Decodes the entry JSON in `bytes`.

@@ -1,5 +1,5 @@
 public import AWSCore
-import EC2SSHShared
+public import EC2SSHShared
 public import EC2SSHSystem
 
 /// Everything an import run touches outside itself, passed in explicitly.
@@ -28,6 +28,8 @@ public struct ImportDependencies: Sendable {
     public var keySnapshot: (any KeySnapshotting)?
     /// The effective user id the run has (`geteuid()`); import_users refuses to run as anyone but root (0).
     public var effectiveUID: UInt32
+    /// Fleet reader mode (SNAPSHOT_URL set): the snapshot refresh that replaces every IAM read; `nil` reads IAM.
+    public var fleet: FleetSnapshotFetcher?
     /// Where a run that creates accounts shows its progress (`ProgressMeter`): standard error when it is a
     /// terminal; `nil` (the default) shows none.
     public var progressConsole: (any ConsoleWriting)?
@@ -39,7 +41,7 @@ public struct ImportDependencies: Sendable {
         lock: @escaping @Sendable (String) throws -> @Sendable () -> Void,
         output: @escaping @Sendable (String) -> Void, paths: HostPaths = .standard, gracePeriod: Double = 5,
         keySnapshot: (any KeySnapshotting)? = nil, effectiveUID: UInt32 = 0,
-        progressConsole: (any ConsoleWriting)? = nil
+        progressConsole: (any ConsoleWriting)? = nil, fleet: FleetSnapshotFetcher? = nil
     ) {
         self.fileSystem = fileSystem
         self.runner = runner
@@ -54,5 +56,6 @@ public struct ImportDependencies: Sendable {
         self.keySnapshot = keySnapshot
         self.effectiveUID = effectiveUID
         self.progressConsole = progressConsole
+        self.fleet = fleet
     }
 }

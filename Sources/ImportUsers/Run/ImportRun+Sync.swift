@@ -26,6 +26,8 @@ extension ImportRun {
         var legacy: LegacyAdoption
         /// The "adoption pending" marker as the run read it, if there was one.
         var pendingMarker: [UInt8]?
+        /// Fleet reader mode: the problems of the snapshot refresh (a failed GET, a refused snapshot), each logged.
+        var fleetProblems = 0
 
         /// Whether accounts may be adopted: legacy adoption, or `--rebuild-state` (adoption semantics).
         func adoptsAccounts(_ options: ImportOptions) -> Bool {
@@ -70,7 +72,7 @@ extension ImportRun {
                 managedAccounts: state.accounts.count)
         }
         let applied = execute(plan, from: state, store: store, iam: reading.iam)
-        var failures = planFailures + applied.failures
+        var failures = planFailures + applied.failures + reading.fleetProblems
         failures += write(applied.state, of: plan, before: state, store: store, iam: reading.iam)
         if failures == 0 && plan.complete {
             failures += refreshKeyCache(state: applied.state, view: reading.iam.view, now: now)
@@ -113,7 +115,15 @@ extension ImportRun {
             throw ImportError.stateMissing(
                 path: store.statePath, markerGroup: configuration.localMarkerGroup, members: markerMembers.sorted())
         }
-        let iam = try iamRead ?? readIAM()
+        var fleetProblems = 0
+        let iam: IAMReader.Result
+        if let iamRead {
+            iam = iamRead
+        } else if let fleet = dependencies.fleet {
+            (iam, fleetProblems) = try readFleet(fleet, state: stateExists ? state : nil)
+        } else {
+            iam = try readIAM()
+        }
         if adopts && !stateExists && !iam.view.isComplete {
             // Adoption needs a complete read; without one the state would be written without the accounts.
             throw ImportError.adoptionNeedsCompleteRead(
@@ -123,7 +133,8 @@ extension ImportRun {
             among: iam.view.authorizedLocalNames, in: host.snapshot)
         return Reading(
             state: stateExists ? state : nil, host: host, iam: iam,
-            previousIndex: stateExists ? nil : store.loadIndex(), legacy: legacy, pendingMarker: pendingMarker)
+            previousIndex: stateExists ? nil : store.loadIndex(), legacy: legacy, pendingMarker: pendingMarker,
+            fleetProblems: fleetProblems)
     }
 
     /// Runs the plan's actions, unless there is nothing to change.

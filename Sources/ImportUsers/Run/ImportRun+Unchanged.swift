@@ -24,11 +24,12 @@ extension ImportRun {
 
     /// The local inputs' identities, when this run may skip planning or record that it changed nothing: a plain
     /// run (no dry run, JSON, --force, adoption or rebuild), SKIP_UNCHANGED_RUNS=1, no key cache to refresh
-    /// (KEY_CACHE_TTL=0), an existing state file and every identity known; else `nil`.
+    /// (KEY_CACHE_TTL=0), not a fleet reader (SNAPSHOT_URL: the snapshot's age and the state also decide), an
+    /// existing state file and every identity known; else `nil`.
     func unchangedInputs(store: StateStore) -> UnchangedInputs? {
         let configuration = settings.configuration
-        guard configuration.skipUnchangedRuns, configuration.keyCacheTTL == 0, !options.dryRun, !options.json,
-            !options.force, !options.adoptsAccounts
+        guard configuration.skipUnchangedRuns, configuration.keyCacheTTL == 0, dependencies.fleet == nil,
+            !options.dryRun, !options.json, !options.force, !options.adoptsAccounts
         else { return nil }
         let takenAt = dependencies.time.now()
         guard let identities = inputIdentities(store: store),

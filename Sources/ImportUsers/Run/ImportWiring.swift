@@ -23,6 +23,20 @@ public enum ImportWiring {
         let clients = liveClients(settings: settings, logger: logger, time: time)
         let configuration = settings.configuration
         let fileSystem = PosixFileSystem()
+        if let url = configuration.snapshotURL {
+            // Fleet reader: no IAM client is ever built (AWSClientsReader builds one only for an IAM read, and the
+            // snapshot answers those); no key snapshot, the key command reads the fleet snapshot.
+            return ImportDependencies(
+                fileSystem: fileSystem, runner: PosixProcessRunner(), accounts: SystemAccountDatabase(),
+                processes: ProcProcessControl(), time: time, aws: AWSClientsReader(clients: clients),
+                lock: { path in
+                    let lock = try FileLock.acquire(path: path)
+                    return { lock.release() }
+                },
+                output: { text in try? Syscall.writeAll(Syscall.standardOutput, Array(text.utf8)) },
+                effectiveUID: Syscall.effectiveUserID(),
+                fleet: fleetFetcher(configuration, url: url, clients: clients, fileSystem: fileSystem, logger: logger))
+        }
         let snapshot = KeyCacheSnapshot(
             directory: configuration.keyCacheDir, fileSystem: fileSystem, loginDefsPath: HostPaths.standard.loginDefs,
             managedUIDRange: configuration.uidSource == .iamUserID ? configuration.uidRange : nil,
@@ -36,6 +50,26 @@ public enum ImportWiring {
             },
             output: { text in try? Syscall.writeAll(Syscall.standardOutput, Array(text.utf8)) }, keySnapshot: snapshot,
             effectiveUID: Syscall.effectiveUserID())
+    }
+
+    /// The snapshot refresh of a fleet reader, storing into STATE_DIR (root); a client that cannot be built (no
+    /// region) fails at the fetch, so the run falls back to the verified copy like for any S3 failure.
+    static func fleetFetcher(
+        _ configuration: Configuration, url: FleetSnapshotURL, clients: AWSClients, fileSystem: any FileSystem,
+        logger: Logger
+    ) -> FleetSnapshotFetcher {
+        let (check, problem) = FleetReaderWiring.check(configuration, url: url, files: SystemFileReader())
+        if let problem { logger.error("\(problem)") }
+        let store = FleetSnapshotStore(
+            path: configuration.stateDir + "/" + FleetReaderWiring.fileName, owner: .root, fileSystem: fileSystem)
+        let s3: any S3ObjectReading
+        do {
+            s3 = try clients.s3(expectedBucketOwner: configuration.snapshotBucketOwner)
+        } catch {
+            s3 = UnavailableS3(error: error)
+        }
+        return FleetSnapshotFetcher(
+            s3: s3, location: S3Location(bucket: url.bucket, key: url.key), check: check, store: store)
     }
 
     /// `import_users check` of `settings` against the real AWS, over the same clients an import uses.
@@ -64,5 +98,16 @@ public enum ImportWiring {
     static func milliseconds(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "\(seconds) s" }
         return "\(Int((max(0, seconds) * 1000).rounded())) ms"
+    }
+}
+
+/// An S3 reader that could not be built: every read throws the construction error.
+struct UnavailableS3: S3ObjectReading {
+    /// Why there is no client.
+    let error: any Error
+
+    /// Throws `error`.
+    func getObject(_ location: S3Location, ifNoneMatch: String?) throws -> S3GetResult {
+        throw error
     }
 }
