@@ -16,6 +16,10 @@
 #   - files changed under /etc, /home and STATE_DIR other than last-run.json (find -newer), and the system calls
 #     that write or replace files (strace -f -c: write, rename, unlink, openat with O_CREAT on files other than
 #     last-run.json are listed) and processes started (execve), in one more run under strace.
+# Each binary is measured four ways: full no-op runs (SKIP_UNCHANGED_RUNS=0) and unchanged ones (the default, after one
+# run that records the digest of its inputs), each against moto and against bench/support/replay-proxy.py, which
+# replays IAM's answers fetched from moto once (import_users' own wall time, without moto's 0.7 s or more per
+# 10,000-member GetGroup); the strace run says whether planning was skipped.
 # The binary measured is the release build; BENCH_IMPORT_USERS="PATH..." measures others on the same host, one after
 # the other (the first also makes the first import). BENCH_PERF=1 adds a perf profile of one no-op run of each. Needs root, /usr/bin/time, strace, cc and the project's .venv/. Talks to 127.0.0.1 only.
 set -euo pipefail
@@ -68,26 +72,27 @@ echo "  $(python3 -c "print(f'{$EPOCHREALTIME - $start:.1f} s')")" >&2
 
 stats() { curl -s "$EC2SSH_TEST_FAULT_URL/__stats__"; }
 runs=7
-measure() { # measure BINARY LABEL: the no-op figures of BINARY on this host
-    local bin=$1 out=$work/$2 i start
+measure() { # measure BINARY LABEL CONFIG: the no-op figures of BINARY with CONFIG on this host
+    local bin=$1 out=$work/$2 conf=$3 i start
     mkdir -p "$out"
-    echo "no-op runs of $bin ($runs)..." >&2
+    echo "no-op runs of $bin, $2 ($runs)..." >&2
     touch "$out/noop.mark"
     stats >"$out/stats.before"
     : >"$out/times"
     for ((i = 0; i < runs; i++)); do
         start=$EPOCHREALTIME
-        /usr/bin/time -v -o "$out/time.$i" "$bin" --config "$work/import.conf" >/dev/null 2>"$out/noop.err" ||
+        /usr/bin/time -v -o "$out/time.$i" "$bin" --config "$conf" >/dev/null 2>"$out/noop.err" ||
             { echo "bench: a no-op run failed:" >&2; tail -5 "$out/noop.err" >&2; exit 1; }
         python3 -c "print($EPOCHREALTIME - $start)" >>"$out/times"
     done
     stats >"$out/stats.after"
     find /etc /home /var/lib/aws-ec2-ssh -newer "$out/noop.mark" ! -name last-run.json ! -type d >"$out/changed"
     strace -f -qq -e trace=execve,rename,renameat,renameat2,unlink,unlinkat,openat -e signal=none \
-        -o "$out/strace" "$bin" --config "$work/import.conf" >/dev/null 2>&1
-    python3 - "$out" "$users" "$runs" "$bin" <<'PY'
+        -o "$out/strace" "$bin" --config "$conf" --verbose >/dev/null 2>"$out/strace.err"
+    grep -q "planning skipped" "$out/strace.err" && skipped=yes || skipped=no
+    python3 - "$out" "$users" "$runs" "$bin" "$2" "$skipped" <<'PY'
 import json, os, re, statistics, sys
-out, users, runs, binary = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+out, users, runs, binary, label, skipped = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
 def read(name): return open(os.path.join(out, name)).read()
 times = sorted(float(x) for x in read("times").split())
 def field(i, name): return re.search(name + r": ([0-9.:]+)", read(f"time.{i}")).group(1)
@@ -105,7 +110,7 @@ writes = [line for line in writes if "last-run.json" not in line and "import_use
 changed = read("changed").split()
 print(f"import_users no-op run, {users} managed accounts (10 % sudoers, LOCAL_GROUPS, marker group), "
       f"{os.cpu_count()} CPU(s), load average {open('/proc/loadavg').read().split()[0]}")
-print(f"binary: {binary}")
+print(f"binary: {binary}; {label}; planning skipped (unchanged inputs): {skipped}")
 print(f"wall time: best {times[0]:.3f} s, median {statistics.median(times):.3f} s, worst {times[-1]:.3f} s ({runs} runs)")
 print(f"CPU time (user + system): best {cpu[0]:.2f} s, median {statistics.median(cpu):.2f} s")
 print(f"peak RSS: max {max(rss) / 1024:.1f} MB")
@@ -117,7 +122,7 @@ for line in writes[:10]:
     print("  " + line)
 PY
     if [[ -n ${BENCH_PERF:-} ]] && command -v perf >/dev/null; then
-        perf record -q -F 1999 -g -o "$out/perf.data" "$bin" --config "$work/import.conf" >/dev/null 2>&1
+        perf record -q -F 1999 -g -o "$out/perf.data" "$bin" --config "$conf" >/dev/null 2>&1
         echo "where the time goes (perf, self time by symbol):"
         perf report -i "$out/perf.data" --stdio --no-children --sort sym --percent-limit 1 -g none 2>/dev/null |
             grep '%' | head -20 | swift demangle --simplified 2>/dev/null | cut -c1-160
@@ -128,4 +133,33 @@ PY
     fi
     echo
 }
-for bin in "${binaries[@]}"; do measure "$bin" "$(basename "$bin")"; done
+# The runs below: "full" plans every time (SKIP_UNCHANGED_RUNS=0); "unchanged" is the default, after one run that
+# records the digest of its inputs (files must be 2 s old for their identity to count: hence the sleep); "replay"
+# serves IAM's answers from bench/support/replay-proxy.py, which fetched them from moto once, so the wall time is
+# import_users' own (moto needs about 0.7 s to build a 10,000-member GetGroup answer; real IAM pages it by 1,000).
+replay_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 "$repo/bench/support/replay-proxy.py" "$replay_port" "$EC2SSH_TEST_FAULT_URL" &
+replay_pid=$!
+trap 'kill $replay_pid 2>/dev/null || true; bench_stop' EXIT
+sed -e "s|^AWS_ENDPOINT_URL=.*|AWS_ENDPOINT_URL=\"http://127.0.0.1:$replay_port\"|" "$work/import.conf" \
+    >"$work/replay.conf"
+{ cat "$work/import.conf"; echo 'SKIP_UNCHANGED_RUNS="0"'; } >"$work/full.conf"
+{ cat "$work/replay.conf"; echo 'SKIP_UNCHANGED_RUNS="0"'; } >"$work/replay-full.conf"
+chmod 0600 "$work"/*.conf
+sleep 3
+for bin in "${binaries[@]}"; do
+    label=$(basename "$bin")
+    measure "$bin" "$label-full-moto" "$work/full.conf"
+    for conf in import replay; do
+        rm -f /var/lib/aws-ec2-ssh/unchanged-run.json
+        # perf record (BENCH_PERF) hard-links the binary into its build-id cache, which changes the binary's ctime;
+        # an input changed less than 2 s before a run is not trusted, so wait.
+        sleep 2.2
+        # records (and warms the replay proxy)
+        "$bin" --config "$work/$conf.conf" --verbose >/dev/null 2>"$work/record-$conf.err"
+        [[ -f /var/lib/aws-ec2-ssh/unchanged-run.json ]] ||
+            echo "bench: no unchanged-run.json after a clean run: $(grep 'not recorded' "$work/record-$conf.err")" >&2
+        measure "$bin" "$label-unchanged-${conf/import/moto}" "$work/$conf.conf"
+    done
+    measure "$bin" "$label-full-replay" "$work/replay-full.conf"
+done

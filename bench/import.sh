@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # Benchmark of import_users at scale: first import, no-op run and the bare-useradd floor, against moto on 127.0.0.1.
 #
-# Usage: bench/import.sh [--no-build] [--floor-only] [USERS]     (USERS: IAM users in the authorized group, default 1000)
+# Usage: bench/import.sh [--no-build] [--floor-only | --import-only] [USERS]     (USERS: IAM users in the authorized group, default 1000)
 #   --floor-only: only the USERS plain useradd calls of step 1 below (no moto, no import_users), with the time per
 #                 call for each tenth; for a USERS too large for the whole benchmark.
+#   --import-only: only steps 2 and 3 (the first import and the no-op runs), printed as one line with the csv line;
+#                 with --floor-only, the two halves of the figures at a USERS too large for the whole benchmark.
 #
 # Runs itself inside scripts/sandbox (the whole-root overlay: the accounts, homes, /etc and /var changes never reach
 # the machine). Setup: USERS IAM users in the authorized group bench-users (IAM_AUTHORIZED_GROUPS), every tenth also
 # in bench-sudo (SUDOERS_GROUPS: 10 % sudoers), LOCAL_GROUPS="bench-local", the default marker group and useradd
 # arguments. The IAM users are created in moto first, through boto3 with concurrent requests; that seeding is timed
 # and reported apart, never counted in the figures. Then, in this order:
-#   1. the floor: USERS plain `useradd --user-group --create-home -- NAME` calls with the same names, one after the
-#      other, timed (total, and per call for the first and the last tenth: useradd rewrites the four account files,
-#      so it slows down as they grow); then the same with the arguments import_users gives useradd (the default
-#      USERADD_ARGS plus `--groups MARKER,LOCAL_GROUPS`). After each, the account files, homes and state are put
-#      back as before;
+#   1. the floor: USERS plain `useradd --user-group --create-home -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 -- NAME`
+#      calls with the same names, one after the other, timed (total, and per call for the first and the last tenth:
+#      useradd rewrites the four account files, so it slows down as they grow); then the same with the arguments
+#      import_users gives useradd (the default USERADD_ARGS, the same -K options, as SUBORDINATE_IDS=0 gives them,
+#      plus `--groups MARKER,LOCAL_GROUPS`). No subordinate UID/GID ranges in either: with them Debian's useradd
+#      fails past about 9,155 accounts. After each, the account files, homes and state are put back as before;
 #   2. the first import (wall time; peak RSS with /usr/bin/time -v; AWS requests and connections at the fault
 #      proxy); 3. a no-op run right after (the same, plus files changed under /etc, /home and STATE_DIR other than
-#      last-run.json, and processes started, counted with strace -f -e trace=execve in one more no-op run);
+#      last-run.json, and processes started, counted with strace -f -e trace=execve in one more no-op run); that run
+#      plans in full (the files changed less than 2 s before it); then, 2.2 s later, one run that records the
+#      digest of its inputs (SKIP_UNCHANGED_RUNS) and a timed "unchanged" no-op run, which stops after reading IAM;
 #   4. after another reset, the first import again (the timed run) with a timing shim in place of useradd,
 #      groupadd, usermod, gpasswd, visudo and userdel (import_users runs them by absolute path, so a copy of the
 #      shim, a small C program compiled here, replaces each program inside the sandbox): each process started
@@ -27,11 +32,13 @@
 #      its children's, comes from `perf stat --no-inherit -e task-clock` when perf is installed. The programs are
 #      also summed by step: account creation (useradd), group changes (groupadd, usermod, gpasswd), sudoers checks
 #      (visudo) and deletions (userdel), each with its processes and time per account.
+# The last line printed, "csv: users,first_s,noop_s,unchanged_s,floor_s,floor_import_s", is what bench/plot.sh keeps
+# (nothing written inside the sandbox reaches the machine, the repository included).
 # The binary measured is the release build (swift build -c release --static-swift-stdlib, as scripts/build-release
 # builds it); BENCH_ACCOUNT_BACKEND=batch measures import_users with ACCOUNT_BACKEND=batch (the floor stays plain
-# useradd; BENCH_SKIP_FLOOR=1 skips it, for 10,000 users where it takes most of an hour); BENCH_SUB_ID_MAX=N sets
-# SUB_UID_MAX and SUB_GID_MAX of the sandbox's /etc/login.defs (Debian's default has subordinate ranges for about
-# 9,155 users only); BENCH_IMPORT_USERS=PATH measures another one (for example a debug build or an older commit's).
+# useradd); BENCH_SUB_ID_MAX=N sets SUB_UID_MAX and SUB_GID_MAX of the sandbox's /etc/login.defs (with
+# SUBORDINATE_IDS=1, Debian's default has ranges for about 9,155 users only); BENCH_IMPORT_USERS=PATH measures
+# another one (for example a debug build or an older commit's).
 # Needs root, /usr/bin/time (apt-get install time), strace, a C compiler (cc), and the project's .venv/ (moto, boto3:
 # scripts/install-deps). Talks to 127.0.0.1 only.
 set -euo pipefail
@@ -43,17 +50,19 @@ use_venv
 source "$repo/bench/lib.sh"
 build=1
 floor_only=
+import_only=
 while [[ ${1:-} == --* ]]; do
     case $1 in
     --no-build) build=0 ;;
     --floor-only) floor_only=--floor-only ;;
-    *) echo "bench: unknown option $1; usage: bench/import.sh [--no-build] [--floor-only] [USERS]" >&2; exit 64 ;;
+    --import-only) import_only=--import-only ;;
+    *) echo "bench: unknown option $1; usage: bench/import.sh [--no-build] [--floor-only | --import-only] [USERS]" >&2; exit 64 ;;
     esac
     shift
 done
 users=${1:-1000}
 [[ $users =~ ^[1-9][0-9]*$ ]] || { echo "bench: USERS must be a positive number, not '$users'" >&2; exit 64; }
-bench_sandbox "$build" import_users "$0" ${floor_only:+"$floor_only"} "$users"
+bench_sandbox "$build" import_users "$0" ${floor_only:+"$floor_only"} ${import_only:+"$import_only"} "$users"
 
 # micros START END: microseconds between two $EPOCHREALTIME values (always six decimals), without a process.
 micros() { echo $((${2/./} - ${1/./})); }
@@ -70,10 +79,12 @@ floor_calls() {
     done
 }
 
+# useradd's options for no subordinate UID/GID ranges, as import_users gives them by default (SUBORDINATE_IDS=0).
+no_subids=(-K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0)
 if [[ -n $floor_only ]]; then
-    echo "floor only: $users plain useradd --user-group --create-home calls, $(nproc) CPU(s)..." >&2
+    echo "floor only: $users plain useradd --user-group --create-home (no subordinate IDs) calls, $(nproc) CPU(s)..." >&2
     start=$EPOCHREALTIME
-    floor_calls --user-group --create-home >/tmp/floor.calls
+    floor_calls --user-group --create-home "${no_subids[@]}" >/tmp/floor.calls
     total=$(micros "$start" "$EPOCHREALTIME")
     python3 - "$users" "$total" /tmp/floor.calls <<'PY'
 import sys
@@ -114,7 +125,6 @@ LOCAL_GROUPS="bench-local"'
 # The account files and directories as before any account: reset puts them back between the phases.
 mkdir "$work/etc"
 cp -a /etc/passwd /etc/shadow /etc/group /etc/gshadow "$work/etc/"
-for file in /etc/subuid /etc/subgid; do [[ ! -e $file ]] || cp -a "$file" "$work/etc/"; done
 reset_accounts() {
     cp -a "$work"/etc/* /etc/
     rm -f /etc/sudoers.d/aws-ec2-ssh-*
@@ -149,21 +159,17 @@ timed() {
 floor() {
     local name=$1 start
     shift
-    if [[ -n ${BENCH_SKIP_FLOOR:-} ]]; then
-        echo 0 >"$work/$name.us"
-        : >"$work/$name.calls"
-        [[ $name != floor-import ]] || groupadd iam-synced-users
-        return
-    fi
     start=$EPOCHREALTIME
     floor_calls "$@" >"$work/$name.calls"
     micros "$start" "$EPOCHREALTIME" >"$work/$name.us"
     reset_accounts
 }
-echo "floor: $users plain useradd calls, then $users as import_users runs them${BENCH_SKIP_FLOOR:+ (skipped)}..." >&2
-floor floor --user-group --create-home
-[[ -n ${BENCH_SKIP_FLOOR:-} ]] || groupadd iam-synced-users
-floor floor-import --user-group --create-home --shell /bin/bash --groups iam-synced-users,bench-local
+if [[ -z $import_only ]]; then
+echo "floor: $users plain useradd calls, then $users as import_users runs them..." >&2
+floor floor --user-group --create-home "${no_subids[@]}"
+groupadd iam-synced-users
+floor floor-import --user-group --create-home --shell /bin/bash "${no_subids[@]}" --groups iam-synced-users,bench-local
+fi
 
 echo "first import and no-op run..." >&2
 timed first
@@ -176,6 +182,27 @@ strace -f -qq -e trace=execve -e signal=none -o "$work/noop.strace" \
     "$bin" --config "$work/import.conf" >/dev/null 2>&1
 # Every execve but import_users' own.
 echo $(($(grep -c 'execve(' "$work/noop.strace") - 1)) >"$work/noop.execs"
+sleep 2.2
+"$bin" --config "$work/import.conf" >/dev/null 2>&1  # records the digest of its inputs
+[[ -f /var/lib/aws-ec2-ssh/unchanged-run.json ]] || echo "bench: no unchanged-run.json after a clean no-op run" >&2
+timed unchanged --verbose
+grep -q "planning skipped" "$work/unchanged.err" || echo "bench: the unchanged no-op run did not skip planning" >&2
+if [[ -n $import_only ]]; then
+    python3 - "$work" "$users" <<'PY'
+import json, os, sys
+work, users = sys.argv[1], int(sys.argv[2])
+def read(name): return open(os.path.join(work, name)).read().strip()
+us = {name: int(read(f"{name}.us")) for name in ("first", "noop", "unchanged")}
+rss = {name: int(read(f"{name}.rss")) / 1024 for name in us}
+print(f"import_users, {users} IAM users, {os.cpu_count()} CPU(s), load average "
+      f"{open('/proc/loadavg').read().split()[0]} at the end: first import {us['first'] / 1e6:.1f} s "
+      f"({us['first'] / users / 1000:.2f} ms/account, {rss['first']:.1f} MB); no-op run {us['noop'] / 1e6:.3f} s "
+      f"({rss['noop']:.1f} MB, {read('noop.execs')} processes, {read('noop.writes')} files changed); unchanged "
+      f"no-op run {us['unchanged'] / 1e6:.3f} s ({rss['unchanged']:.1f} MB)")
+print(f"csv: {users},{us['first'] / 1e6:.3f},{us['noop'] / 1e6:.3f},{us['unchanged'] / 1e6:.3f},,")
+PY
+    exit 0
+fi
 
 echo "first import with timing shims..." >&2
 reset_accounts
@@ -238,8 +265,6 @@ def s(us): return f"{us / 1e6:.2f} s"
 def floor(name):
     total = int(read(name + ".us"))
     calls = [int(x) for x in read(name + ".calls").split()]
-    if not calls:
-        return 0, "skipped (BENCH_SKIP_FLOOR) | "
     tenth = max(1, len(calls) // 10)
     return total, (f"{s(total)} | {total / users / 1000:.2f} ms (first tenth {sum(calls[:tenth]) / tenth / 1000:.2f} ms, "
                    f"last tenth {sum(calls[-tenth:]) / tenth / 1000:.2f} ms)")
@@ -270,11 +295,17 @@ print(f"| first import | {s(first_us)} | {first_us / users / 1000:.2f} ms | {int
 r, c = stats("noop")
 print(f"| no-op run | {s(noop_us)} | | {int(read('noop.rss')) / 1024:.1f} MB | {r} ({c}) "
       f"| {read('noop.execs')}; files changed: {read('noop.writes')} |")
-print(f"| bare-useradd floor (`useradd --user-group --create-home`) | {floor_row} | | | {users} |")
+unchanged_us = int(read("unchanged.us"))
+r, c = stats("unchanged")
+print(f"| no-op run, inputs unchanged (planning skipped) | {s(unchanged_us)} | | "
+      f"{int(read('unchanged.rss')) / 1024:.1f} MB | {r} ({c}) | |")
+print(f"| bare-useradd floor (`useradd --user-group --create-home`, no subordinate IDs) | {floor_row} | | | {users} |")
 print(f"| useradd as import_users runs it (+ `--shell /bin/bash --groups MARKER,LOCAL`) | {floor_import_row} | | "
       f"| {users} |")
+csv = (f"csv: {users},{first_us / 1e6:.3f},{noop_us / 1e6:.3f},{unchanged_us / 1e6:.3f},{floor_us / 1e6:.3f},"
+       f"{int(read('floor-import.us')) / 1e6:.3f}")
 print()
-print(f"first import / floor: {first_us / floor_us:.2f}x" if floor_us else "first import / floor: floor skipped")
+print(f"first import / floor: {first_us / floor_us:.2f}x")
 print("plan: " + ", ".join(f"{n} {t}" for t, n in sorted(actions.items())))
 print()
 print(f"Per account, first import ({s(shimmed_us)} with the shims, {s(first_us)} without):")
@@ -305,4 +336,6 @@ for step, programs in steps:
     total = sum(children.get(p, (0, 0))[1] for p in programs)
     print(f"| {step} | {count} | {count / users:.3f} | {s(total)} | {total / users / 1000:.2f} ms |")
 print(f"| import_users' own code | 0 | 0 | {s(own)} | {own / users / 1000:.2f} ms |")
+print()
+print(csv)
 PY

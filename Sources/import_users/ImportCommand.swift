@@ -20,7 +20,9 @@ struct ImportCommand: ParsableCommand {
         user in /etc/sudoers.d, and deletes only accounts it created itself. An account whose IAM user lost \
         access is locked, loses sudo and leaves the key command's index at once, and is unlocked if the user \
         comes back; only its deletion waits for DELETE_AFTER_MISSING_RUNS and MAX_DELETE_PERCENT. Must run as \
-        root.
+        root. A run whose inputs (IAM's answer, the configuration, the program, the account, sudoers and state \
+        files) are those of the last clean run that changed nothing stops after reading IAM \
+        (SKIP_UNCHANGED_RUNS=1, the default).
 
         Logs to syslog (facility auth, tag aws-ec2-ssh). Warnings and errors also go to standard error \
         always (so cron mails them and systemd's journal keeps them); informational messages go to standard \
@@ -36,6 +38,8 @@ struct ImportCommand: ParsableCommand {
         STATE_DIR/managed-users.json  managed accounts, for the key command
         STATE_DIR/import_users.lock   held while a run is in progress
         STATE_DIR/last-run.json       status of the last run (not --dry-run)
+        STATE_DIR/unchanged-run.json  digest of the inputs of the last clean
+                                      run that changed nothing
         STATE_DIR/adopt-legacy-accounts.pending
                                       adoption of the bash tool's accounts
                                       requested, until a run exits 0

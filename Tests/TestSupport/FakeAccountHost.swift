@@ -33,6 +33,13 @@ final class FakeAccountHost: ProcessRunning, AccountDatabase, ProcessControl {
     }
 
     private let state = Mutex(State())
+    private let unknownIdentities = Mutex(false)
+
+    /// Makes `sourceIdentities` answer `nil`, as a database whose changes cannot be seen.
+    var identitiesUnknown: Bool {
+        get { unknownIdentities.withLock { $0 } }
+        set { unknownIdentities.withLock { $0 = newValue } }
+    }
 
     init(users: [(String, UInt32)] = [], groups: [(String, UInt32, [String])] = []) {
         state.withLock { state in
@@ -47,6 +54,17 @@ final class FakeAccountHost: ProcessRunning, AccountDatabase, ProcessControl {
     }
 
     var host: Snapshot { state.withLock { $0.host } }
+
+    /// One identity standing for the local account files: the users, groups and locks, sorted; like the real
+    /// files', it does not change with users and groups only the name service knows.
+    func sourceIdentities() throws -> [FileIdentity]? {
+        guard !identitiesUnknown else { return nil }
+        let host = host
+        let users = host.users.keys.sorted().map { "\(host.users[$0].map { "\($0)" } ?? "")" }
+        let groups = host.groups.keys.sorted().map { "\(host.groups[$0].map { "\($0)" } ?? "")" }
+        let stamp = (users + groups + host.locked.sorted()).joined(separator: "\n")
+        return [FileIdentity(path: "/etc/passwd", stamp: stamp, changedAt: 0)]
+    }
     var commands: [Command] { state.withLock { $0.commands } }
     var commandLines: [String] { commands.map(\.description) }
     var signals: [String] { state.withLock { $0.signals.map { "\($0.0):\($0.1)" } } }

@@ -20,6 +20,7 @@ final class ImportRunHarness: Sendable {
     static let statePath = stateDir + "/state.json"
     static let indexPath = stateDir + "/managed-users.json"
     static let statusPath = stateDir + "/last-run.json"
+    static let unchangedPath = stateDir + "/unchanged-run.json"
 
     let fileSystem: MemoryFileSystem
     let host: FakeAccountHost

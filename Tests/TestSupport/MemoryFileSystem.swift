@@ -128,6 +128,16 @@ package final class MemoryFileSystem: FileSystem, FileReading {
         var failAllWrites = false
         var failingWrites: Set<String> = []
         var readFailures: [String: any Error] = [:]
+        /// The version of each path, bumped by every change to it (and to a directory by changes of its entries).
+        var versions: [String: Int] = [:]
+        var lastVersion = 0
+
+        /// Marks `path` (and its directory) changed.
+        mutating func bump(_ path: String) {
+            lastVersion += 1
+            versions[path] = lastVersion
+            versions[MemoryFileSystem.parent(of: path)] = lastVersion
+        }
     }
 
     /// The user that owns what the code under test creates without naming an owner.
@@ -189,6 +199,7 @@ package final class MemoryFileSystem: FileSystem, FileReading {
                 }
             }
             state.nodes[path] = node
+            state.bump(path)
         }
     }
 
@@ -273,6 +284,7 @@ package final class MemoryFileSystem: FileSystem, FileReading {
             state.nodes[path] = Node(
                 type: .regular, mode: mode, uid: owner?.uid ?? runningUID, gid: owner?.gid ?? runningUID,
                 bytes: contents)
+            state.bump(path)
             state.changes.append(.write(path))
             state.writes.append(Write(path: path, mode: mode, owner: owner))
         }
@@ -283,7 +295,10 @@ package final class MemoryFileSystem: FileSystem, FileReading {
         try permit(.change, "removal of", path)
         state.withLock { state in
             state.removals.append(path)
-            if state.nodes.removeValue(forKey: path) != nil { state.changes.append(.remove(path)) }
+            if state.nodes.removeValue(forKey: path) != nil {
+                state.bump(path)
+                state.changes.append(.remove(path))
+            }
         }
     }
 
@@ -317,6 +332,7 @@ package final class MemoryFileSystem: FileSystem, FileReading {
             }
             state.nodes[path] = Node(
                 type: .directory, mode: mode, uid: owner?.uid ?? runningUID, gid: owner?.gid ?? runningUID)
+            state.bump(path)
             state.changes.append(.createDirectory(path))
         }
     }
@@ -338,6 +354,19 @@ package final class MemoryFileSystem: FileSystem, FileReading {
         }
         return node.map { FileStatus(type: $0.type, mode: $0.mode, uid: $0.uid, gid: $0.gid) }
     }
+
+    /// The identity of `path`: its version (bumped by every change through the protocol or the set-up calls, and
+    /// for a directory by changes of its entries), changed "long ago" (time 0), or missing.
+    package func identity(_ path: String) throws -> FileIdentity? {
+        try permit(.status, "identity of", path)
+        return state.withLock { state in
+            guard state.nodes[path] != nil else { return .missing(path) }
+            return FileIdentity(path: path, stamp: "v\(state.versions[path] ?? 0)", changedAt: 0)
+        }
+    }
+
+    /// Marks `path` changed without changing its content, as `touch` does.
+    package func touch(_ path: String) { state.withLock { $0.bump(path) } }
 
     // MARK: - FileReading
 

@@ -71,12 +71,15 @@ groups_of() {
 }
 
 # snapshot_files: modification times and checksums of everything import_users may write, except last-run.json,
-# the status every run (but --dry-run) rewrites by design.
+# the status every run (but --dry-run) rewrites by design, and unchanged-run.json, which the first clean run that
+# changes nothing writes by design (SKIP_UNCHANGED_RUNS; test_import_unchanged.sh checks it).
 snapshot_files() {
     { find /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/sudoers.d "$STATE_DIR" -type f \
-        ! -path "$STATE_DIR/last-run.json" -printf '%p %T@ %m %u\n' 2>/dev/null || true; } | sort
+        ! -path "$STATE_DIR/last-run.json" ! -path "$STATE_DIR/unchanged-run.json" -printf '%p %T@ %m %u\n' \
+        2>/dev/null || true; } | sort
     sha256sum /etc/passwd /etc/group 2>/dev/null || true
-    find "$STATE_DIR" -maxdepth 1 -name '*.json' ! -name last-run.json -exec sha256sum {} + 2>/dev/null | sort || true
+    find "$STATE_DIR" -maxdepth 1 -name '*.json' ! -name last-run.json ! -name unchanged-run.json \
+        -exec sha256sum {} + 2>/dev/null | sort || true
 }
 
 # start_fault_proxy: start scripts/fault-proxy.py in front of moto; exports EC2SSH_TEST_FAULT_URL.

@@ -127,7 +127,9 @@ def wait_for_account_tools(limit=60.0):
 
 def temp_files():
     """Leftover temporary files in STATE_DIR, /etc/sudoers.d and the key cache directory."""
-    allowed_state = {"state.json", "managed-users.json", "import_users.lock", "last-run.json"}
+    allowed_state = {
+        "state.json", "managed-users.json", "import_users.lock", "last-run.json", "unchanged-run.json",
+    }
     found = []
     for directory in (STATE_DIR, SUDOERS_DIR, CACHE_DIR):
         if not os.path.isdir(directory):

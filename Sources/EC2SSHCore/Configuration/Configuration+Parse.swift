@@ -64,7 +64,7 @@ extension Configuration {
         "MAX_DELETE_PERCENT", "UID_SOURCE", "ACCOUNT_BACKEND", "UID_RANGE", "LOCAL_GROUP_MAP", "ACCESS_EXPIRY_TAG",
         "KEY_CACHE_TTL",
         "KEY_CACHE_STALE_MAX", "KEY_COMMAND_TIMEOUT", "STATE_DIR", "KEY_CACHE_DIR", "CHAINED_AUTHORIZED_KEYS_COMMAND",
-        "CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS", "METRICS_FILE",
+        "CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS", "METRICS_FILE", "SKIP_UNCHANGED_RUNS", "SUBORDINATE_IDS",
         // Fleet mode, readers.
         "SNAPSHOT_URL", "SNAPSHOT_PUBLIC_KEY", "SNAPSHOT_ALLOW_UNSIGNED", "SNAPSHOT_MAX_AGE", "SNAPSHOT_REFRESH",
         "SNAPSHOT_BUCKET_OWNER",
@@ -110,6 +110,8 @@ extension Configuration {
         case "USERDEL_PROGRAM": userdelProgram = try ConfigValue.program(value)
         case "USERDEL_ARGS": userdelArgs = try ConfigValue.arguments(value)
         case "DONOTSYNC": doNotSync = try ConfigValue.flag(value)
+        case "SKIP_UNCHANGED_RUNS": skipUnchangedRuns = try ConfigValue.flag(value)
+        case "SUBORDINATE_IDS": subordinateIDs = try ConfigValue.flag(value)
         case "SUDOERS_RULE": sudoersRule = try ConfigValue.sudoersRule(value)
         case "DELETE_AFTER_MISSING_RUNS": deleteAfterMissingRuns = try ConfigValue.integer(value, in: 1...1000)
         case "MAX_DELETE_PERCENT": maxDeletePercent = try ConfigValue.integer(value, in: 0...100)

@@ -62,6 +62,12 @@ public struct Configuration: Equatable, Sendable {
     public var chainedAuthorizedKeysCommand: String?
     /// CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS: arguments for the chained command, split like a shell would.
     public var chainedAuthorizedKeysCommandArgs: [String] = []
+    /// SKIP_UNCHANGED_RUNS: when 1, a run whose inputs (IAM's answer, the account files, the sudoers files, the state,
+    /// the configuration, the program) are those of the last clean run that changed nothing stops after its reads.
+    public var skipUnchangedRuns = true
+    /// SUBORDINATE_IDS: when 0, useradd gets `-K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0` and allocates no
+    /// /etc/subuid and /etc/subgid ranges for the accounts import_users creates; 1 leaves it to login.defs.
+    public var subordinateIDs = false
     /// Lines setting AWS_* variables and HTTP(S)_PROXY / NO_PROXY (either case), applied as environment.
     public var environment: [String: String] = [:]
 

@@ -55,9 +55,17 @@ public protocol AccountDatabase: Sendable {
     func allGroups() throws -> [LocalGroup]
     /// The names of the groups that list `user` as a supplementary member, in database order.
     func groups(of user: String) throws -> [String]
+    /// The identities of whatever the databases are read from, taken before reading them; `nil` when they cannot
+    /// be told apart from one version to the next (a run then never skips its work).
+    func sourceIdentities() throws -> [FileIdentity]?
 }
 
 extension AccountDatabase {
+    /// `nil`: a database whose changes cannot be seen never lets a run skip its work.
+    public func sourceIdentities() throws -> [FileIdentity]? {
+        nil
+    }
+
     /// The names of the groups that list `user` as a supplementary member, found by scanning `allGroups()`.
     public func groups(of user: String) throws -> [String] {
         try allGroups().filter { $0.members.contains(user) }.map(\.name)

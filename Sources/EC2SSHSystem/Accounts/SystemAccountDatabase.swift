@@ -13,8 +13,21 @@ private let enumerationLock = Mutex(())
 /// `setpwent(3)`, `getpwent_r(3)`, `endpwent(3)` and `setgrent(3)`, `getgrent(3)`, `endgrent(3)`, whose shared
 /// cursor is guarded by a process-wide lock.
 public struct SystemAccountDatabase: AccountDatabase {
+    /// The files whose identities stand for the databases: the four account files shadow-utils writes, and
+    /// nsswitch.conf, which says where else (LDAP, SSSD, ...) NSS looks.
+    public static let sourceFiles = ["/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow", "/etc/nsswitch.conf"]
+
     /// Creates the database.
     public init() {}
+
+    /// The identities of `sourceFiles` (`stat(2)`).
+    ///
+    /// They cover what useradd, usermod, gpasswd, userdel and an editor do to the local files, not what a network
+    /// name service changes on its side.
+    public func sourceIdentities() throws -> [FileIdentity]? {
+        let fileSystem = PosixFileSystem()
+        return try Self.sourceFiles.map { try fileSystem.identity($0) ?? .missing($0) }
+    }
 
     /// Looks `name` up with `getpwnam_r(3)`.
     public func user(named name: String) throws -> LocalUser? {

@@ -89,6 +89,12 @@ public protocol FileSystem: Sendable {
     /// valid only inside `body`. Test doubles get `readFile` from the default implementation.
     func withFileBytes<Result>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Result) throws
         -> Result
+
+    /// The identity of what `path` names after symbolic links (`FileIdentity.missing` when nothing is there), or
+    /// `nil` when this filesystem cannot tell one version of a file from the next.
+    ///
+    /// For deciding that nothing changed since a previous run; a `nil` makes the caller do the whole work.
+    func identity(_ path: String) throws -> FileIdentity?
 }
 
 extension FileSystem {
@@ -98,6 +104,11 @@ extension FileSystem {
     {
         guard let bytes = try readFile(path) else { return try body(nil) }
         return try bytes.withUnsafeBufferPointer { try body($0) }
+    }
+
+    /// `nil`: a filesystem that cannot tell versions of a file apart never lets a run skip its work.
+    public func identity(_ path: String) throws -> FileIdentity? {
+        nil
     }
 
     /// `status(path)`: right for filesystems without symbolic links, such as most test doubles.

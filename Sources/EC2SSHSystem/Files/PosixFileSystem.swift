@@ -183,6 +183,28 @@ public struct PosixFileSystem: FileSystem {
         try status(path, followingLinks: true)
     }
 
+    /// The `stat(2)` identity of what `path` names: device, inode, size, modification and status-change times.
+    public func identity(_ path: String) throws -> FileIdentity? {
+        try validateAbsolutePath(path, operation: "stat")
+        let info: stat
+        do {
+            info = try Syscall.statFollowingLinks(path)
+        } catch {
+            if error.code == ENOENT || error.code == ENOTDIR { return .missing(path) }
+            throw SystemError.systemCall("stat", path, error)
+        }
+        return Self.identity(path, info)
+    }
+
+    /// The identity `info` (a `stat` of `path`) gives.
+    static func identity(_ path: String, _ info: stat) -> FileIdentity {
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        return FileIdentity(
+            path: path, stamp: "\(info.st_dev):\(info.st_ino):\(info.st_size):\(modified):\(changed)",
+            changedAt: Double(max(modified, changed)) / 1_000_000_000)
+    }
+
     private func status(_ path: String, followingLinks: Bool) throws -> FileStatus? {
         try validateAbsolutePath(path, operation: "stat")
         let info: stat

@@ -21,14 +21,20 @@ public struct AccountCommands: Sendable, Equatable {
     public var userdelArguments: [String]
     /// Seconds any one of these programs may run before it is stopped.
     public var timeout: Double
+    /// SUBORDINATE_IDS: whether useradd may allocate /etc/subuid and /etc/subgid ranges (see `createUser`).
+    public var subordinateIDs: Bool
     /// ACCOUNT_BACKEND.
     public var accountBackend = AccountBackend.useradd
+
+    /// The useradd options that stop it from allocating subordinate UID and GID ranges.
+    public static let noSubordinateIDs = ["-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0"]
 
     /// Creates the builder.
     public init(
         paths: HostPaths, useraddProgram: String, useraddArguments: [String], userdelProgram: String,
-        userdelArguments: [String], timeout: Double = 120
+        userdelArguments: [String], timeout: Double = 120, subordinateIDs: Bool = true
     ) {
+        self.subordinateIDs = subordinateIDs
         self.paths = paths
         self.useraddProgram = useraddProgram
         self.useraddArguments = useraddArguments
@@ -42,7 +48,7 @@ public struct AccountCommands: Sendable, Equatable {
         self.init(
             paths: paths, useraddProgram: configuration.useraddProgram,
             useraddArguments: configuration.useraddArgs, userdelProgram: configuration.userdelProgram,
-            userdelArguments: configuration.userdelArgs)
+            userdelArguments: configuration.userdelArgs, subordinateIDs: configuration.subordinateIDs)
         accountBackend = configuration.accountBackend
     }
 
@@ -69,6 +75,13 @@ public struct AccountCommands: Sendable, Equatable {
         return shell
     }
 
+    /// Whether useradd gets `noSubordinateIDs`: SUBORDINATE_IDS=0, USERADD_PROGRAM is a useradd (another program
+    /// may not take -K) and USERADD_ARGS set neither count itself.
+    public var withholdsSubordinateIDs: Bool {
+        guard !subordinateIDs, useraddProgram.split(separator: "/").last == "useradd" else { return false }
+        return !useraddArguments.contains { $0.contains("SUB_UID_COUNT") || $0.contains("SUB_GID_COUNT") }
+    }
+
     /// Whether USERADD_ARGS asks for a group named after the user.
     public var createsUserGroup: Bool {
         useraddArguments.contains("--user-group") || useraddArguments.contains("-U")
@@ -86,9 +99,12 @@ public struct AccountCommands: Sendable, Equatable {
     /// The groups are given to useradd itself, so an account never exists outside the marker group. With `uid` and
     /// `--user-group`, the GID of the user's own group is pinned to `uid` through `-K GID_MIN=uid -K GID_MAX=uid`;
     /// with `existingGroup` (a group `name` with GID `uid` left by an interrupted run of an older version, which
-    /// ran `groupadd` first), useradd gets `--gid uid` instead of `--user-group` and joins that group.
+    /// ran `groupadd` first), useradd gets `--gid uid` instead of `--user-group` and joins that group. With
+    /// `withholdsSubordinateIDs`, useradd also gets `-K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0`: no subordinate
+    /// ranges, whose default SUB_UID_MIN..SUB_UID_MAX space holds about 9,000 accounts of 65,536 IDs each.
     public func createUser(_ name: String, uid: UInt32?, groups: [String], existingGroup: Bool = false) -> Command {
         var arguments = useraddArguments
+        if withholdsSubordinateIDs { arguments += Self.noSubordinateIDs }
         if let uid {
             arguments += ["--uid", String(uid)]
             if createsUserGroup {

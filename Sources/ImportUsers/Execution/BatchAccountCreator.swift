@@ -28,12 +28,16 @@ struct BatchAccountCreator {
         "/etc/group", "/etc/gshadow", "/etc/subgid", "/etc/subuid", "/etc/shadow", "/etc/passwd",
     ]
 
-    /// Creates what it can of `accounts` with login shell `shell`; returns the UIDs of the accounts it created.
-    func create(_ accounts: [BatchAccount], shell: String) -> [String: UInt32] {
+    /// Creates what it can of `accounts` with login shell `shell`, with subordinate ID ranges when
+    /// `subordinateIDs` (as useradd without `-K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0`); returns the UIDs of the
+    /// accounts it created.
+    func create(_ accounts: [BatchAccount], shell: String, subordinateIDs: Bool) -> [String: UInt32] {
         guard !accounts.isEmpty else { return [:] }
         let created: [BatchCreated]
         do {
-            created = try files.withLocks(Self.accountFiles.filter(files.exists)) { try createLocked(accounts, shell) }
+            created = try files.withLocks(Self.accountFiles.filter(files.exists)) {
+                try createLocked(accounts, shell, subordinateIDs: subordinateIDs)
+            }
         } catch {
             logger.warning("batch account creation failed (\(error)); useradd creates the accounts one by one")
             return [:]
@@ -53,7 +57,9 @@ struct BatchAccountCreator {
         return Dictionary(created.map { ($0.name, $0.uid) }, uniquingKeysWith: { first, _ in first })
     }
 
-    private func createLocked(_ accounts: [BatchAccount], _ shell: String) throws -> [BatchCreated] {
+    private func createLocked(_ accounts: [BatchAccount], _ shell: String, subordinateIDs: Bool) throws
+        -> [BatchCreated]
+    {
         func required(_ path: String) throws -> String {
             guard let text = try files.read(path) else {
                 throw ExecutionError.unexpectedHostState("\(path) does not exist")
@@ -65,7 +71,8 @@ struct BatchAccountCreator {
         let texts = AccountFilesText(
             passwd: try required("/etc/passwd"), shadow: try required("/etc/shadow"),
             group: try required("/etc/group"), gshadow: try required("/etc/gshadow"),
-            subuid: try files.read("/etc/subuid"), subgid: try files.read("/etc/subgid"))
+            subuid: subordinateIDs ? try files.read("/etc/subuid") : nil,
+            subgid: subordinateIDs ? try files.read("/etc/subgid") : nil)
         var plain: [BatchAccount] = []
         for account in accounts {
             let home = settings.homeBase == "/" ? "/" + account.name : settings.homeBase + "/" + account.name

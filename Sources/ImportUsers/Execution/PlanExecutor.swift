@@ -221,7 +221,8 @@ public struct PlanExecutor: Sendable {
             }
             let creator = BatchAccountCreator(
                 files: files, runner: host.runner, time: host.time, paths: commands.paths, logger: logger)
-            batched.created = creator.create(accounts, shell: shell)
+            batched.created = creator.create(
+                accounts, shell: shell, subordinateIDs: !commands.withholdsSubordinateIDs)
             return
         }
         if kind == .sudoers {

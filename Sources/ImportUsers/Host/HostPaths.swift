@@ -14,6 +14,8 @@ public struct HostPaths: Sendable, Equatable {
     public var gpasswd: String
     /// useradd's defaults file, read for HOME (the home base) before userdel may remove a home directory.
     public var useraddDefaults: String
+    /// The running program, whose identity is one of a run's inputs (a new version may plan differently).
+    public var runningProgram = "/proc/self/exe"
 
     /// The standard locations on Linux.
     public static let standard = HostPaths(

@@ -34,6 +34,8 @@ public struct StateStore: Sendable {
     public var indexPath: String { path(ManagedUsersIndex.fileName) }
     /// The path of the lock file.
     public var lockPath: String { path(Self.lockFileName) }
+    /// The path of the record of the last clean run that changed nothing (`UnchangedRunRecord`).
+    public var unchangedRecordPath: String { path(UnchangedRunRecord.fileName) }
     /// The path of the "adoption pending" marker (`LegacyAdoption`).
     public var adoptionPendingPath: String { path(LegacyAdoption.markerFileName) }
 
@@ -98,6 +100,18 @@ public struct StateStore: Sendable {
     @discardableResult
     public func saveIndex(_ index: ManagedUsersIndex) throws -> Bool {
         try writeIfChanged(indexPath, Array(try index.encoded()), mode: 0o644)
+    }
+
+    /// The record of the last clean run that changed nothing, or `nil` when there is none or it is unusable.
+    public func loadUnchangedRecord() -> UnchangedRunRecord? {
+        guard let bytes = try? fileSystem.readFile(unchangedRecordPath) else { return nil }
+        return UnchangedRunRecord.decoded(from: Data(bytes))
+    }
+
+    /// Writes `record` atomically (root, 0600).
+    public func saveUnchangedRecord(_ record: UnchangedRunRecord) throws {
+        try fileSystem.writeFileAtomically(
+            unchangedRecordPath, contents: Array(try record.encoded()), mode: 0o600, owner: .root)
     }
 
     /// Writes the "adoption pending" marker atomically (root, 0600) with `contents`.

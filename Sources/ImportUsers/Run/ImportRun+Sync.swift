@@ -36,8 +36,25 @@ extension ImportRun {
     }
 
     /// Reads, plans, and applies (or prints) the plan.
+    ///
+    /// With SKIP_UNCHANGED_RUNS, the identities of the local inputs are taken first and IAM is read next; when they
+    /// hash to the digest the last clean run that changed nothing recorded, the run stops there.
     func sync(store: StateStore) throws -> Outcome {
-        let reading = try read(store: store)
+        var unchanged = unchangedInputs(store: store)
+        var iamRead: IAMReader.Result?
+        if var inputs = unchanged {
+            let iam = try readIAM()
+            inputs.digest = inputsDigest(identities: inputs.identities, iam: iam)
+            logger.debug("inputs digest \(inputs.digest)")
+            if let record = store.loadUnchangedRecord(),
+                record.holds(digest: inputs.digest, at: dependencies.time.now())
+            {
+                return unchangedOutcome(record, store: store)
+            }
+            unchanged = inputs
+            iamRead = iam
+        }
+        let reading = try read(store: store, iam: iamRead)
         let now = dependencies.time.now()
         let policy = SyncPolicy(
             configuration: settings.configuration, loginDefs: reading.host.loginDefs, force: options.force,
@@ -65,11 +82,24 @@ extension ImportRun {
         {
             failures += clearAdoptionPending(store: store, marker: marker)
         }
+        if failures == 0, applied.report == nil, let unchanged {
+            recordUnchanged(
+                unchanged, plan: plan, reading: reading, now: now, managedAccounts: applied.state.accounts.count,
+                store: store)
+        }
         return finish(plan, report: applied.report, state: applied.state, failures: failures)
     }
 
-    /// Reads the state, the host and IAM; refuses what the options and the state file do not allow together.
-    private func read(store: StateStore) throws -> Reading {
+    /// Reads IAM as the configuration asks.
+    private func readIAM() throws -> IAMReader.Result {
+        try IAMReader(
+            source: dependencies.aws, request: IAMReader.Request(configuration: settings.configuration), logger: logger
+        ).read()
+    }
+
+    /// Reads the state, the host and IAM (unless `iam` holds it already); refuses what the options and the state
+    /// file do not allow together.
+    private func read(store: StateStore, iam iamRead: IAMReader.Result?) throws -> Reading {
         let configuration = settings.configuration
         let stateExists = try store.stateFileExists()
         if options.rebuildState && stateExists { throw ImportError.stateExists(path: store.statePath) }
@@ -87,12 +117,12 @@ extension ImportRun {
         }
         var fleetProblems = 0
         let iam: IAMReader.Result
-        if let fleet = dependencies.fleet {
+        if let iamRead {
+            iam = iamRead
+        } else if let fleet = dependencies.fleet {
             (iam, fleetProblems) = try readFleet(fleet, state: stateExists ? state : nil)
         } else {
-            iam = try IAMReader(
-                source: dependencies.aws, request: IAMReader.Request(configuration: configuration), logger: logger
-            ).read()
+            iam = try readIAM()
         }
         if adopts && !stateExists && !iam.view.isComplete {
             // Adoption needs a complete read; without one the state would be written without the accounts.

@@ -12,6 +12,27 @@ import Testing
 @Suite struct PosixFileSystemTests {
     let fs = PosixFileSystem()
 
+    @Test func identityChangesWithEveryWriteAndTellsAMissingFile() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.child("passwd")
+        #expect(try fs.identity(path) == .missing(path))
+        try fs.writeFileAtomically(path, contents: Array("a\n".utf8), mode: 0o644, owner: nil)
+        let first = try #require(try fs.identity(path))
+        #expect(!first.isMissing && first.changedAt > 0)
+        #expect(try fs.identity(path) == first)
+        // Same size, same content, written in place: the status-change time still moves.
+        let fd = open(path, O_WRONLY)
+        #expect(fd >= 0)
+        #expect(write(fd, "a\n", 2) == 2)
+        close(fd)
+        let inPlace = try #require(try fs.identity(path))
+        #expect(inPlace != first)
+        // Replaced by rename, as useradd and visudo do: a new inode.
+        try fs.writeFileAtomically(path, contents: Array("a\n".utf8), mode: 0o644, owner: nil)
+        #expect(try fs.identity(path) != inPlace)
+        #expect(throws: SystemError.self) { try fs.identity("relative/path") }
+    }
+
     @Test func atomicWriteCreatesFileWithContentAndExactMode() throws {
         let dir = try TemporaryDirectory()
         let path = dir.child("sudoers-file")

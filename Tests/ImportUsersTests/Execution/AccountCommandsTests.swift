@@ -38,17 +38,18 @@ import Testing
     @Test(arguments: [
         (
             defaults, UInt32?.none, ["iam-synced-users", "docker"], false,
-            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users,docker -- alice"
+            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "
+                + "--groups iam-synced-users,docker -- alice"
         ),
         (
             defaults, UInt32?.some(70_123), ["iam-synced-users"], false,
-            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --uid 70123 -K GID_MIN=70123 -K "
-                + "GID_MAX=70123 --groups iam-synced-users -- alice"
+            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "
+                + "--uid 70123 -K GID_MIN=70123 -K GID_MAX=70123 --groups iam-synced-users -- alice"
         ),
         (
             defaults, UInt32?.some(70_123), ["iam-synced-users"], true,
-            "/usr/sbin/useradd --create-home --shell /bin/bash --uid 70123 --gid 70123 --groups iam-synced-users -- "
-                + "alice"
+            "/usr/sbin/useradd --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 --uid 70123 "
+                + "--gid 70123 --groups iam-synced-users -- alice"
         ),
         (plainUseradd, UInt32?.some(70_123), [], false, "/usr/sbin/useradd -m --uid 70123 -- alice"),
         (plainUseradd, UInt32?.some(70_123), [], true, "/usr/sbin/useradd -m --uid 70123 -- alice"),
@@ -59,6 +60,39 @@ import Testing
     ) {
         let command = commands.createUser("alice", uid: uid, groups: groups, existingGroup: existingGroup)
         #expect(([command.executable] + command.arguments).joined(separator: " ") == expected)
+    }
+
+    /// The builder for USERADD_PROGRAM `program`, USERADD_ARGS `arguments` and SUBORDINATE_IDS `subordinateIDs`.
+    static func commands(_ program: String, _ arguments: [String], subordinateIDs: Bool) throws -> AccountCommands {
+        var text = "USERADD_PROGRAM=\"\(program)\"\nSUBORDINATE_IDS=\"\(subordinateIDs ? 1 : 0)\"\n"
+        text += "USERADD_ARGS=\"\(arguments.joined(separator: " "))\"\n"
+        let (configuration, _) = try Configuration.parse(text, path: "test")
+        return AccountCommands(configuration: configuration, paths: .standard)
+    }
+
+    @Test(arguments: [
+        // SUBORDINATE_IDS=0 (the default): useradd allocates no /etc/subuid and /etc/subgid ranges.
+        ("/usr/sbin/useradd", ["-m"], false, ["-m", "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", "--", "alice"]),
+        ("/sbin/useradd", ["-m"], false, ["-m", "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", "--", "alice"]),
+        // SUBORDINATE_IDS=1: login.defs decides, as with a bare useradd.
+        ("/usr/sbin/useradd", ["-m"], true, ["-m", "--", "alice"]),
+        // Another program may not take -K; USERADD_ARGS that set a count themselves win.
+        ("/usr/local/sbin/adduser-wrapper", ["-m"], false, ["-m", "--", "alice"]),
+        ("/usr/sbin/useradd", ["-K", "SUB_UID_COUNT=1000"], false, ["-K", "SUB_UID_COUNT=1000", "--", "alice"]),
+        ("/usr/sbin/useradd", ["-K", "SUB_GID_COUNT=0"], false, ["-K", "SUB_GID_COUNT=0", "--", "alice"]),
+    ])
+    func subordinateIDsFollowTheSetting(
+        program: String, arguments: [String], subordinateIDs: Bool, expected: [String]
+    ) throws {
+        let commands = try Self.commands(program, arguments, subordinateIDs: subordinateIDs)
+        let command = commands.createUser("alice", uid: nil, groups: [])
+        #expect(command.executable == program)
+        #expect(command.arguments == expected)
+    }
+
+    @Test func subordinateIDsAreWithheldByDefault() {
+        #expect(Configuration().subordinateIDs == false)
+        #expect(Self.defaults.withholdsSubordinateIDs)
     }
 
     @Test func userArgumentsAreNeverSplitOrInterpreted() {

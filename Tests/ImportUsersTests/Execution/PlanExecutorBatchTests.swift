@@ -117,7 +117,9 @@ import Testing
 
     @Test func theGrantsOfAnAccountWhoseCreationFailedAreLeftOutOfTheBatch() throws {
         let world = World(host: FakeAccountHost(groups: [(Self.marker, 900, [])]))
-        world.host.fail("/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups \(Self.marker) -- bob")
+        world.host.fail(
+            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 --groups \(Self.marker) -- bob"
+        )
         let batches = Mutex<[String]>([])
         world.host.observe { command in
             guard command.arguments.last == Self.batch else { return }
@@ -160,7 +162,7 @@ import Testing
         #expect(report.failures.isEmpty)
         #expect(
             world.host.commandLines == [
-                "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --uid 70123 -K GID_MIN=70123 -K "
+                "/usr/sbin/useradd --user-group --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 --uid 70123 -K GID_MIN=70123 -K "
                     + "GID_MAX=70123 --groups \(Self.marker) -- alice"
             ])
         #expect(world.host.host.users["alice"]?.gid == 70_123)

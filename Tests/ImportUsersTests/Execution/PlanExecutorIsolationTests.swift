@@ -11,7 +11,8 @@ import Testing
 @Suite struct PlanExecutorIsolationTests {
     typealias World = PlanExecutorWorld
     static let marker = SyncPolicy.defaultMarkerGroup
-    static let useradd = "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users"
+    static let useradd =
+        "/usr/sbin/useradd --user-group --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 --groups iam-synced-users"
 
     func grant(_ name: String) throws -> SyncPlan.Action {
         .writeSudoers(

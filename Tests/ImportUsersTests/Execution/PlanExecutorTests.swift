@@ -39,8 +39,8 @@ import Testing
         #expect(
             host.commands.map { [$0.executable] + $0.arguments } == [
                 [
-                    "/usr/sbin/useradd", "--user-group", "--create-home", "--shell", "/bin/bash", "--groups",
-                    "iam-synced-users,docker", "--", "alice",
+                    "/usr/sbin/useradd", "--user-group", "--create-home", "--shell", "/bin/bash", "-K",
+                    "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", "--groups", "iam-synced-users,docker", "--", "alice",
                 ]
             ])
         let uid = try #require(host.host.users["alice"]?.uid)
@@ -112,7 +112,9 @@ import Testing
 
     @Test func aFailingCreationKeepsTheIntentOfItsAccountOnlyAndTheOthersGoOn() throws {
         let host = FakeAccountHost(groups: [("iam-synced-users", 900, [])])
-        host.fail("/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users -- alice")
+        host.fail(
+            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 --groups iam-synced-users -- alice"
+        )
         let intent = ManagedState(accounts: [
             "alice": World.entry("alice", status: .creating), "bob": World.entry("bob", status: .creating),
         ])

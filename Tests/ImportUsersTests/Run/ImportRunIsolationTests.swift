@@ -21,7 +21,8 @@ import Testing
     @Test func aFailingCreationBlocksNeitherOtherAccountsNorTheirSudo() throws {
         let world = harness(users: ["alice", "bob", "carol"], admins: ["alice", "bob"])
         world.host.fail(
-            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users,docker -- alice")
+            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 --groups iam-synced-users,docker -- alice"
+        )
         let outcome = try world.run(Self.config)
         #expect(outcome.exitCode == .partial)
         #expect(world.host.host.users["alice"] == nil)

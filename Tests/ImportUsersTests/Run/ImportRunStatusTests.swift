@@ -133,7 +133,8 @@ import Testing
     @Test func aRealJSONRunReportsWhatBecameOfEachAction() throws {
         let world = harness()
         world.host.fail(
-            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users,docker -- alice")
+            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 --groups iam-synced-users,docker -- alice"
+        )
         #expect(try world.run(Self.config, ImportOptions(json: true)).exitCode == .partial)
         struct Document: Decodable {
             struct Action: Decodable {

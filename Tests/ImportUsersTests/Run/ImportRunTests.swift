@@ -47,9 +47,29 @@ import Testing
         let again = try world.run(Self.config)
         #expect(again.exitCode == .ok)
         #expect(again.report == nil)
-        #expect(world.fileSystem.changes == [.write(ImportRunHarness.statusPath)])
+        // The first run that changes nothing records so (SKIP_UNCHANGED_RUNS); the next ones write only their status.
+        #expect(
+            world.fileSystem.changes == [.write(ImportRunHarness.unchangedPath), .write(ImportRunHarness.statusPath)])
         #expect(world.host.commands.isEmpty)
         #expect(world.log.text.contains("nothing to change"))
+        world.fileSystem.clearChanges()
+        #expect(try world.run(Self.config).exitCode == .ok)
+        #expect(world.fileSystem.changes == [.write(ImportRunHarness.statusPath)])
+        #expect(world.host.commands.isEmpty)
+    }
+
+    @Test func withoutTheShortcutASecondRunWritesOnlyItsStatus() throws {
+        let world = harness()
+        let config = Self.config + "SKIP_UNCHANGED_RUNS=\"0\"\n"
+        #expect(try world.run(config).exitCode == .ok)
+        for _ in 0..<2 {
+            world.fileSystem.clearChanges()
+            world.host.clearCommands()
+            let again = try world.run(config)
+            #expect(again.exitCode == .ok && again.plan != nil && again.report == nil)
+            #expect(world.fileSystem.changes == [.write(ImportRunHarness.statusPath)])
+            #expect(world.host.commands.isEmpty)
+        }
     }
 
     @Test(arguments: [false, true])
@@ -158,7 +178,8 @@ import Testing
     @Test func aFailedActionIsAPartialRunAndTheNextRunRepairs() throws {
         let world = harness()
         world.host.fail(
-            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --groups iam-synced-users,docker -- bob")
+            "/usr/sbin/useradd --user-group --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 --groups iam-synced-users,docker -- bob"
+        )
         let outcome = try world.run(Self.config)
         #expect(outcome.exitCode == .partial)
         #expect(try world.state().accounts["bob"]?.status == .creating)
@@ -206,7 +227,7 @@ import Testing
         let uid = UIDAllocator.preferredUID(for: FakeAWSReader.userID("alice"), in: 70_000...70_999)
         #expect(
             world.host.commandLines.filter { $0.contains("alice") } == [
-                "/usr/sbin/useradd --user-group --create-home --shell /bin/bash --uid \(uid) -K GID_MIN=\(uid) -K "
+                "/usr/sbin/useradd --user-group --create-home --shell /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 --uid \(uid) -K GID_MIN=\(uid) -K "
                     + "GID_MAX=\(uid) --groups iam-synced-users,docker -- alice"
             ])
         #expect(world.host.host.users["alice"]?.gid == uid)
@@ -252,6 +273,10 @@ import Testing
         #expect(try world.run(Self.config).exitCode == .ok)
         #expect(world.fileSystem.changes == [.write(ImportRunHarness.indexPath), .write(ImportRunHarness.statusPath)])
         #expect(try world.fileSystem.readFile(ImportRunHarness.indexPath) == sorted)
+        world.fileSystem.clearChanges()
+        #expect(try world.run(Self.config).exitCode == .ok)
+        #expect(
+            world.fileSystem.changes == [.write(ImportRunHarness.unchangedPath), .write(ImportRunHarness.statusPath)])
         world.fileSystem.clearChanges()
         #expect(try world.run(Self.config).exitCode == .ok)
         #expect(world.fileSystem.changes == [.write(ImportRunHarness.statusPath)])
