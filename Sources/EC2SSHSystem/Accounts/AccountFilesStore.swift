@@ -45,12 +45,13 @@ public struct AccountFilesStore: AccountFilesAccess {
         return try body()
     }
 
+    /// Takes shadow-utils' lock of `path`: `PATH.PID` holding the PID, linked to `PATH.lock`.
     private func lock(_ path: String) throws {
         let pid = getpid()
         let temporary = "\(path).\(pid)"
         let lockPath = path + ".lock"
         unlink(temporary)
-        try writeNew(temporary, "\(pid)", mode: 0o600)
+        try writeNew(temporary, Array("\(pid)".utf8), mode: 0o600)
         defer { unlink(temporary) }
         for _ in 0..<2 {
             if link(temporary, lockPath) == 0 { return }
@@ -67,8 +68,19 @@ public struct AccountFilesStore: AccountFilesAccess {
         throw SystemError(.lockHeld, operation: "lock", subject: lockPath, detail: "could not take a stale lock")
     }
 
-    /// Reads `path` whole.
+    /// Reads `path` whole; refuses a file that is not valid UTF-8 (rewriting it from a decoded copy would change it).
     public func read(_ path: String) throws -> String? {
+        guard let bytes = try readBytes(path) else { return nil }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw SystemError(
+                .malformedData, operation: "read", subject: path, detail: "not valid UTF-8",
+                hint: "useradd creates the accounts instead")
+        }
+        return text
+    }
+
+    /// The bytes of `path`, or `nil` when it does not exist.
+    private func readBytes(_ path: String) throws -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = Errno.current
@@ -85,23 +97,24 @@ public struct AccountFilesStore: AccountFilesAccess {
             if count == 0 { break }
             bytes += buffer[0..<count]
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// Writes `path-` then `path` through a temporary file in the same directory, fsync and rename.
     public func replace(_ path: String, with text: String) throws {
         var status = stat()
         guard stat(path, &status) == 0 else { throw SystemError.systemCall("stat", path, Errno.current) }
-        if let old = try read(path) {
+        if let old = try readBytes(path) {
             try writeAtomically(path + "-", old, like: status)
         }
-        try writeAtomically(path, text, like: status)
+        try writeAtomically(path, Array(text.utf8), like: status)
     }
 
-    private func writeAtomically(_ path: String, _ text: String, like status: stat) throws {
+    /// Replaces `path` through `path+` with the owner and mode of `status`.
+    private func writeAtomically(_ path: String, _ content: [UInt8], like status: stat) throws {
         let temporary = path + "+"
         unlink(temporary)
-        try writeNew(temporary, text, mode: status.st_mode & 0o7777, owner: (status.st_uid, status.st_gid))
+        try writeNew(temporary, content, mode: status.st_mode & 0o7777, owner: (status.st_uid, status.st_gid))
         guard rename(temporary, path) == 0 else {
             let code = Errno.current
             unlink(temporary)
@@ -110,11 +123,11 @@ public struct AccountFilesStore: AccountFilesAccess {
     }
 
     /// Creates `path` exclusively with `text`, `mode` and `owner`, fsynced.
-    private func writeNew(_ path: String, _ text: String, mode: mode_t, owner: (uid_t, gid_t)? = nil) throws {
+    private func writeNew(_ path: String, _ content: [UInt8], mode: mode_t, owner: (uid_t, gid_t)? = nil) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
         guard fd >= 0 else { throw SystemError.systemCall("create", path, Errno.current) }
         defer { close(fd) }
-        var bytes = Array(text.utf8)[...]
+        var bytes = content[...]
         while !bytes.isEmpty {
             let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if count < 0, Glibc.errno == EINTR { continue }
@@ -140,6 +153,7 @@ public struct AccountFilesStore: AccountFilesAccess {
         return lstat(path, &status) == 0
     }
 
+    /// Copies the entries of `source` into `target` recursively, owned by `uid`:`gid`, modes and times kept.
     private func copyTree(from source: String, to target: String, uid: UInt32, gid: UInt32) throws {
         guard let directory = opendir(source) else {
             if Glibc.errno == ENOENT { return }
@@ -166,8 +180,8 @@ public struct AccountFilesStore: AccountFilesAccess {
                 let destination = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 guard symlink(destination, to) == 0 else { throw SystemError.systemCall("symlink", to, Errno.current) }
             case S_IFREG:
-                guard let text = try readBytes(from) else { continue }
-                try writeBytes(to, text)
+                guard let bytes = try readBytes(from) else { continue }
+                try writeNew(to, bytes, mode: 0o600)
             default:
                 continue
             }
@@ -180,13 +194,5 @@ public struct AccountFilesStore: AccountFilesAccess {
                 throw SystemError.systemCall("utimensat", to, Errno.current)
             }
         }
-    }
-
-    private func readBytes(_ path: String) throws -> [UInt8]? {
-        try read(path).map { Array($0.utf8) }
-    }
-
-    private func writeBytes(_ path: String, _ bytes: [UInt8]) throws {
-        try writeNew(path, String(decoding: bytes, as: UTF8.self), mode: 0o600)
     }
 }
