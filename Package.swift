@@ -55,6 +55,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The fleet publisher behind `import_users publish`: reads IAM completely, signs a snapshot with KMS and
+        // puts it in S3. Linked only by import_users; the key command never contains it.
+        .target(
+            name: "FleetPublisher",
+            dependencies: [
+                "AWSCore", "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The installer behind `import_users setup`: staging, rollback, sshd, schedule. Linked only by import_users.
         .target(
             name: "HostSetup",
@@ -63,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "import_users",
             dependencies: [
-                "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "ImportUsers", "HostSetup",
+                "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "ImportUsers", "HostSetup", "FleetPublisher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -81,7 +90,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "AWSCore", "EC2SSHCore", "EC2SSHSystem", "EC2SSHShared", "AuthorizedKeys", "ImportUsers", "HostSetup",
-                .product(name: "Logging", package: "swift-log"),
+                "FleetPublisher", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
         ),
@@ -113,9 +122,18 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "FleetPublisherTests",
+            dependencies: [
+                "AWSCore", "EC2SSHCore", "EC2SSHSystem", "FleetPublisher", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "AWSCore", "AuthorizedKeys", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "ImportUsers", "TestSupport",
+                "AWSCore", "AuthorizedKeys", "EC2SSHCore", "EC2SSHShared", "EC2SSHSystem", "FleetPublisher",
+                "ImportUsers",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -8,8 +8,10 @@ HTTP on the same port:
 
   POST   /__faults__   JSON list of rules, appended.   GET /__faults__: rules with their hit counts.
   DELETE /__faults__   remove all rules.
-  GET    /__stats__    {"connections": N, "requests": N}: client connections accepted and requests served so far
-                       (control requests excluded).
+  GET    /__stats__    {"connections": N, "requests": N, "calls": {"iam:ListUsers": N, "s3:GET": N, ...}}: client
+                       connections accepted and requests served so far (control requests excluded); "calls" counts
+                       them by service (the credential scope of the Authorization header, "unsigned" without one)
+                       and operation (the Query API Action, the X-Amz-Target of JSON APIs, else the HTTP method).
   POST   /__paginate__ {"size": N}   from now on, split list answers (ListUsers, GetGroup, ListUserTags,
          ListSSHPublicKeys, ListGroupsForUser) into pages of N elements with the proxy's own Markers, as IAM may
          return fewer than MaxItems; the later pages are answered from the first upstream answer. 0 turns it off.
@@ -17,6 +19,7 @@ HTTP on the same port:
 
 A rule: {"action": "GetGroup", "params": {"GroupName": "devs"}, "fault": "throttle", "times": 1}
   action  - the Query API Action to match ("*" for any), params - form parameters that must all match (optional),
+  service - the service the request is signed for ("iam", "s3", "kms", "sts", ...; optional),
   path    - a prefix the request path must start with (optional; for example "/latest/" for IMDS requests),
   headers - header values the request must all carry (optional; names case-insensitive), for example
             {"x-amz-expected-bucket-owner": "123456789012"} to count the S3 requests that send it,
@@ -47,7 +50,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 QUIET = False
 RULES = []
 LOCK = threading.Lock()
-STATS = {"connections": 0, "requests": 0}
+STATS = {"connections": 0, "requests": 0, "calls": {}}
 DELAY = 0.0
 CONNECT_DELAY = 0.0
 PAGE_SIZE = 0
@@ -118,19 +121,32 @@ def paginate(params, status, payload):
         return page(token, 0)
 
 
+def service_of(headers):
+    """The service a request is signed for: the credential scope's service in its Authorization header."""
+    found = re.search(r"Credential=[^/,]+/[^/,]+/[^/,]+/([^/,]+)/aws4_request", headers.get("Authorization") or "")
+    return found.group(1) if found else "unsigned"
+
+
+def operation_of(method, headers, params):
+    """The operation a request asks for: the Query API Action, the JSON API X-Amz-Target, or the HTTP method."""
+    return params.get("Action") or headers.get("X-Amz-Target") or method
+
+
 def passed_headers(headers):
     """The upstream answer's headers a client reads (ETag, x-amz-*), passed on unchanged."""
     return [(name, value) for name, value in headers.items()
             if name.lower() == "etag" or name.lower().startswith(("x-amz-", "x-amzn-"))]
 
 
-def match(path, body, headers):
+def match(path, body, headers, service):
     params = form(body)
     with LOCK:
         for rule in RULES:
             if rule.get("times") is not None and rule["hits"] >= rule["times"]:
                 continue
             if not path.startswith(rule.get("path", "")):
+                continue
+            if rule.get("service", service) != service:
                 continue
             if any(headers.get(k) != v for k, v in rule.get("headers", {}).items()):
                 continue
@@ -216,9 +232,12 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 payload = json.dumps(STATS).encode()
             return self.reply(200, payload, "application/json")
+        service = service_of(self.headers)
+        call = f"{service}:{operation_of(self.command, self.headers, form(body))}"
         with LOCK:
             STATS["requests"] += 1
-        rule = match(self.path, body, self.headers)
+            STATS["calls"][call] = STATS["calls"].get(call, 0) + 1
+        rule = match(self.path, body, self.headers, service)
         fault = rule["fault"] if rule else None
         if fault == "throttle":
             return self.reply(400, error_document("Throttling", "Rate exceeded"))

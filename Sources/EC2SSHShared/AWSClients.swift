@@ -83,6 +83,16 @@ public struct AWSClients: Sendable {
             credentials: iamCredentials, transport: transport, retry: retry, time: time, timeouts: timeouts)
     }
 
+    /// The KMS client of the region (the fleet publisher's snapshot key), signed like `s3`: with the ASSUMEROLE
+    /// credentials when set, else the host's own.
+    public func kms() throws -> KMSClient {
+        let region = try RegionResolver(environment: environment, files: files, imds: imds).region()
+        let endpoint = try EndpointResolver.resolve(.kms, region: region, environment: environment)
+        return KMSClient(
+            endpoint: endpoint, credentials: iamCredentials, transport: transport, retry: retry, time: time,
+            timeouts: timeouts)
+    }
+
     /// The EC2 client of the instance's region, signed with the instance's own credentials.
     public func ec2() throws -> EC2Client {
         let region = try RegionResolver(environment: environment, files: files, imds: imds).region()

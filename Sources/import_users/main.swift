@@ -5,7 +5,7 @@ import EC2SSHShared
     import Glibc
 #endif
 
-/// import_users: the import (the default subcommand) and `check`; all behaviour lives in the ImportUsers module.
+/// import_users: the import (the default subcommand), `check`, `setup` and `publish`; all behaviour lives in the ImportUsers module.
 struct ImportUsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import_users",
@@ -25,9 +25,12 @@ struct ImportUsersCommand: ParsableCommand {
             setup             installs (setup install) or removes (setup uninstall)
                               aws-ec2-ssh on this host: what install.sh runs
                               (see import_users setup --help)
+            publish           fleet mode: reads IAM once and publishes a
+                              KMS-signed snapshot to S3 for every host
+                              (see import_users publish --help)
             """,
         version: BuildInfo.versionLine(program: "import_users"),
-        subcommands: [ImportCommand.self, CheckCommand.self, SetupCommand.self],
+        subcommands: [ImportCommand.self, CheckCommand.self, SetupCommand.self, PublishCommand.self],
         defaultSubcommand: ImportCommand.self)
 }
 

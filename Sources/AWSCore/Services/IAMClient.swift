@@ -27,6 +27,15 @@ public struct IAMClient: Sendable {
         return users
     }
 
+    /// All IAM groups of the account, without members (`ListGroups`, every page).
+    public func listGroups() throws -> [IAMGroup] {
+        var groups: [IAMGroup] = []
+        try paginate("ListGroups", []) { result in
+            groups += try result.required("Groups").children("member").map(IAMClient.group)
+        }
+        return groups
+    }
+
     /// The group `name` and all its member users (`GetGroup`, every page).
     public func getGroup(_ name: String) throws -> IAMGroupMembers {
         var group: IAMGroup?

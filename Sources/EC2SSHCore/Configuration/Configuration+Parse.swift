@@ -67,6 +67,8 @@ extension Configuration {
         // Fleet mode, readers.
         "SNAPSHOT_URL", "SNAPSHOT_PUBLIC_KEY", "SNAPSHOT_ALLOW_UNSIGNED", "SNAPSHOT_MAX_AGE", "SNAPSHOT_REFRESH",
         "SNAPSHOT_BUCKET_OWNER",
+        // Fleet mode, publisher.
+        "SNAPSHOT_KMS_KEY_ID", "SNAPSHOT_RESIGN_INTERVAL", "SNAPSHOT_TAGS",
     ]
 
     private static func resolveLegacySudoersGroup(
@@ -129,6 +131,10 @@ extension Configuration {
         case "SNAPSHOT_MAX_AGE": snapshotMaxAge = try ConfigValue.integer(value, in: 60...31_536_000)
         case "SNAPSHOT_REFRESH": snapshotRefresh = try ConfigValue.integer(value, in: 0...86_400)
         case "SNAPSHOT_BUCKET_OWNER": snapshotBucketOwner = try ConfigValue.accountID(value)
+        // Fleet mode, publisher.
+        case "SNAPSHOT_KMS_KEY_ID": snapshotKMSKeyID = try ConfigValue.kmsKeyID(value)
+        case "SNAPSHOT_RESIGN_INTERVAL": snapshotResignInterval = try ConfigValue.integer(value, in: 60...86_400)
+        case "SNAPSHOT_TAGS": snapshotTags = try ConfigValue.tagKeyList(value)
         default: break
         }
     }

@@ -78,6 +78,14 @@ public struct Configuration: Equatable, Sendable {
     /// SNAPSHOT_BUCKET_OWNER: 12-digit account id sent as `x-amz-expected-bucket-owner`; empty: not sent.
     public var snapshotBucketOwner = ""
 
+    // Fleet mode, publisher (import_users publish).
+    /// SNAPSHOT_KMS_KEY_ID: the KMS key (id, ARN or alias) `import_users publish` signs snapshots with.
+    public var snapshotKMSKeyID = ""
+    /// SNAPSHOT_RESIGN_INTERVAL: seconds after which the publisher signs and puts an unchanged snapshot again.
+    public var snapshotResignInterval = 900
+    /// SNAPSHOT_TAGS: the IAM user tags the publisher carries; empty: the tags this configuration uses.
+    public var snapshotTags: [String] = []
+
     /// Where the configuration file is read from unless --config says otherwise.
     public static let defaultPath = "/etc/aws-ec2-ssh.conf"
 

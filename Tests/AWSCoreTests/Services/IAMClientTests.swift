@@ -156,6 +156,34 @@ import Testing
         #expect(detail.contains("pages describe different groups"))
     }
 
+    @Test func listGroupsFollowsTwoPages() throws {
+        let transport = ScriptedTransport([
+            .fixture("ListGroups", "iam-ListGroups-page1of2", expect: Self.firstPage),
+            .fixture(
+                "ListGroups", "iam-ListGroups-page2of2", expect: ["MaxItems": "1000", "Marker": "groups+page/2="]),
+        ])
+        let groups = try TestClients.iam(transport).listGroups()
+        #expect(
+            groups == [
+                IAMGroup(
+                    groupName: "admins", groupID: "AGPAEXAMPLEADMINS001",
+                    arn: "arn:aws:iam::123456789012:group/admins"),
+                IAMGroup(
+                    groupName: "ssh-users", groupID: "AGPAEXAMPLESSHUSERS1",
+                    arn: "arn:aws:iam::123456789012:group/teams/ssh-users"),
+            ])
+        #expect(transport.remaining == 0)
+    }
+
+    @Test func listGroupsFailsWhenALaterPageIsThrottled() {
+        let throttled = AWSError.service(code: "Throttling", message: "Rate exceeded", requestID: nil, status: 400)
+        let transport = ScriptedTransport([
+            .fixture("ListGroups", "iam-ListGroups-page1of2"),
+            .failure("ListGroups", throttled),
+        ])
+        #expect(throws: throttled) { try TestClients.iam(transport).listGroups() }
+    }
+
     @Test func getGroupNoSuchEntity() {
         let transport = ScriptedTransport([.fixture("GetGroup", "iam-GetGroup-NoSuchEntity", status: 404)])
         #expect(

@@ -39,6 +39,11 @@ import Testing
         #expect(defaults.chainedAuthorizedKeysCommand == nil)
         #expect(defaults.chainedAuthorizedKeysCommandArgs.isEmpty)
         #expect(defaults.environment.isEmpty)
+        #expect(defaults.snapshotURL == nil)
+        #expect(defaults.snapshotBucketOwner == "")
+        #expect(defaults.snapshotKMSKeyID == "")
+        #expect(defaults.snapshotResignInterval == 900)
+        #expect(defaults.snapshotTags.isEmpty)
         #expect(Configuration.defaultPath == "/etc/aws-ec2-ssh.conf")
     }
 
@@ -106,6 +111,14 @@ import Testing
         ("NO_PROXY=169.254.169.254,.internal", { $0.environment["NO_PROXY"] = "169.254.169.254,.internal" }),
         ("no_proxy=localhost", { $0.environment["no_proxy"] = "localhost" }),
         ("AWS_PROFILE=", { $0.environment["AWS_PROFILE"] = "" }),
+        ("SNAPSHOT_KMS_KEY_ID=alias/aws-ec2-ssh-snapshot", { $0.snapshotKMSKeyID = "alias/aws-ec2-ssh-snapshot" }),
+        (
+            "SNAPSHOT_KMS_KEY_ID=arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            { $0.snapshotKMSKeyID = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
+        ),
+        ("SNAPSHOT_RESIGN_INTERVAL=60", { $0.snapshotResignInterval = 60 }),
+        ("SNAPSHOT_RESIGN_INTERVAL=86400", { $0.snapshotResignInterval = 86_400 }),
+        ("SNAPSHOT_TAGS=\"ssh-expires, team,ssh-expires,\"", { $0.snapshotTags = ["ssh-expires", "team"] }),
     ]
 
     @Test(arguments: everyKey)
@@ -194,6 +207,11 @@ import Testing
         ("CHAINED_AUTHORIZED_KEYS_COMMAND=other-command", "absolute path"),
         ("CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS=\"`id`\"", "backticks"),
         ("SUDOERSGROUP=\"bad/name\"", "invalid SUDOERSGROUP"),
+        ("SNAPSHOT_KMS_KEY_ID=\"alias/two words\"", "KMS key id"),
+        ("SNAPSHOT_KMS_KEY_ID=\(String(repeating: "k", count: 2049))", "KMS key id"),
+        ("SNAPSHOT_RESIGN_INTERVAL=59", "from 60 to 86400"),
+        ("SNAPSHOT_RESIGN_INTERVAL=15m", "from 60 to 86400"),
+        ("SNAPSHOT_TAGS=\(String(repeating: "t", count: 129))", "tag key of at most 128"),
     ])
     func rejectsBadValueWithLine(line: String, fragment: String) {
         let text = "# comment\nDONOTSYNC=0\n\n\(line)\nAWS_REGION=eu-west-1\n"
@@ -323,6 +341,7 @@ import Testing
             "SUDOERS_RULE", "DELETE_AFTER_MISSING_RUNS", "MAX_DELETE_PERCENT", "UID_SOURCE", "UID_RANGE",
             "LOCAL_GROUP_MAP", "ACCESS_EXPIRY_TAG", "KEY_CACHE_TTL", "KEY_CACHE_STALE_MAX", "KEY_COMMAND_TIMEOUT",
             "STATE_DIR", "KEY_CACHE_DIR", "CHAINED_AUTHORIZED_KEYS_COMMAND", "CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS",
+            "SNAPSHOT_URL", "SNAPSHOT_BUCKET_OWNER", "SNAPSHOT_KMS_KEY_ID", "SNAPSHOT_RESIGN_INTERVAL", "SNAPSHOT_TAGS",
         ] {
             #expect(Configuration.knownKeys.contains(key), "\(key)")
         }

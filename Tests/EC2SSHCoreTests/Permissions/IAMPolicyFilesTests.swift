@@ -70,13 +70,17 @@ import Testing
     }
 
     static func policy(_ name: String) throws -> Policy {
+        try JSONDecoder().decode(Policy.self, from: Data(bytes(name)))
+    }
+
+    /// The bytes of etc/iam/NAME.
+    static func bytes(_ name: String) throws -> [UInt8] {
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
             try #require(url.pathComponents.count > 1, "no Package.swift above \(#filePath)")
             url.deleteLastPathComponent()
         }
-        let data = try Data(contentsOf: url.appendingPathComponent("etc/iam/\(name)"))
-        return try JSONDecoder().decode(Policy.self, from: data)
+        return Array(try Data(contentsOf: url.appendingPathComponent("etc/iam/\(name)")))
     }
 
     /// A concrete resource the statement `PermissionNeed.statement` names for `action` must cover.
@@ -105,6 +109,62 @@ import Testing
             #expect(instance.allows(action, on: Self.sampleResource(action, role: Self.role)), "\(action)")
         }
         #expect(!instance.allows(PermissionRequirements.listUsers, on: "*"))
+    }
+
+    /// Every IAM action `import_users publish` makes (FleetPublisher.DirectoryReader), and the S3 and KMS ones.
+    static let publisherIAMActions = [
+        "iam:ListUsers", "iam:ListGroups", "iam:GetGroup", "iam:ListSSHPublicKeys", "iam:GetSSHPublicKey",
+        "iam:ListUserTags",
+    ]
+    static let snapshotObject = "arn:aws:s3:::SNAPSHOT_BUCKET/SNAPSHOT_KEY"
+    static let snapshotKey = "arn:aws:kms:REGION:ACCOUNT_ID:key/KEY_ID"
+
+    /// A resource an IAM action of the publisher must be allowed on.
+    static func publisherResource(_ action: String) -> String {
+        switch action {
+        case "iam:GetGroup": return "arn:aws:iam::x:group/x"
+        case "iam:ListUsers", "iam:ListGroups": return "*"
+        default: return "arn:aws:iam::x:user/x"
+        }
+    }
+
+    @Test func theFleetPublisherPolicyGrantsTheCompleteReadTheObjectAndTheKeyOnly() throws {
+        let policy = try Self.policy("fleet-publisher-policy.json")
+        #expect(policy.version == "2012-10-17")
+        for action in Self.publisherIAMActions {
+            #expect(policy.allows(action, on: Self.publisherResource(action)), "\(action)")
+        }
+        for action in ["s3:GetObject", "s3:PutObject"] {
+            #expect(policy.allows(action, on: Self.snapshotObject), "\(action)")
+            #expect(!policy.allows(action, on: "arn:aws:s3:::SNAPSHOT_BUCKET/other"), "\(action) on another key")
+        }
+        for action in ["kms:Sign", "kms:GetPublicKey"] {
+            #expect(policy.allows(action, on: Self.snapshotKey), "\(action)")
+            #expect(!policy.allows(action, on: "arn:aws:kms:REGION:ACCOUNT_ID:key/OTHER"), "\(action) on another key")
+        }
+        #expect(!policy.allows("s3:DeleteObject", on: Self.snapshotObject))
+        #expect(!policy.allows("kms:Decrypt", on: Self.snapshotKey))
+    }
+
+    @Test func theFleetReaderPolicyGrantsOnlyGetObjectOnTheSnapshot() throws {
+        let policy = try Self.policy("fleet-reader-policy.json")
+        #expect(policy.allows("s3:GetObject", on: Self.snapshotObject))
+        #expect(!policy.allows("s3:GetObject", on: "arn:aws:s3:::SNAPSHOT_BUCKET/other"))
+        #expect(!policy.allows("s3:PutObject", on: Self.snapshotObject))
+        for action in Self.publisherIAMActions + ["kms:Sign", "kms:GetPublicKey"] {
+            #expect(!policy.allows(action, on: "*"), "\(action)")
+        }
+        #expect(policy.statements.count == 1)
+    }
+
+    @Test func theKMSKeyPolicyLetsThePublisherSignAndFetchThePublicKey() throws {
+        let policy = try Self.policy("fleet-kms-key-policy.json")
+        #expect(policy.allows("kms:Sign", on: "*"))
+        #expect(policy.allows("kms:GetPublicKey", on: "*"))
+        let text = try String(decoding: Self.bytes("fleet-kms-key-policy.json"), as: UTF8.self)
+        #expect(text.contains("\"kms:SigningAlgorithm\": \"ECDSA_SHA_256\""))
+        #expect(text.contains("\"kms:MessageType\": \"RAW\""))
+        #expect(text.contains("role/PUBLISHER_ROLE"))
     }
 
     @Test func theMatcherCanFail() {
