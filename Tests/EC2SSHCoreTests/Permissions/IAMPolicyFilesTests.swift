@@ -94,7 +94,8 @@ import Testing
     @Test func theSingleAccountPolicyGrantsEveryActionButAssumeRole() throws {
         let policy = try Self.policy("single-account-policy.json")
         #expect(policy.version == "2012-10-17")
-        for action in PermissionRequirements.knownActions where action != PermissionRequirements.assumeRole {
+        for action in PermissionRequirements.knownActions
+        where action != PermissionRequirements.assumeRole && action != PermissionRequirements.getObject {
             #expect(policy.allows(action, on: Self.sampleResource(action, role: "")), "\(action)")
         }
     }
@@ -155,6 +156,21 @@ import Testing
             #expect(!policy.allows(action, on: "*"), "\(action)")
         }
         #expect(policy.statements.count == 1)
+    }
+
+    /// What `import_users check` asks of a fleet reader (without instance tags) is what the reader policy grants.
+    @Test func theFleetReaderPolicyGrantsWhatTheCheckAsksOfAReader() throws {
+        let policy = try Self.policy("fleet-reader-policy.json")
+        let reader = try Configuration.parse(
+            "SNAPSHOT_URL=\"s3://SNAPSHOT_BUCKET/SNAPSHOT_KEY\"\nIAM_AUTHORIZED_GROUPS=\"ssh\"", path: "t"
+        ).0
+        let needs = PermissionRequirements.needs(for: reader)
+        #expect(needs.map(\.action) == [PermissionRequirements.getObject])
+        for need in needs {
+            let resource = PermissionNeed.policyResource(for: need.action, roleARN: "", snapshot: need.subject)
+            #expect(resource == Self.snapshotObject)
+            #expect(policy.allows(need.action, on: resource), "\(need.label)")
+        }
     }
 
     @Test func theKMSKeyPolicyLetsThePublisherSignAndFetchThePublicKey() throws {
