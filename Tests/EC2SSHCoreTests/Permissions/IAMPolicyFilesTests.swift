@@ -158,18 +158,22 @@ import Testing
         #expect(policy.statements.count == 1)
     }
 
-    /// What `import_users check` asks of a fleet reader (without instance tags) is what the reader policy grants.
+    /// What `import_users check` asks of a fleet reader (without instance tags) is what the reader policy grants,
+    /// once its SNAPSHOT_BUCKET/SNAPSHOT_KEY placeholder names the object.
     @Test func theFleetReaderPolicyGrantsWhatTheCheckAsksOfAReader() throws {
-        let policy = try Self.policy("fleet-reader-policy.json")
+        let text = try String(decoding: Self.bytes("fleet-reader-policy.json"), as: UTF8.self)
+            .replacing("SNAPSHOT_BUCKET/SNAPSHOT_KEY", with: "fleet-bucket/aws-ec2-ssh/snapshot")
+        let policy = try JSONDecoder().decode(Policy.self, from: Data(text.utf8))
         let reader = try Configuration.parse(
-            "SNAPSHOT_URL=\"s3://SNAPSHOT_BUCKET/SNAPSHOT_KEY\"\nIAM_AUTHORIZED_GROUPS=\"ssh\"", path: "t"
+            "SNAPSHOT_URL=\"s3://fleet-bucket/aws-ec2-ssh/snapshot\"\nIAM_AUTHORIZED_GROUPS=\"ssh\"", path: "t"
         ).0
         let needs = PermissionRequirements.needs(for: reader)
         #expect(needs.map(\.action) == [PermissionRequirements.getObject])
         for need in needs {
             let resource = PermissionNeed.policyResource(for: need.action, roleARN: "", snapshot: need.subject)
-            #expect(resource == Self.snapshotObject)
+            #expect(resource == "arn:aws:s3:::fleet-bucket/aws-ec2-ssh/snapshot")
             #expect(policy.allows(need.action, on: resource), "\(need.label)")
+            #expect(!policy.allows(need.action, on: "arn:aws:s3:::fleet-bucket/other"))
         }
     }
 
