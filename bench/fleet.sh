@@ -3,8 +3,10 @@
 # service:operation, turned into IAM calls and S3 requests per hour for H hosts and U users; and the reader's
 # refresh cost (wall time, bytes fetched, peak RSS).
 #
-# Usage: bench/fleet.sh [--no-build] [--logins N] [USERS...]     (default USERS: 100 1000; N logins per host and
-#                                                                 hour for the table, default 10)
+# Usage: bench/fleet.sh [--no-build] [--logins N] [--fleet-only] [USERS...]
+#   USERS: default 100 1000; N: logins per host and hour for the table (default 10); --fleet-only: no direct mode and
+#   no per-hour table (to compare key command builds quickly: BENCH_KEY_COMMAND="BEFORE AFTER" times the logins of
+#   each binary given, one after the other on the same host; the counts use the first).
 #
 # Runs itself inside scripts/sandbox (the whole-root overlay: accounts, /etc and /var changes never reach the
 # machine). For each USERS value, with a fresh moto (signature checking on) behind scripts/fault-proxy.py, which
@@ -41,10 +43,12 @@ use_venv
 source "$repo/bench/lib.sh"
 build=1
 logins=10
+fleet_only=
 while [[ ${1:-} == --* ]]; do
     case $1 in
     --no-build) build=0 ;;
     --logins) logins=${2:-}; shift ;;
+    --fleet-only) fleet_only=--fleet-only ;;
     *) echo "bench: unknown option $1; usage: bench/fleet.sh [--no-build] [--logins N] [USERS...]" >&2; exit 64 ;;
     esac
     shift
@@ -58,11 +62,12 @@ done
 if [[ ${EC2SSH_IN_SANDBOX:-} != 1 ]] && ((build)); then
     (cd "$repo" && use_swift && swift build -c release --static-swift-stdlib --product authorized_keys_command >&2)
 fi
-bench_sandbox "$build" import_users "$0" --logins "$logins" "${sizes[@]}"
+bench_sandbox "$build" import_users "$0" --logins "$logins" ${fleet_only:+"$fleet_only"} "${sizes[@]}"
 
 import_users=${BENCH_IMPORT_USERS:-$repo/.build/release/import_users}
-key_command=${BENCH_KEY_COMMAND:-$repo/.build/release/authorized_keys_command}
-for bin in "$import_users" "$key_command"; do
+read -ra key_commands <<<"${BENCH_KEY_COMMAND:-$repo/.build/release/authorized_keys_command}"
+key_command=${key_commands[0]}
+for bin in "$import_users" "${key_commands[@]}"; do
     [[ -x $bin ]] || { echo "bench: $bin is not an executable; build first (or drop --no-build)" >&2; exit 1; }
 done
 for tool in /usr/bin/time cc; do
@@ -125,12 +130,12 @@ timed() {
     done
 }
 
-# login_time NAME PREPARE CONFIG: wall time of a login with hyperfine (100 runs, PREPARE before each; 5 warm-up
+# login_time NAME PREPARE CONFIG BINARY: wall time of a login with hyperfine (100 runs, PREPARE before each; 5 warm-up
 # runs) into WORK/NAME.hyperfine.json, or nothing without hyperfine (timed's figures are used then).
 login_time() {
     command -v hyperfine >/dev/null || return 0
     hyperfine -N --warmup 5 --runs 100 ${2:+--prepare "$2"} --export-json "$work/$1.hyperfine.json" \
-        "env -i $key_command --config $3 bench00001" >/dev/null 2>&1
+        "env -i $4 --config $3 bench00001" >/dev/null 2>&1
 }
 
 for users in "${sizes[@]}"; do
@@ -173,13 +178,15 @@ USERADD_PROGRAM=\"$top/useradd-standin\"
 USERADD_ARGS=\"--shell /bin/bash\""
     bench_config "$work/direct.conf" "$common
 KEY_CACHE_TTL=\"0\""
-    echo "direct mode: first import (stand-in useradd), one import and one login counted..." >&2
-    counted direct-first "$import_users" --config "$work/direct.conf"
-    [[ $(grep -c '^bench[0-9]' /etc/passwd) == "$users" ]] ||
-        { echo "bench: the first direct import did not create $users accounts" >&2; exit 1; }
-    counted direct-import "$import_users" --config "$work/direct.conf"
-    counted direct-login env -i "$key_command" --config "$work/direct.conf" bench00001
-    [[ $(wc -l <"$work/direct-login.out") == 1 ]] || { echo "bench: the direct login printed no key" >&2; exit 1; }
+    if [[ -z $fleet_only ]]; then
+        echo "direct mode: first import (stand-in useradd), one import and one login counted..." >&2
+        counted direct-first "$import_users" --config "$work/direct.conf"
+        [[ $(grep -c '^bench[0-9]' /etc/passwd) == "$users" ]] ||
+            { echo "bench: the first direct import did not create $users accounts" >&2; exit 1; }
+        counted direct-import "$import_users" --config "$work/direct.conf"
+        counted direct-login env -i "$key_command" --config "$work/direct.conf" bench00001
+        [[ $(wc -l <"$work/direct-login.out") == 1 ]] || { echo "bench: the direct login printed no key" >&2; exit 1; }
+    fi
 
     echo "fleet mode: publish (first, steady), reader import (200, 304), logins..." >&2
     reset_host
@@ -218,18 +225,23 @@ SNAPSHOT_REFRESH=\"0\""
     [[ $(env -i "$key_command" --config "$work/reader.conf" bench00001 | wc -l) == 2 ]] ||
         { echo "bench: the login after the new snapshot does not print 2 keys" >&2; exit 1; }
     own="rm -f /var/cache/aws-ec2-ssh/fleet-snapshot /var/cache/aws-ec2-ssh/fleet-snapshot.state"
-    timed login-fresh 5 "" -- env -i "$key_command" --config "$work/reader.conf" bench00001
-    timed login-due 5 "" -- env -i "$key_command" --config "$work/reader-due.conf" bench00001
-    timed login-due-200 5 "$own" -- env -i "$key_command" --config "$work/reader-due.conf" bench00001
-    login_time login-fresh "" "$work/reader.conf"
-    login_time login-due "" "$work/reader-due.conf"
-    login_time login-due-200 "$own" "$work/reader-due.conf"
+    for ((k = 0; k < ${#key_commands[@]}; k++)); do
+        bin=${key_commands[k]}
+        echo "logins: $bin..." >&2
+        timed "login-fresh.$k" 5 "" -- env -i "$bin" --config "$work/reader.conf" bench00001
+        timed "login-due.$k" 5 "" -- env -i "$bin" --config "$work/reader-due.conf" bench00001
+        timed "login-due-200.$k" 5 "$own" -- env -i "$bin" --config "$work/reader-due.conf" bench00001
+        login_time "login-fresh.$k" "" "$work/reader.conf" "$bin"
+        login_time "login-due.$k" "" "$work/reader-due.conf" "$bin"
+        login_time "login-due-200.$k" "$own" "$work/reader-due.conf" "$bin"
+    done
     bench_stop
 done
 
-python3 - "$top" "$logins" "${sizes[@]}" <<'PY'
+python3 - "$top" "$logins" "${#key_commands[@]}" "${fleet_only:-full}" "${sizes[@]}" <<'PY'
 import json, math, os, statistics, sys
-top, logins, sizes = sys.argv[1], int(sys.argv[2]), [int(x) for x in sys.argv[3:]]
+top, logins, binaries, full = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "full"
+sizes = [int(x) for x in sys.argv[5:]]
 IMPORTS, PUBLISHES, RESIGNS, REFRESH = 6, 30, 3600 // 900, 60   # per hour; SNAPSHOT_REFRESH in seconds
 due = min(logins, 3600 // REFRESH)
 
@@ -254,7 +266,8 @@ print(f"fleet benchmark, {os.cpu_count()} CPU(s), load average {open('/proc/load
 print("## AWS requests per run (fault proxy, by service:operation)\n")
 print("| run | " + " | ".join(f"U = {u:,}" for u in sizes) + " |")
 print("|---|" + "---|" * len(sizes))
-rows = [("direct: one import (IAM)", "direct-import"), ("direct: one login, KEY_CACHE_TTL=0 (IAM)", "direct-login"),
+rows = ([("direct: one import (IAM)", "direct-import"), ("direct: one login, KEY_CACHE_TTL=0 (IAM)", "direct-login")]
+        if full else []) + [
         ("fleet: first publish", "publish-first"), ("fleet: steady publish (nothing changed)", "publish-steady"),
         ("fleet: publish of a change (one key added)", "publish-change"),
         ("fleet: reader import, new object (200)", "reader-first"), ("fleet: reader import, unchanged (304)", "reader-steady"),
@@ -266,38 +279,40 @@ for u in sizes:
     for name in ("reader-first", "reader-steady", "reader-new", "login-fresh", "login-due", "login-due-first"):
         assert service(u, name, "iam") == 0, f"a reader made IAM calls: {name} at {u}: {calls(u, name)}"
 
-print(f"\n## Per hour: import every 10 min, publish every 2 min, {logins} logins per host and hour "
-      f"(at most {due} of them with a refresh due)\n")
-print("| H hosts | U users | direct: IAM calls/h | fleet: IAM calls/h | fleet: S3 requests/h | fleet: KMS Sign/h |")
-print("|---|---|---|---|---|---|")
-for h in (10, 100, 1000, 5000):
-    for u in sizes:
-        direct = h * (IMPORTS * service(u, "direct-import", "iam") + logins * service(u, "direct-login", "iam"))
-        fleet_iam = PUBLISHES * service(u, "publish-steady", "iam")
-        publisher_s3 = PUBLISHES * service(u, "publish-steady", "s3") + RESIGNS * calls(u, "publish-change").get("s3:PUT", 0)
-        s3 = publisher_s3 + h * (IMPORTS * service(u, "reader-steady", "s3") + due * service(u, "login-due", "s3"))
-        print(f"| {h:,} | {u:,} | {direct:,} | {fleet_iam:,} | {s3:,} | {RESIGNS} |")
-print("\ndirect IAM/h = H x (6 x import + logins x login); fleet IAM/h = 30 x steady publish (any H); fleet S3/h = "
-      "30 x steady publish's GET + 4 re-sign PUTs + H x (6 x reader import (304) + min(logins, 60) x login with a refresh "
-      "due (304)). A change adds, per host, one 200 GET of the whole object for the import and one for the key command.")
+if full:
+    print(f"\n## Per hour: import every 10 min, publish every 2 min, {logins} logins per host and hour "
+          f"(at most {due} of them with a refresh due)\n")
+    print("| H hosts | U users | direct: IAM calls/h | fleet: IAM calls/h | fleet: S3 requests/h | fleet: KMS Sign/h |")
+    print("|---|---|---|---|---|---|")
+    for h in (10, 100, 1000, 5000):
+        for u in sizes:
+            direct = h * (IMPORTS * service(u, "direct-import", "iam") + logins * service(u, "direct-login", "iam"))
+            fleet_iam = PUBLISHES * service(u, "publish-steady", "iam")
+            publisher_s3 = PUBLISHES * service(u, "publish-steady", "s3") + RESIGNS * calls(u, "publish-change").get("s3:PUT", 0)
+            s3 = publisher_s3 + h * (IMPORTS * service(u, "reader-steady", "s3") + due * service(u, "login-due", "s3"))
+            print(f"| {h:,} | {u:,} | {direct:,} | {fleet_iam:,} | {s3:,} | {RESIGNS} |")
+    print("\ndirect IAM/h = H x (6 x import + logins x login); fleet IAM/h = 30 x steady publish (any H); fleet S3/h = "
+          "30 x steady publish's GET + 4 re-sign PUTs + H x (6 x reader import (304) + min(logins, 60) x login with a refresh "
+          "due (304)). A change adds, per host, one 200 GET of the whole object for the import and one for the key command.")
 
 print("\n## Reader refresh cost\n")
 print("| U | object bytes | import, new snapshot (200) | import, refetch (200, median of 3) | import, unchanged (304, "
       "median of 3) | login, no refresh due | login, refresh due (304) | login, refresh due (200) |")
 print("|---|---|---|---|---|---|---|---|")
-for u in sizes:
+for u, k in [(u, k) for u in sizes for k in range(binaries)]:
     size = int(open(f"{top}/u{u}/object.bytes").read())
     cells = []
     for name in ("reader-new", "reader-refetch", "reader-304"):
         t, r = times(u, name)
         cells.append(f"{statistics.median(t) * 1000:.0f} ms, {max(r) / 1024:.1f} MB")
     for name in ("login-fresh", "login-due", "login-due-200"):
-        t, r = times(u, name)
-        h = hyper(u, name)
+        t, r = times(u, f"{name}.{k}")
+        h = hyper(u, f"{name}.{k}")
         wall = (f"mean {h[0]:.1f} ms, median {h[1]:.1f}, min {h[2]:.1f}" if h
                 else f"median {statistics.median(t) * 1000:.1f} ms")
         cells.append(f"{wall}; {max(r) / 1024:.1f} MB")
-    print(f"| {u:,} | {size:,} | " + " | ".join(cells) + " |")
+    label = f"{u:,}" + (f" (binary {k + 1})" if binaries > 1 else "")
+    print(f"| {label} | {size:,} | " + " | ".join(cells) + " |")
 print("\n(import: wall time and peak RSS (/usr/bin/time -v); login: hyperfine, 100 runs (or the median of 5 runs), and "
       "peak RSS)")
 PY
