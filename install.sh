@@ -34,6 +34,7 @@ usage() {
 Usage: $PROGRAM [-hv] [-a ARN] [-i GROUP,...] [-l GROUP,...] [-s GROUP,...|##ALL##] [-p PROGRAM] [-u "ARGS"]
                   [-d PROGRAM] [-f "ARGS"] [--set KEY=VALUE]... [--timer=auto|cron|systemd] [--bin-dir DIR]
                   [--no-first-import] [--dry-run] [--force] [--packaged --bin-dir DIR]
+                  [--snapshot-url s3://BUCKET/KEY] [--snapshot-public-key FILE] [--publisher|--no-publisher]
        $PROGRAM --uninstall [--keep-config] [--dry-run] [-v] [--packaged --bin-dir DIR]
        $PROGRAM --version
 
@@ -73,6 +74,16 @@ Options added by this version:
                        package and belong to the package manager: sshd and the schedule run them there, nothing is
                        copied into $SBIN_DIR, and --uninstall --packaged --bin-dir DIR leaves them in place (the
                        .deb and .rpm run install.sh this way)
+    --snapshot-url s3://BUCKET/KEY
+                       fleet mode (SNAPSHOT_URL): read users and keys from the fleet's signed snapshot in S3
+                       instead of IAM; the host then needs only s3:GetObject on that object
+    --snapshot-public-key FILE
+                       the PEM public key of the KMS key that signs the snapshot (from the publisher's
+                       import_users publish --print-public-key); checked, pinned as /etc/aws-ec2-ssh/snapshot.pem
+                       and set as SNAPSHOT_PUBLIC_KEY
+    --publisher        this host also publishes the snapshot: import_users publish every 2 minutes (needs
+                       SNAPSHOT_URL and --set SNAPSHOT_KMS_KEY_ID=KEY); --no-publisher stops it; without either a
+                       host keeps its role
     --uninstall        remove everything install.sh set up, except the imported accounts (it says how to remove
                        those); their records in $DEFAULT_STATE_DIR are kept
     --keep-config      with --uninstall: keep $CONFIG_FILE as it is (owner, mode, contents) and the
@@ -147,7 +158,7 @@ parse_args() {
                     value=${OPTARG#*=}
                 fi
                 case $name in
-                    timer | bin-dir | set)
+                    timer | bin-dir | set | snapshot-url | snapshot-public-key)
                         if ((!has_value)); then
                             ((OPTIND <= $#)) || usage_error "option --$name needs a value"
                             value=${!OPTIND}
@@ -171,6 +182,16 @@ parse_args() {
                         [[ $value == auto || $value == cron || $value == systemd ]] ||
                             usage_error "--timer must be auto, cron or systemd, not [$value]"
                         SETUP_ARGS+=(--timer "$value")
+                        ;;
+                    snapshot-url) set_key SNAPSHOT_URL "$value" ;;
+                    snapshot-public-key)
+                        [[ -f $value ]] || usage_error "--snapshot-public-key: [$value] is not a file"
+                        SETUP_ARGS+=(--snapshot-public-key "$(realpath -- "$value")")
+                        HAS_SETTINGS=1
+                        ;;
+                    publisher | no-publisher)
+                        SETUP_ARGS+=("--$name")
+                        HAS_SETTINGS=1
                         ;;
                     set)
                         [[ $value == *=* ]] || usage_error "--set needs KEY=VALUE, not [$value]"

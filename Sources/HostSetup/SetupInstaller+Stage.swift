@@ -85,6 +85,9 @@ extension SetupInstaller {
             settings.insert(("CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS", command.arguments), at: 0)
             settings.insert(("CHAINED_AUTHORIZED_KEYS_COMMAND", command.program), at: 0)
         }
+        if options.snapshotPublicKey != nil, !options.sets("SNAPSHOT_PUBLIC_KEY") {
+            settings.append(("SNAPSHOT_PUBLIC_KEY", layout.snapshotKeyFile))
+        }
         for (key, value) in settings {
             do {
                 try editor.set(key, to: value)
@@ -176,12 +179,35 @@ extension SetupInstaller {
             }
             for unit in units where try host.fileSystem.status(unit) != nil { plan.remove(unit) }
         } else {
+            let vendor = try packageUnitDirectory()
             for name in [layout.serviceUnit, layout.timerUnit] {
-                plan.write(
-                    layout.unitDirectory + "/" + name, text: try scheduleTemplate("etc/systemd/" + name), mode: 0o644)
+                let path = layout.unitDirectory + "/" + name
+                let text = try scheduleTemplate("etc/systemd/" + name)
+                if vendor == nil {
+                    plan.write(path, text: text, mode: 0o644)
+                } else if try host.readText(path) == text {
+                    // A copy an earlier installation wrote would shadow the package's unit and its updates.
+                    plan.remove(path)
+                }
+            }
+            if let vendor {
+                reporter.info("the schedule uses the package's \(layout.timerUnit) in \(vendor)")
             }
             if try host.fileSystem.status(layout.cronFile) != nil { plan.remove(layout.cronFile) }
         }
+    }
+
+    /// With `--packaged`, the directory where the package installed both schedule units (Debian's /lib/systemd/system
+    /// or /usr/lib/systemd/system), or `nil`: then the installation writes its own into the unit directory.
+    func packageUnitDirectory() throws -> String? {
+        guard options.packaged else { return nil }
+        for directory in ["/usr/lib/systemd/system", "/lib/systemd/system"] {
+            let present = try [layout.serviceUnit, layout.timerUnit].allSatisfy {
+                try host.fileSystem.status(directory + "/" + $0)?.type == .regular
+            }
+            if present { return directory }
+        }
+        return nil
     }
 }
 

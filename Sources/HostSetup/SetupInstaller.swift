@@ -79,6 +79,8 @@ public final class SetupInstaller {
         try stageSSHD(&plan, files: files)
         let unitChanged = try stageUnitOverride(&plan, unit: unit, override: override)
         try stageSchedule(&plan, timer: timer)
+        try stageSnapshotKey(&plan)
+        let publishing = try stagePublisher(&plan, timer: timer)
         let cacheExisted = try checkDirectories(configuration)
         let journal = SetupJournal(host: host)
         let changes = try plan.writes.filter { try journal.differs($0) }
@@ -110,6 +112,7 @@ public final class SetupInstaller {
                 try recordAdoptionPending(configuration, journal: journal)
             }
             try activateSchedule(timer)
+            try activatePublisher(timer, active: publishing)
         } catch {
             reporter.warning("rolling back: putting every changed file back as it was")
             journal.rollback()

@@ -25,6 +25,11 @@ public struct InstallOptions: Sendable, Equatable {
     public var firstImport = true
     /// Show the changes and change nothing.
     public var dryRun = false
+    /// Whether this host runs the fleet publisher (`--publisher` true, `--no-publisher` false); `nil` keeps what is
+    /// installed.
+    public var publisher: Bool?
+    /// The PEM file with the fleet snapshot's public key to pin (`--snapshot-public-key`), or `nil`.
+    public var snapshotPublicKey: String?
 
     /// Creates options.
     public init(binDirectory: String, sourceDirectory: String) {
@@ -42,7 +47,8 @@ public struct InstallOptions: Sendable, Equatable {
         lhs.settings.map(\.key) == rhs.settings.map(\.key) && lhs.settings.map(\.value) == rhs.settings.map(\.value)
             && lhs.timer == rhs.timer && lhs.binDirectory == rhs.binDirectory
             && lhs.sourceDirectory == rhs.sourceDirectory && lhs.firstImport == rhs.firstImport
-            && lhs.dryRun == rhs.dryRun && lhs.packaged == rhs.packaged
+            && lhs.dryRun == rhs.dryRun && lhs.packaged == rhs.packaged && lhs.publisher == rhs.publisher
+            && lhs.snapshotPublicKey == rhs.snapshotPublicKey
     }
 }
 

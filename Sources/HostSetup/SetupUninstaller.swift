@@ -82,7 +82,12 @@ public struct SetupUninstaller {
         }
         // Packaged programs belong to the package manager, which removes them itself.
         let programs = options.packagedDirectory == nil ? [layout.importProgram, layout.keysProgram] : []
-        for path in [layout.timerUnit, layout.serviceUnit].map({ layout.unitDirectory + "/" + $0 }) + programs {
+        let publishUnits = [layout.publishTimerUnit, layout.publishServiceUnit].map { layout.unitDirectory + "/" + $0 }
+        try removeIfPresent(&plan, layout.publishCronFile)
+        if !options.keepConfig { try removeIfPresent(&plan, layout.snapshotKeyFile) }
+        for path in [layout.timerUnit, layout.serviceUnit].map({ layout.unitDirectory + "/" + $0 }) + publishUnits
+            + programs
+        {
             try removeIfPresent(&plan, path)
         }
         let configText = try host.readText(layout.configFile)
@@ -106,9 +111,10 @@ public struct SetupUninstaller {
                     + ", and reload sshd if it runs")
             return
         }
-        if host.systemdRunning && host.succeeds("systemctl", ["is-enabled", "--quiet", layout.timerUnit]) {
-            if !host.succeeds("systemctl", ["disable", "--now", layout.timerUnit]) {
-                reporter.warning("could not disable \(layout.timerUnit)")
+        for timer in [layout.timerUnit, layout.publishTimerUnit]
+        where host.systemdRunning && host.succeeds("systemctl", ["is-enabled", "--quiet", timer]) {
+            if !host.succeeds("systemctl", ["disable", "--now", timer]) {
+                reporter.warning("could not disable \(timer)")
             }
         }
         do {
@@ -131,6 +137,12 @@ public struct SetupUninstaller {
             throw error
         }
         journal.commit()
+        let keyDirectory = GlobPattern.split(layout.snapshotKeyFile).0
+        if !options.keepConfig, try host.fileSystem.status(keyDirectory)?.type == .directory,
+            try host.fileSystem.listDirectory(keyDirectory).isEmpty, !host.succeeds("rmdir", ["--", keyDirectory])
+        {
+            reporter.warning("could not remove the empty directory \(keyDirectory)")
+        }
         if host.systemdRunning { try host.run("systemctl", ["daemon-reload"]) }
         try sshd?.reload(restart: unitChanged, unitChanged: unitChanged)
         try removeServiceState(configuration: configuration, cacheIsOurs: cacheIsOurs, record: record)

@@ -97,6 +97,24 @@ struct SetupInstallCommand: ParsableCommand {
     var sourceDir: String
     @Flag(help: "Do not run the first import.")
     var noFirstImport = false
+    @Option(
+        help: """
+            SNAPSHOT_URL: fleet mode; read users and keys from this signed snapshot (s3://BUCKET/KEY) instead of IAM.
+            """)
+    var snapshotURL: String?
+    @Option(
+        help: """
+            A PEM file with the public key of the KMS key that signs the fleet snapshot; it is checked, pinned as \
+            /etc/aws-ec2-ssh/snapshot.pem and set as SNAPSHOT_PUBLIC_KEY.
+            """)
+    var snapshotPublicKey: String?
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            This host publishes the fleet snapshot (import_users publish every 2 minutes; needs SNAPSHOT_URL and \
+            SNAPSHOT_KMS_KEY_ID). Without either flag a host keeps its role.
+            """)
+    var publisher: Bool?
     @Flag(help: "Show what would change and change nothing.")
     var dryRun = false
     @Option(help: .hidden)
@@ -107,7 +125,7 @@ struct SetupInstallCommand: ParsableCommand {
         let flags: [(String, String?)] = [
             ("ASSUMEROLE", assumeRole), ("IAM_AUTHORIZED_GROUPS", iamGroups), ("LOCAL_GROUPS", localGroups),
             ("SUDOERS_GROUPS", sudoersGroups), ("USERADD_PROGRAM", useraddProgram), ("USERADD_ARGS", useraddArgs),
-            ("USERDEL_PROGRAM", userdelProgram), ("USERDEL_ARGS", userdelArgs),
+            ("USERDEL_PROGRAM", userdelProgram), ("USERDEL_ARGS", userdelArgs), ("SNAPSHOT_URL", snapshotURL),
         ]
         options.settings = flags.compactMap { key, value in value.map { (key, $0) } }
         for setting in settings {
@@ -123,8 +141,24 @@ struct SetupInstallCommand: ParsableCommand {
         options.firstImport = !noFirstImport
         options.dryRun = dryRun
         options.packaged = packaged
+        options.publisher = publisher
+        if let path = snapshotPublicKey {
+            guard path.hasPrefix("/") || !Self.workingDirectory().isEmpty else {
+                throw ValidationError("--snapshot-public-key: give the file as an absolute path")
+            }
+            options.snapshotPublicKey = path.hasPrefix("/") ? path : Self.workingDirectory() + "/" + path
+        }
         let status = SetupInstaller(host: try SetupCommand.host(program: programName), options: options).run()
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+extension SetupInstallCommand {
+    /// The working directory (`getcwd(3)`), or "" when it cannot be read.
+    static func workingDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

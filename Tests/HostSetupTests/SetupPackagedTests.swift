@@ -131,4 +131,35 @@ struct SetupPackagedTests {
             #expect(!world.output.contains("bash version"))
         }
     }
+
+    /// Under systemd, a packaged installation uses the package's units instead of writing copies into
+    /// /etc/systemd/system (which would shadow the package's updates), and removes copies an earlier one wrote.
+    @Test(arguments: ["/lib/systemd/system", "/usr/lib/systemd/system"])
+    func packagedInstallUsesThePackagesUnits(vendor: String) {
+        let world = Self.packageHost()
+        world.enableSystemd()
+        world.fs.addFile(vendor + "/aws-ec2-ssh-import.service", "[Service]\nExecStart=/usr/sbin/import_users\n")
+        world.fs.addFile(vendor + "/aws-ec2-ssh-import.timer", "[Timer]\n")
+        world.fs.addFile("/etc/systemd/system/aws-ec2-ssh-import.timer", "[Timer]\n")
+        world.fs.addFile("/etc/systemd/system/aws-ec2-ssh-import.service", "edited by the administrator\n")
+        world.fs.clearChanges()
+        var options = Self.packagedOptions()
+        options.timer = .systemd
+        #expect(SetupInstaller(host: world.host, options: options).run() == 0, "\(world.output)")
+        #expect(world.fs.node("/etc/systemd/system/aws-ec2-ssh-import.timer") == nil)
+        #expect(world.fs.text("/etc/systemd/system/aws-ec2-ssh-import.service") == "edited by the administrator\n")
+        #expect(!world.fs.writes.contains { $0.path.hasPrefix("/etc/systemd/") }, "\(world.fs.writes)")
+        #expect(world.commandLines.contains("/usr/bin/systemctl enable --now aws-ec2-ssh-import.timer"))
+        #expect(world.output.contains("the package's aws-ec2-ssh-import.timer in \(vendor)"))
+    }
+
+    /// Without the package's units (an unpacked tarball run with --packaged), the installation writes its own.
+    @Test func packagedInstallWithoutPackageUnitsWritesItsOwn() {
+        let world = Self.packageHost()
+        world.enableSystemd()
+        var options = Self.packagedOptions()
+        options.timer = .systemd
+        #expect(SetupInstaller(host: world.host, options: options).run() == 0, "\(world.output)")
+        #expect(world.fs.text("/etc/systemd/system/aws-ec2-ssh-import.timer") == "[Timer]\n")
+    }
 }

@@ -35,6 +35,7 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
         for program in [
             "/usr/sbin/sshd", "/usr/bin/getent", "/usr/sbin/useradd", "/usr/sbin/userdel",
             "/usr/sbin/groupdel", "/usr/bin/dpkg-query", "/usr/bin/pidof", "/bin/rm", "/usr/sbin/nologin",
+            "/usr/bin/rmdir",
         ] {
             fs.addFile(program, "#!/bin/true\n", mode: 0o755)
         }
@@ -57,6 +58,19 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
             "# cron\n@MINUTE@-59/10 * * * * root sleep @SECOND@ && /usr/local/sbin/import_users\n")
         fs.addFile("/src/etc/systemd/aws-ec2-ssh-import.service", "[Service]\n")
         fs.addFile("/src/etc/systemd/aws-ec2-ssh-import.timer", "[Timer]\n")
+        fs.addFile(
+            "/src/cron/aws-ec2-ssh-publish", "# publish\n*/2 * * * * root /usr/local/sbin/import_users publish\n")
+        fs.addFile(
+            "/src/etc/systemd/aws-ec2-ssh-publish.service",
+            "[Service]\nExecStart=/usr/local/sbin/import_users publish\n")
+        fs.addFile("/src/etc/systemd/aws-ec2-ssh-publish.timer", "[Timer]\n")
+        fs.clearChanges()
+    }
+
+    /// Makes the host run systemd: /run/systemd/system and systemctl (`is-enabled` says no, the rest succeeds).
+    package func enableSystemd() {
+        fs.addDirectory("/run/systemd/system")
+        fs.addFile("/usr/bin/systemctl", "#!/bin/true\n", mode: 0o755)
         fs.clearChanges()
     }
 
@@ -134,7 +148,9 @@ package final class SetupWorld: ProcessRunning, ConsoleWriting {
             case ("/usr/sbin/userdel", _):
                 state.serviceUserExists = false
                 return .exited(0)
-            case ("/usr/sbin/groupdel", _), ("/bin/rm", _):
+            case ("/usr/bin/systemctl", "is-enabled"):
+                return .exited(1)
+            case ("/usr/sbin/groupdel", _), ("/bin/rm", _), ("/usr/bin/rmdir", _), ("/usr/bin/systemctl", _):
                 return .exited(0)
             case ("/usr/bin/dpkg-query", _), ("/usr/bin/pidof", _):
                 return .exited(1)

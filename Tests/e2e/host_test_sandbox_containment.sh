@@ -45,4 +45,8 @@ done
 for dir in /root /srv /usr /usr/local /etc /opt /var; do
     [[ ! -e $dir/.ec2ssh-inside-$token ]] || { echo "FAILED: $dir/.ec2ssh-inside-$token, written inside, is on the machine" >&2; exit 1; }
 done
+# Sharing the caller's network namespace (the fleet's hosts do, inside a sandbox) is refused on the machine itself.
+status=0
+EC2SSH_SANDBOX_NET=inherit "$repo/scripts/sandbox" true 2>/dev/null || status=$?
+[[ $status == 2 ]] || { echo "FAILED: EC2SSH_SANDBOX_NET=inherit on the machine exited $status, not 2" >&2; exit 1; }
 echo "machine unchanged: ${#sample[@]} paths and ${#canaries[@]} canaries as before"

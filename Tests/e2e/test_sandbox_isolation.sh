@@ -33,4 +33,28 @@ for _ in $(seq 1 50); do
     python3 -c 'import time; time.sleep(0.05)'
 done
 assert_contains "$(cat "$SYSLOG_FILE")" "aws-ec2-ssh-e2e: syslog probe" "sandbox syslog"
+
+# A sandbox inside this one (a host of Tests/e2e/fleet_lib.sh's fleet): with EC2SSH_SANDBOX_NET=inherit it shares
+# this network namespace (loopback only) and has its own mount, PID and UTS namespaces, host name and overlay root;
+# what it writes stays inside it.
+nested() { EC2SSH_SANDBOX_NET=inherit EC2SSH_SANDBOX_HOSTNAME=host-7 "$EC2SSH_REPO/scripts/sandbox" "$@"; }
+# shellcheck disable=SC2016 # expanded in the nested sandbox
+inside=$(nested bash -c 'echo "$(hostname) $$ $(findmnt -no FSTYPE /) $(ip -o link show | awk -F": " "{print \$2}")"
+    for ns in net mnt pid uts; do readlink /proc/self/ns/$ns; done
+    useradd --create-home nested-probe && touch /etc/nested-probe && getent passwd e2e-probe | cut -d: -f1')
+assert_eq "host-7 1 overlay lo" "$(head -n 1 <<<"$inside")" "nested sandbox: host name, PID, root, links"
+assert_eq "$(readlink /proc/self/ns/net)" "$(sed -n 2p <<<"$inside")" "nested sandbox: network namespace"
+for line in 3:mnt 4:pid 5:uts; do
+    [[ $(sed -n "${line%%:*}p" <<<"$inside") != "$(readlink "/proc/self/ns/${line#*:}")" ]] ||
+        fail "nested sandbox: same ${line#*:} namespace as its caller"
+done
+assert_eq "e2e-probe" "$(tail -n 1 <<<"$inside")" "nested sandbox sees its caller's root (its lower layer)"
+if getent passwd nested-probe >/dev/null || [[ -e /etc/nested-probe || -e /home/nested-probe ]]; then
+    fail "what the nested sandbox wrote reached its caller"
+fi
+for bad in "EC2SSH_SANDBOX_NET=host" "EC2SSH_SANDBOX_HOSTNAME=a/b" "EC2SSH_SANDBOX_HOSTNAME=-x;y"; do
+    status=0
+    env "$bad" "$EC2SSH_REPO/scripts/sandbox" true 2>/dev/null || status=$?
+    assert_eq 2 "$status" "scripts/sandbox with $bad"
+done
 echo "sandbox ok"

@@ -24,6 +24,14 @@ public struct SetupLayout: Sendable, Equatable {
     public var timerUnit = "aws-ec2-ssh-import.timer"
     /// The service unit the timer starts.
     public var serviceUnit = "aws-ec2-ssh-import.service"
+    /// The cron file that runs the fleet publisher (`install.sh --publisher`).
+    public var publishCronFile = "/etc/cron.d/aws-ec2-ssh-publish"
+    /// The timer unit that runs the fleet publisher without cron.
+    public var publishTimerUnit = "aws-ec2-ssh-publish.timer"
+    /// The service unit the publisher's timer starts.
+    public var publishServiceUnit = "aws-ec2-ssh-publish.service"
+    /// Where `--snapshot-public-key` pins the fleet snapshot's public key (the default SNAPSHOT_PUBLIC_KEY).
+    public var snapshotKeyFile = "/etc/aws-ec2-ssh/snapshot.pem"
     /// Our drop-in for sshd's unit when an ExecStart override passes AuthorizedKeysCommand with -o.
     public var sshdUnitDropinName = "zz-aws-ec2-ssh.conf"
     /// The first line of the block written into an sshd_config that does not include the drop-in directory.
