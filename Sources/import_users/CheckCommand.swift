@@ -20,6 +20,10 @@ struct CheckCommand: ParsableCommand {
             action as allowed, DENIED or error and, for every denied one, the IAM policy statement to add. Run it \
             before switching a host over; it needs no root and writes nothing.
 
+            On a fleet reader (SNAPSHOT_URL set) it makes one real s3:GetObject of the snapshot object instead, \
+            and no IAM call (a reader needs none); sts:AssumeRole and ec2:DescribeTags as above. What \
+            import_users publish needs is not checked (see etc/iam/fleet-publisher-policy.json).
+
             EXIT STATUS
             \(CheckExitCode.helpText)
             """)
