@@ -143,7 +143,7 @@ struct PermissionCheckMotoTests {
     /// told exactly that statement; etc/iam/fleet-reader-policy.json (for this object) passes, and grants no
     /// other key of the bucket.
     @Test func aFleetReaderNeedsGetObjectOnTheSnapshotOnly() throws {
-        let bucket = try FleetAWSMotoTests().makeBucket()
+        let bucket = try moto.makeBucket()
         let key = "aws-ec2-ssh/snapshot"
         _ = try moto.s3Client().putObject(
             S3Location(bucket: bucket, key: key), body: Array("aws-ec2-ssh-snapshot 1\n".utf8),
