@@ -62,8 +62,11 @@ public struct FleetSnapshotFetcher: Sendable {
     }
 
     /// Asks S3 once (conditionally when a verified copy is held) and returns the newest verified copy.
-    public func refresh(now: Date) -> Result {
-        var (copy, state, problems) = local()
+    ///
+    /// `held` is the stored copy (verified) and state when the caller has just read them with `local()`, so they
+    /// are not read and verified a second time; `nil` reads them here.
+    public func refresh(now: Date, held: (copy: FleetVerifiedCopy?, state: FleetReaderState?)? = nil) -> Result {
+        var (copy, state, problems) = held.map { ($0.copy, $0.state, [String]()) } ?? local()
         let heldMark = [copy.map { FleetSnapshotMark($0.manifest) }, state?.mark].compactMap { $0 }
             .max { $0.serial < $1.serial }
         let answer: S3GetResult

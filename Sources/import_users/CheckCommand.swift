@@ -20,6 +20,10 @@ struct CheckCommand: ParsableCommand {
             action as allowed, DENIED or error and, for every denied one, the IAM policy statement to add. Run it \
             before switching a host over; it needs no root and writes nothing.
 
+            On a fleet reader (SNAPSHOT_URL set) it makes one real s3:GetObject of the snapshot object instead, \
+            and no IAM call (a reader needs none); sts:AssumeRole and ec2:DescribeTags as above. What \
+            import_users publish needs is not checked (see etc/iam/fleet-publisher-policy.json).
+
             EXIT STATUS
             \(CheckExitCode.helpText)
             """)
@@ -34,12 +38,7 @@ struct CheckCommand: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        LoggingSystem.bootstrap { label in
-            SystemLogging.handler(
-                label: label, facility: .auth, standardError: verbose || Terminal.isInteractive,
-                level: verbose ? .debug : .info, quietStandardErrorLevel: .warning)
-        }
-        let logger = Logger(label: "import_users")
+        let logger = CommandLogging.bootstrap(verbose: verbose)
         let settings: ToolSettings
         do {
             settings = try ToolSettings.load(

@@ -45,12 +45,7 @@ struct PublishCommand: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        LoggingSystem.bootstrap { label in
-            SystemLogging.handler(
-                label: label, facility: .auth, standardError: verbose || Terminal.isInteractive,
-                level: verbose ? .debug : .info, quietStandardErrorLevel: .warning)
-        }
-        let logger = Logger(label: "import_users")
+        let logger = CommandLogging.bootstrap(verbose: verbose)
         let settings: ToolSettings
         do {
             settings = try ToolSettings.load(

@@ -24,25 +24,9 @@ struct FleetAWSMotoTests {
         MotoEnvironment.variable("EC2SSH_TEST_FAULT_URL").flatMap { $0.hasPrefix("http://127.0.0.1:") ? $0 : nil }
     }
 
-    /// Creates a fresh bucket (signed `CreateBucket` in eu-west-1) and returns its name.
-    func makeBucket() throws -> String {
-        let bucket = MotoEnvironment.uniqueName("fleet")
-        let body =
-            "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-            + "<LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>"
-        let signer = SigV4Signer(
-            credentials: Credentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey),
-            region: "eu-west-1", service: "s3", normalizesPath: false, addsContentSHA256Header: true)
-        let request = try signer.signed(
-            HTTPRequest(method: "PUT", url: "\(moto.url)/\(bucket)", body: Array(body.utf8)), date: Date())
-        let response = try CurlTransport(environment: [:]).send(request, timeouts: .api)
-        #expect(response.status == 200, "CreateBucket: \(String(decoding: response.body, as: UTF8.self))")
-        return bucket
-    }
-
     @Test func putThenConditionalGetGives200Then304AndTheMetadataRoundTrips() throws {
         let s3 = try moto.s3Client(owner: Self.account)
-        let location = S3Location(bucket: try makeBucket(), key: "fleet/snapshot v1.env")
+        let location = S3Location(bucket: try moto.makeBucket(), key: "fleet/snapshot v1.env")
         let body = Array("aws-ec2-ssh-snapshot 1\n\u{0}\u{ff} bytes".utf8)
         let etag = try s3.putObject(
             location, body: body, contentType: "application/vnd.aws-ec2-ssh.snapshot",
@@ -75,7 +59,7 @@ struct FleetAWSMotoTests {
 
     @Test func aMissingKeyIsNoSuchKeyAndAMissingBucketNoSuchBucket() throws {
         let s3 = try moto.s3Client()
-        let bucket = try makeBucket()
+        let bucket = try moto.makeBucket()
         for (location, code) in [
             (S3Location(bucket: bucket, key: "absent"), "NoSuchKey"),
             (S3Location(bucket: MotoEnvironment.uniqueName("nobucket"), key: "k"), "NoSuchBucket"),
@@ -95,7 +79,7 @@ struct FleetAWSMotoTests {
         do {
             if service == "s3" {
                 _ = try moto.s3Client(environment: env).getObject(
-                    S3Location(bucket: try makeBucket(), key: "k"), ifNoneMatch: nil)
+                    S3Location(bucket: try moto.makeBucket(), key: "k"), ifNoneMatch: nil)
             } else {
                 _ = try moto.kmsClient(environment: env).publicKey(keyID: "alias/none")
             }
@@ -110,7 +94,7 @@ struct FleetAWSMotoTests {
     @Test(.enabled(if: faultURL != nil, "needs scripts/fault-proxy-up (EC2SSH_TEST_FAULT_URL)"))
     func everyS3RequestSendsTheExpectedBucketOwnerAndThrottlingIsRetried() throws {
         let proxy = ProxyRules(url: try #require(Self.faultURL))
-        let bucket = try makeBucket()
+        let bucket = try moto.makeBucket()
         let env = moto.awsEnvironment().merging(["AWS_ENDPOINT_URL_S3": proxy.url]) { $1 }
         let s3 = try moto.s3Client(environment: env, owner: Self.account)
         let location = S3Location(bucket: bucket, key: "snap")
@@ -133,9 +117,7 @@ struct FleetAWSMotoTests {
 
     @Test func kmsSignsRawAndThePublicKeyVerifiesTheSignature() throws {
         let kms = try moto.kmsClient()
-        let created: CreateKeyResponse = try kms.call(
-            "CreateKey", CreateKeyRequest(keySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY"))
-        let keyID = created.keyMetadata.keyID
+        let keyID = try moto.makeSigningKey(kms)
         let message = Array(#"{"format":1,"serial":42,"bucket":"b","key":"k"}"#.utf8)
         let signature = try kms.sign(keyID: keyID, message: message)
         let key = try ECDSAP256PublicKey(der: try kms.publicKey(keyID: keyID))
@@ -145,9 +127,8 @@ struct FleetAWSMotoTests {
         #expect(!key.isValidSignature(signature, for: changed))
         #expect(try ECDSAP256PublicKey(pem: key.pem) == key)
 
-        let other: CreateKeyResponse = try kms.call(
-            "CreateKey", CreateKeyRequest(keySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY"))
-        let otherKey = try ECDSAP256PublicKey(der: try kms.publicKey(keyID: other.keyMetadata.keyID))
+        let otherID = try moto.makeSigningKey(kms)
+        let otherKey = try ECDSAP256PublicKey(der: try kms.publicKey(keyID: otherID))
         #expect(!otherKey.isValidSignature(signature, for: message))
     }
 
@@ -158,34 +139,6 @@ struct FleetAWSMotoTests {
         } catch let error as AWSError {
             #expect(error.code == "NotFoundException", "\(error)")
         }
-    }
-}
-
-/// `CreateKey`'s request (only what the tests set).
-private struct CreateKeyRequest: Encodable {
-    let keySpec: String
-    let keyUsage: String
-
-    enum CodingKeys: String, CodingKey {
-        case keySpec = "KeySpec"
-        case keyUsage = "KeyUsage"
-    }
-}
-
-/// `CreateKey`'s answer (only the key id).
-private struct CreateKeyResponse: Decodable {
-    struct Metadata: Decodable {
-        let keyID: String
-
-        enum CodingKeys: String, CodingKey {
-            case keyID = "KeyId"
-        }
-    }
-
-    let keyMetadata: Metadata
-
-    enum CodingKeys: String, CodingKey {
-        case keyMetadata = "KeyMetadata"
     }
 }
 

@@ -25,11 +25,9 @@ struct FleetReaderMotoTests {
 
     @Test func importReadsASignedSnapshotFromS3() throws {
         let kms = try moto.kmsClient()
-        let created: ReaderCreateKeyResponse = try kms.call(
-            "CreateKey", ReaderCreateKeyRequest(keySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY"))
-        let keyID = created.keyMetadata.keyID
+        let keyID = try moto.makeSigningKey(kms)
         let publicKey = try ECDSAP256PublicKey(der: try kms.publicKey(keyID: keyID))
-        let bucket = try FleetAWSMotoTests().makeBucket()
+        let bucket = try moto.makeBucket()
         let location = S3Location(bucket: bucket, key: "aws-ec2-ssh/snapshot")
         let s3 = try moto.s3Client()
 
@@ -74,33 +72,5 @@ struct FleetReaderMotoTests {
         #expect(try world.run(config).exitCode == .partial)
         #expect(world.host.commandLines.isEmpty)
         #expect(world.host.host.users.keys.filter { $0 != "root" }.sorted() == ["alice", "bob"])
-    }
-}
-
-/// `CreateKey`'s request (only what the test sets).
-private struct ReaderCreateKeyRequest: Encodable {
-    let keySpec: String
-    let keyUsage: String
-
-    enum CodingKeys: String, CodingKey {
-        case keySpec = "KeySpec"
-        case keyUsage = "KeyUsage"
-    }
-}
-
-/// `CreateKey`'s answer (only the key id).
-private struct ReaderCreateKeyResponse: Decodable {
-    struct Metadata: Decodable {
-        let keyID: String
-
-        enum CodingKeys: String, CodingKey {
-            case keyID = "KeyId"
-        }
-    }
-
-    let keyMetadata: Metadata
-
-    enum CodingKeys: String, CodingKey {
-        case keyMetadata = "KeyMetadata"
     }
 }

@@ -138,4 +138,36 @@ struct PermissionCheckMotoTests {
             environment: environment)
         #expect(report.verdict == .allowed, "\(report.renderText())")
     }
+
+    /// A fleet reader needs s3:GetObject on the snapshot object and nothing from IAM: the bash tool's IAM policy is
+    /// told exactly that statement; etc/iam/fleet-reader-policy.json (for this object) passes, and grants no
+    /// other key of the bucket.
+    @Test func aFleetReaderNeedsGetObjectOnTheSnapshotOnly() throws {
+        let bucket = try moto.makeBucket()
+        let key = "aws-ec2-ssh/snapshot"
+        _ = try moto.s3Client().putObject(
+            S3Location(bucket: bucket, key: key), body: Array("aws-ec2-ssh-snapshot 1\n".utf8),
+            contentType: "application/vnd.aws-ec2-ssh.snapshot", metadata: [:])
+        let reader = "SNAPSHOT_URL=\"s3://\(bucket)/\(key)\"\nIAM_AUTHORIZED_GROUPS=\"ssh\""
+
+        let iamOnly = try check(reader, environment: try hostCredentials(policy: Self.bashToolPolicy))
+        #expect(iamOnly.results.map(\.need.action) == ["s3:GetObject"])
+        #expect(iamOnly.missingActions == ["s3:GetObject"])
+        #expect(CheckExitCode(iamOnly.verdict) == .denied)
+        #expect(iamOnly.renderText().contains("\"Resource\": \"arn:aws:s3:::\(bucket)/\(key)\""))
+
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let shipped = String(
+            decoding: try Data(contentsOf: url.appendingPathComponent("etc/iam/fleet-reader-policy.json")),
+            as: UTF8.self)
+        let policy = shipped.replacing("SNAPSHOT_BUCKET/SNAPSHOT_KEY", with: "\(bucket)/\(key)")
+        #expect(policy != shipped)
+        let environment = try hostCredentials(policy: policy)
+        let report = try check(reader, environment: environment)
+        #expect(report.verdict == .allowed, "\(report.renderText())")
+
+        let other = try check("SNAPSHOT_URL=\"s3://\(bucket)/other\"", environment: environment)
+        #expect(other.missingActions == ["s3:GetObject"], "\(other.renderText())")
+    }
 }

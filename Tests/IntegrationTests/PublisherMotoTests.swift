@@ -44,29 +44,6 @@ struct PublisherMotoTests {
         func listUserTags(userName: String) throws -> [IAMTag] { try iam.listUserTags(userName: userName) }
     }
 
-    /// A fresh bucket (signed CreateBucket in eu-west-1).
-    func makeBucket() throws -> String {
-        let bucket = MotoEnvironment.uniqueName("publisher")
-        let body =
-            "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-            + "<LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>"
-        let signer = SigV4Signer(
-            credentials: Credentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey),
-            region: "eu-west-1", service: "s3", normalizesPath: false, addsContentSHA256Header: true)
-        let request = try signer.signed(
-            HTTPRequest(method: "PUT", url: "\(moto.url)/\(bucket)", body: Array(body.utf8)), date: Date())
-        let response = try CurlTransport(environment: [:]).send(request, timeouts: .api)
-        try #require(response.status == 200, "CreateBucket: \(String(decoding: response.body, as: UTF8.self))")
-        return bucket
-    }
-
-    /// A fresh ECC_NIST_P256 signing key; returns its id.
-    func makeSigningKey(_ kms: KMSClient) throws -> String {
-        let created: CreatedKey = try kms.call(
-            "CreateKey", ["KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"])
-        return created.keyMetadata.keyID
-    }
-
     @Test func publishesASignedSnapshotOfIAMThatVerifiesWithTheKMSPublicKey() throws {
         let alice = MotoEnvironment.uniqueName("pub-alice")
         let bob = MotoEnvironment.uniqueName("pub-bob")
@@ -86,8 +63,8 @@ struct PublisherMotoTests {
 
         let s3 = try moto.s3Client()
         let kms = try moto.kmsClient()
-        let location = S3Location(bucket: try makeBucket(), key: "fleet/snapshot")
-        let keyID = try makeSigningKey(kms)
+        let location = S3Location(bucket: try moto.makeBucket(prefix: "publisher"), key: "fleet/snapshot")
+        let keyID = try moto.makeSigningKey(kms)
         let state = try TemporaryDirectory()
         let directory = CountingDirectory(iam)
         let dependencies = PublishDependencies(
@@ -137,14 +114,4 @@ struct PublisherMotoTests {
         #expect(!directory.keyIDs.dropFirst(fetchedBefore).contains(aliceKey))
         #expect(second == .unchanged(serial: 1) || second == .published(serial: 2, reason: .changed), "\(second)")
     }
-}
-
-/// `CreateKey`'s answer (only the key id).
-private struct CreatedKey: Decodable {
-    struct Metadata: Decodable {
-        let keyID: String
-        enum CodingKeys: String, CodingKey { case keyID = "KeyId" }
-    }
-    let keyMetadata: Metadata
-    enum CodingKeys: String, CodingKey { case keyMetadata = "KeyMetadata" }
 }

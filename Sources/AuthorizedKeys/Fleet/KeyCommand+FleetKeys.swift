@@ -38,26 +38,72 @@ extension KeyCommand {
         }
 
         /// The newest verified copy at `now`, whether S3 was asked, and what went wrong on the way.
+        ///
+        /// Each copy is read and verified at most once per login, and most logins verify only one: the two state
+        /// files (small) say which copy claims the higher serial, and that one is read and verified first; the
+        /// other only when the first is missing, fails the check, or verifies with a serial below the other's
+        /// claim. Whatever is served passed the full check (signature, location, length, SHA-256) just now.
         public func copy(now: Date) -> (copy: FleetVerifiedCopy?, askedS3: Bool, problems: [String]) {
-            var (own, ownState, problems) = fetcher.local()
-            var imported: FleetVerifiedCopy?
-            var importedState: FleetReaderState?
-            do {
-                imported = try importCopy.loadVerified(fetcher.check)
-                importedState = imported == nil ? nil : try importCopy.loadState()
-            } catch {
-                problems.append("the copy \(importCopy.path) is not used: \(error)")
+            var problems: [String] = []
+            let candidates = [
+                Candidate(store: fetcher.store, state: Self.state(of: fetcher.store, &problems), own: true),
+                Candidate(store: importCopy, state: Self.state(of: importCopy, &problems), own: false),
+            ].sorted { $0.claim > $1.claim }
+            var verified: [FleetVerifiedCopy] = []
+            var confirmed: [Date] = []
+            var own: (copy: FleetVerifiedCopy?, state: FleetReaderState?)?
+            for candidate in candidates {
+                if let best = verified.first, best.manifest.serial >= candidate.claim.serial {
+                    // Not read: the copy served is at least as new as this one claims to be, so S3's last word on
+                    // this one bounds the served copy's freshness too.
+                    if let checked = candidate.state?.checkedAt { confirmed.append(checked) }
+                    continue
+                }
+                var copy: FleetVerifiedCopy?
+                do {
+                    copy = try candidate.store.loadVerified(fetcher.check)
+                } catch {
+                    problems.append("the copy \(candidate.store.path) is not used: \(error)")
+                }
+                if candidate.own { own = (copy, candidate.state) }
+                guard let copy else { continue }
+                verified.append(copy)
+                if let checked = candidate.state?.checkedAt { confirmed.append(checked) }
             }
-            let checked = [own == nil ? nil : ownState?.checkedAt, importedState?.checkedAt].compactMap { $0 }.max()
             var askedS3 = false
-            if checked.map({ now.timeIntervalSince($0) >= refresh || now < $0 }) ?? true {
-                let result = fetcher.refresh(now: now)
+            if confirmed.max().map({ now.timeIntervalSince($0) >= refresh || now < $0 }) ?? true {
+                let result = fetcher.refresh(now: now, held: own)
                 askedS3 = true
                 problems += result.problems
-                own = result.copy
+                if let copy = result.copy { verified.append(copy) }
             }
-            let newest = [own, imported].compactMap { $0 }.max { $0.manifest.serial < $1.manifest.serial }
+            let newest = verified.max { $0.manifest.serial < $1.manifest.serial }
             return (newest, askedS3, problems)
+        }
+
+        /// One of the two copies, with what its state file claims.
+        struct Candidate {
+            /// Where the copy lives.
+            let store: FleetSnapshotStore
+            /// Its state file, `nil` when there is none or it is unreadable.
+            let state: FleetReaderState?
+            /// Whether it is the key command's own copy (the one a refresh updates).
+            let own: Bool
+
+            /// What the state claims: the serial, then when S3 last confirmed it (the more recent first on a tie).
+            var claim: (serial: UInt64, checkedAt: Date) {
+                (state?.serial ?? 0, state?.checkedAt ?? .distantPast)
+            }
+        }
+
+        /// The state file of `store`, `nil` when there is none; a corrupt one is reported in `problems`.
+        static func state(of store: FleetSnapshotStore, _ problems: inout [String]) -> FleetReaderState? {
+            do {
+                return try store.loadState()
+            } catch {
+                problems.append("\(error)")
+                return nil
+            }
         }
     }
 

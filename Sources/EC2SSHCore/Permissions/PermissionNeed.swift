@@ -35,10 +35,14 @@ public struct PermissionNeed: Sendable, Equatable {
     }
 
     /// The `Resource` an Allow statement for `action` needs, as in etc/iam/single-account-policy.json;
-    /// `roleARN` is the ASSUMEROLE value (the resource of `sts:AssumeRole`).
-    public static func policyResource(for action: String, roleARN: String) -> String {
+    /// `roleARN` is the ASSUMEROLE value (the resource of `sts:AssumeRole`), `snapshot` the SNAPSHOT_URL
+    /// (`s3://bucket/key`, the resource of `s3:GetObject`; a placeholder ARN when it is `nil`).
+    public static func policyResource(for action: String, roleARN: String, snapshot: String? = nil) -> String {
         switch action {
         case PermissionRequirements.assumeRole: return roleARN.isEmpty ? "*" : roleARN
+        case PermissionRequirements.getObject:
+            let object = snapshot.map { String($0.dropFirst("s3://".count)) } ?? "SNAPSHOT_BUCKET/SNAPSHOT_KEY"
+            return "arn:aws:s3:::" + object
         case PermissionRequirements.getGroup: return "arn:aws:iam::*:group/*"
         case PermissionRequirements.listUserTags, PermissionRequirements.listSSHPublicKeys,
             PermissionRequirements.getSSHPublicKey, PermissionRequirements.listGroupsForUser:
@@ -49,23 +53,25 @@ public struct PermissionNeed: Sendable, Equatable {
 
     /// The IAM policy statement that allows `action`, for example
     /// `{"Sid": "AwsEc2SshListGroupsForUser", "Effect": "Allow", "Action": "iam:ListGroupsForUser", ...}`.
-    public static func statement(for action: String, roleARN: String) -> JSONValue {
+    ///
+    /// `snapshot` is the SNAPSHOT_URL the resource of `s3:GetObject` is made from (see `policyResource`).
+    public static func statement(for action: String, roleARN: String, snapshot: String? = nil) -> JSONValue {
         let name = action.split(separator: ":").last.map(String.init) ?? action
         return .object([
             ("Sid", .string("AwsEc2Ssh" + name)),
             ("Effect", .string("Allow")),
             ("Action", .string(action)),
-            ("Resource", .string(policyResource(for: action, roleARN: roleARN))),
+            ("Resource", .string(policyResource(for: action, roleARN: roleARN, snapshot: snapshot))),
         ])
     }
 
     /// A whole policy document (`Version` 2012-10-17) allowing each of `actions` once, in the order given.
-    public static func policy(for actions: [String], roleARN: String) -> JSONValue {
+    public static func policy(for actions: [String], roleARN: String, snapshot: String? = nil) -> JSONValue {
         var unique: [String] = []
         for action in actions where !unique.contains(action) { unique.append(action) }
         return .object([
             ("Version", .string("2012-10-17")),
-            ("Statement", .array(unique.map { statement(for: $0, roleARN: roleARN) })),
+            ("Statement", .array(unique.map { statement(for: $0, roleARN: roleARN, snapshot: snapshot) })),
         ])
     }
 }

@@ -86,6 +86,11 @@ public struct PermissionReport: Sendable, Equatable {
         }
     }
 
+    /// The SNAPSHOT_URL the `s3:GetObject` check was made on (the resource of its statement), if any.
+    var snapshot: String? {
+        results.first { $0.need.action == PermissionRequirements.getObject }?.need.subject
+    }
+
     /// Which policy a statement for `principal` belongs in, for the text output.
     func policyOwner(_ principal: PermissionNeed.Principal) -> String {
         switch principal {
@@ -130,7 +135,9 @@ public struct PermissionReport: Sendable, Equatable {
             lines.append("")
             lines.append("Missing: \(actions.joined(separator: ", ")). Add to the policy of \(policyOwner(principal)):")
             lines.append(
-                contentsOf: PermissionNeed.policy(for: actions, roleARN: roleARN).text().split(separator: "\n").map {
+                contentsOf: PermissionNeed.policy(for: actions, roleARN: roleARN, snapshot: snapshot).text().split(
+                    separator: "\n"
+                ).map {
                     "  " + $0
                 })
         }
@@ -168,7 +175,7 @@ public struct PermissionReport: Sendable, Equatable {
             }
             let statement =
                 result.status.name == "denied"
-                ? PermissionNeed.statement(for: result.need.action, roleARN: roleARN) : .null
+                ? PermissionNeed.statement(for: result.need.action, roleARN: roleARN, snapshot: snapshot) : .null
             members.append(("statement", statement))
             return .object(members)
         }
@@ -185,7 +192,10 @@ public struct PermissionReport: Sendable, Equatable {
                     [PermissionNeed.Principal.host, .assumedRole].compactMap { principal in
                         let actions = missingActions(of: principal)
                         guard !actions.isEmpty else { return nil }
-                        return (principal.rawValue, PermissionNeed.policy(for: actions, roleARN: roleARN))
+                        return (
+                            principal.rawValue,
+                            PermissionNeed.policy(for: actions, roleARN: roleARN, snapshot: snapshot)
+                        )
                     })
             ),
             (

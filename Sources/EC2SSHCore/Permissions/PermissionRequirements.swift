@@ -1,8 +1,9 @@
 /// Which AWS actions a configuration makes import_users and authorized_keys_command call (`import_users check`).
 ///
 /// The list follows the code paths: `IAMReader` (import), `SSHKeyFetcher` (key command), `AWSClients`
-/// (ASSUMEROLE) and `IAMReadSession` (instance tags). Keep it in step with them; `knownActions` is what
-/// etc/iam/ must grant (a unit test checks both).
+/// (ASSUMEROLE), `IAMReadSession` (instance tags) and, for a fleet reader (SNAPSHOT_URL set), `FleetSnapshotFetcher`.
+/// Keep it in step with them; `knownActions` is what etc/iam/ must grant (a unit test checks both: the
+/// single-account policies the IAM actions, fleet-reader-policy.json `s3:GetObject`).
 public enum PermissionRequirements {
     /// `sts:AssumeRole`.
     public static let assumeRole = "sts:AssumeRole"
@@ -20,11 +21,13 @@ public enum PermissionRequirements {
     public static let getSSHPublicKey = "iam:GetSSHPublicKey"
     /// `iam:ListGroupsForUser`.
     public static let listGroupsForUser = "iam:ListGroupsForUser"
+    /// `s3:GetObject` (a fleet reader's only read: the snapshot object).
+    public static let getObject = "s3:GetObject"
 
     /// Every action any configuration can need, in the order `needs(for:)` lists them.
     public static let knownActions = [
         assumeRole, describeTags, listUsers, getGroup, listUserTags, listSSHPublicKeys, getSSHPublicKey,
-        listGroupsForUser,
+        listGroupsForUser, getObject,
     ]
 
     /// The program names used in `PermissionNeed.neededBy`.
@@ -34,6 +37,11 @@ public enum PermissionRequirements {
 
     /// The actions `configuration` needs, each once (`iam:GetGroup` once per configured group), in the order a
     /// check should call them: credentials first, then listings, then per-user reads.
+    ///
+    /// A fleet reader (SNAPSHOT_URL set) needs no IAM action at all: `s3:GetObject` on the snapshot object (with
+    /// the ASSUMEROLE role when it is set, after `sts:AssumeRole`), and `ec2:DescribeTags` for the `*_TAG`
+    /// settings. What `import_users publish` needs (the complete IAM read, `s3:PutObject`, `kms:Sign`) is not
+    /// listed: see etc/iam/fleet-publisher-policy.json.
     public static func needs(for configuration: Configuration) -> [PermissionNeed] {
         var needs: [PermissionNeed] = []
         let iamPrincipal: PermissionNeed.Principal = configuration.assumeRole.isEmpty ? .host : .assumedRole
@@ -52,13 +60,24 @@ public enum PermissionRequirements {
         }
         let both = [importUsers, keyCommand]
         if !configuration.assumeRole.isEmpty {
-            add(assumeRole, configuration.assumeRole, by: both, "ASSUMEROLE is set: IAM is read with that role")
+            add(
+                assumeRole, configuration.assumeRole, by: both,
+                configuration.snapshotURL == nil
+                    ? "ASSUMEROLE is set: IAM is read with that role"
+                    : "ASSUMEROLE is set: the fleet snapshot is read from S3 with that role")
         }
         for tag in [configuration.iamAuthorizedGroupsTag, configuration.sudoersGroupsTag] where !tag.isEmpty {
             add(
                 describeTags, tag, by: [importUsers],
                 "instance tag \(tag) names IAM groups; it is read with DescribeTags when instance metadata "
                     + "does not show tags")
+        }
+        if let snapshot = configuration.snapshotURL {
+            add(
+                getObject, snapshot.text, by: both,
+                "SNAPSHOT_URL is set: import_users and the key command read the fleet snapshot there, and nothing "
+                    + "from IAM")
+            return needs
         }
         if !configuration.iamAuthorizedGroupsTag.isEmpty {
             add(

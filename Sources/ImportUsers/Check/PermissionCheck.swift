@@ -59,6 +59,8 @@ public struct PermissionCheck: Sendable {
                         "the instance id is unknown, so DescribeTags cannot be tried: \(error) "
                             + "(\(AWSFailureAdvice.advice(for: error)))")
                 }
+            case PermissionRequirements.getObject:
+                status = snapshotStatus(need)
             default:
                 let (action, parameters) = call(need, user: sampleUser, key: sampleKey)
                 var result: XMLElement?
@@ -69,6 +71,33 @@ public struct PermissionCheck: Sendable {
             results.append(.init(need: need, status: status))
         }
         return PermissionReport(results: results, roleARN: configuration.assumeRole)
+    }
+
+    /// The status of `s3:GetObject` on SNAPSHOT_URL: one real (unconditional) GetObject.
+    ///
+    /// `NoSuchKey` is allowed (S3 tells it only to a caller that may read the object): nothing is published yet.
+    /// `AccessDenied` is denied, with the reminder that S3 also answers it for a missing object to a caller
+    /// without `s3:ListBucket`.
+    func snapshotStatus(_ need: PermissionNeed) -> PermissionReport.Status {
+        guard let url = configuration.snapshotURL else { return .error("SNAPSHOT_URL is not set") }
+        do {
+            try probe.getObject(
+                S3Location(bucket: url.bucket, key: url.key), expectedBucketOwner: configuration.snapshotBucketOwner)
+            return .allowed(note: nil)
+        } catch AWSError.service("NoSuchKey", _, _, _) {
+            return .allowed(
+                note: "the object \(url.text) does not exist yet: run import_users publish on the publisher; "
+                    + "until then this host has no snapshot to apply")
+        } catch AWSError.service(let code, let message, _, _) where Self.deniedCodes.contains(code) {
+            let owner = configuration.snapshotBucketOwner
+            return .denied(
+                code: code,
+                message: message + " (S3 also answers AccessDenied for an object that does not exist to a caller "
+                    + "without s3:ListBucket: if the policy grants s3:GetObject on it, check that import_users "
+                    + "publish has put it" + (owner.isEmpty ? ")" : ", and that account \(owner) owns the bucket)"))
+        } catch {
+            return Self.classify(need) { throw error }
+        }
     }
 
     /// The IAM Query action and parameters that exercise `need` with one request.

@@ -14,6 +14,9 @@ public protocol PermissionProbing: Sendable {
     func instanceID() throws -> String
     /// Calls `ec2:DescribeTags` once for tag `key` of instance `instanceID`, with the host's credentials.
     func describeTags(instanceID: String, key: String) throws
+    /// Calls `s3:GetObject` once on `location` (unconditionally), with the credentials S3 is read with, sending
+    /// `x-amz-expected-bucket-owner` when `expectedBucketOwner` is not empty.
+    func getObject(_ location: S3Location, expectedBucketOwner: String) throws
 }
 
 /// The real calls, over the same clients (credentials chain, ASSUMEROLE, endpoints, retries) an import uses.
@@ -50,5 +53,10 @@ public struct AWSPermissionProbe: PermissionProbing {
     /// One `ec2:DescribeTags` request filtered by instance id and key.
     public func describeTags(instanceID: String, key: String) throws {
         _ = try clients.ec2().describeTags(resourceID: instanceID, key: key)
+    }
+
+    /// One `GetObject` of the snapshot, as a fleet reader makes it (the body is read and dropped).
+    public func getObject(_ location: S3Location, expectedBucketOwner: String) throws {
+        _ = try clients.s3(expectedBucketOwner: expectedBucketOwner).getObject(location, ifNoneMatch: nil)
     }
 }

@@ -135,6 +135,47 @@ import Testing
         #expect(harness.s3?.requests == [])
     }
 
+    /// How often one login read each copy's envelope.
+    func envelopeReads(_ harness: KeyCommandHarness, during login: () -> Void) -> (own: Int, imported: Int) {
+        let before = harness.fs.reads
+        login()
+        let reads = harness.fs.reads.dropFirst(before.count)
+        return (
+            reads.count { $0 == KeyCommandHarness.ownFleetPath },
+            reads.count { $0 == KeyCommandHarness.importFleetPath }
+        )
+    }
+
+    @Test func onlyTheCopyClaimingTheHigherSerialIsReadWhenItVerifies() throws {
+        let harness = harness()
+        try store(harness, envelope(harness, serial: 5), age: 10)
+        try store(harness, envelope(harness, serial: 7, aliceKeys: [TestKeys.second]), age: 30, importCopy: true)
+        let reads = envelopeReads(harness) { #expect(harness.run().lines == [TestKeys.second]) }
+        #expect(reads.own == 0 && reads.imported == 1)
+        // The own copy's confirmation (10 s ago) still counts: no refresh within SNAPSHOT_REFRESH.
+        #expect(harness.s3?.requests == [])
+    }
+
+    @Test func aHigherClaimThatFailsTheCheckFallsBackToTheOtherCopy() throws {
+        let harness = harness()
+        try store(harness, envelope(harness, serial: 5), age: 10)
+        var newer = try envelope(harness, serial: 7, aliceKeys: [TestKeys.second])
+        try store(harness, newer, age: 10, importCopy: true)
+        newer[newer.count - 20] ^= 0x01
+        harness.fs.addFile(KeyCommandHarness.importFleetPath, newer, mode: 0o644, uid: 0)
+        let reads = envelopeReads(harness) { #expect(harness.run().lines == [TestKeys.ed25519]) }
+        #expect(reads.own == 1 && reads.imported == 1)
+        #expect(harness.log.text.contains("is not used"))
+    }
+
+    @Test func aRefreshDoesNotReadTheOwnCopyTwice() throws {
+        let harness = harness(.notModified)
+        try store(harness, envelope(harness, serial: 5), age: 120)
+        let reads = envelopeReads(harness) { #expect(harness.run().lines == [TestKeys.ed25519]) }
+        #expect(reads.own == 1 && reads.imported == 0)
+        #expect(harness.s3?.requests == ["s3://fleet-bucket/aws-ec2-ssh/snapshot If-None-Match=\"e5\""])
+    }
+
     @Test func usersTheSnapshotDoesNotAuthorizeGetNothing() throws {
         let harness = harness()
         var alice = FleetWorld.user("alice", keys: [TestKeys.ed25519])

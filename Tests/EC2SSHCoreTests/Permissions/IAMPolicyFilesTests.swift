@@ -94,7 +94,8 @@ import Testing
     @Test func theSingleAccountPolicyGrantsEveryActionButAssumeRole() throws {
         let policy = try Self.policy("single-account-policy.json")
         #expect(policy.version == "2012-10-17")
-        for action in PermissionRequirements.knownActions where action != PermissionRequirements.assumeRole {
+        for action in PermissionRequirements.knownActions
+        where action != PermissionRequirements.assumeRole && action != PermissionRequirements.getObject {
             #expect(policy.allows(action, on: Self.sampleResource(action, role: "")), "\(action)")
         }
     }
@@ -155,6 +156,25 @@ import Testing
             #expect(!policy.allows(action, on: "*"), "\(action)")
         }
         #expect(policy.statements.count == 1)
+    }
+
+    /// What `import_users check` asks of a fleet reader (without instance tags) is what the reader policy grants,
+    /// once its SNAPSHOT_BUCKET/SNAPSHOT_KEY placeholder names the object.
+    @Test func theFleetReaderPolicyGrantsWhatTheCheckAsksOfAReader() throws {
+        let text = try String(decoding: Self.bytes("fleet-reader-policy.json"), as: UTF8.self)
+            .replacing("SNAPSHOT_BUCKET/SNAPSHOT_KEY", with: "fleet-bucket/aws-ec2-ssh/snapshot")
+        let policy = try JSONDecoder().decode(Policy.self, from: Data(text.utf8))
+        let reader = try Configuration.parse(
+            "SNAPSHOT_URL=\"s3://fleet-bucket/aws-ec2-ssh/snapshot\"\nIAM_AUTHORIZED_GROUPS=\"ssh\"", path: "t"
+        ).0
+        let needs = PermissionRequirements.needs(for: reader)
+        #expect(needs.map(\.action) == [PermissionRequirements.getObject])
+        for need in needs {
+            let resource = PermissionNeed.policyResource(for: need.action, roleARN: "", snapshot: need.subject)
+            #expect(resource == "arn:aws:s3:::fleet-bucket/aws-ec2-ssh/snapshot")
+            #expect(policy.allows(need.action, on: resource), "\(need.label)")
+            #expect(!policy.allows(need.action, on: "arn:aws:s3:::fleet-bucket/other"))
+        }
     }
 
     @Test func theKMSKeyPolicyLetsThePublisherSignAndFetchThePublicKey() throws {

@@ -103,9 +103,49 @@ import Testing
             "ASSUMEROLE=\"arn:aws:iam::1:role/r\"\nIAM_AUTHORIZED_GROUPS=\"a\"\nIAM_AUTHORIZED_GROUPS_TAG=\"t\"\n"
                 + "ACCESS_EXPIRY_TAG=\"e\"",
             "",
+            "SNAPSHOT_URL=\"s3://fleet-bucket/aws-ec2-ssh/snapshot\"",
         ].flatMap { P.needs(for: try Self.configuration($0)).map(\.action) }
         #expect(Set(all) == Set(P.knownActions))
         #expect(P.knownActions.count == Set(P.knownActions).count)
+    }
+
+    /// A fleet reader (SNAPSHOT_URL) makes no IAM call: the snapshot object, plus what the instance tags and
+    /// ASSUMEROLE need, whatever the IAM settings say.
+    @Test(arguments: [
+        ("", ["s3:GetObject s3://fleet-bucket/aws-ec2-ssh/snapshot"]),
+        (
+            "IAM_AUTHORIZED_GROUPS=\"ssh\"\nSUDOERS_GROUPS=\"admins\"\nACCESS_EXPIRY_TAG=\"e\"\nKEY_CACHE_TTL=\"300\"",
+            ["s3:GetObject s3://fleet-bucket/aws-ec2-ssh/snapshot"]
+        ),
+        (
+            "IAM_AUTHORIZED_GROUPS_TAG=\"ssh-groups\"\nSUDOERS_GROUPS_TAG=\"sudo-groups\"",
+            [
+                "ec2:DescribeTags ssh-groups", "ec2:DescribeTags sudo-groups",
+                "s3:GetObject s3://fleet-bucket/aws-ec2-ssh/snapshot",
+            ]
+        ),
+        (
+            "ASSUMEROLE=\"arn:aws:iam::1:role/r\"\nSNAPSHOT_KMS_KEY_ID=\"alias/fleet\"",
+            ["sts:AssumeRole arn:aws:iam::1:role/r", "s3:GetObject s3://fleet-bucket/aws-ec2-ssh/snapshot"]
+        ),
+    ])
+    func aFleetReaderNeedsOnlyTheSnapshotObject(text: String, expected: [String]) throws {
+        let reader = "SNAPSHOT_URL=\"s3://fleet-bucket/aws-ec2-ssh/snapshot\"\n" + text
+        #expect(try Self.labels(reader) == expected)
+        let needs = P.needs(for: try Self.configuration(reader))
+        #expect(!needs.contains { $0.action.hasPrefix("iam:") })
+        let read = try #require(needs.last)
+        #expect(read.neededBy == [P.importUsers, P.keyCommand])
+        #expect(read.principal == (text.contains("ASSUMEROLE") ? .assumedRole : .host))
+    }
+
+    @Test func theSnapshotStatementNamesTheObject() {
+        #expect(
+            PermissionNeed.policyResource(for: P.getObject, roleARN: "", snapshot: "s3://fleet-bucket/a/b")
+                == "arn:aws:s3:::fleet-bucket/a/b")
+        #expect(
+            PermissionNeed.policyResource(for: P.getObject, roleARN: "")
+                == "arn:aws:s3:::SNAPSHOT_BUCKET/SNAPSHOT_KEY")
     }
 
     @Test func aStatementAllowsTheActionOnItsResource() {

@@ -8,16 +8,18 @@ import Testing
 @testable import TestSupport
 
 /// What the scripted endpoint answers to one action.
-private enum Reply: Sendable {
+enum Reply: Sendable {
     case ok(String)
     case error(code: String, status: Int)
+    case s3Error(code: String, status: Int)
     case ec2Error(code: String, status: Int)
     case http(Int)
     case timeout
 }
 
-/// IAM, STS, EC2 and IMDS on a script, through a `FakeTransport`; records each Query call.
-private final class PermissionEndpoint: Sendable {
+/// IAM, STS, EC2, IMDS and S3 on a script, through a `FakeTransport`; records each call (an S3 GET as `GetObject`,
+/// with its URL in `parameters["url"]` and the expected bucket owner header in `parameters["owner"]`).
+final class PermissionEndpoint: Sendable {
     struct Call: Sendable, Equatable {
         var action: String
         var parameters: [String: String]
@@ -40,7 +42,11 @@ private final class PermissionEndpoint: Sendable {
         if request.url.hasSuffix("/latest/meta-data/instance-id") {
             return HTTPResponse(status: 200, body: Array("i-0abc".utf8))
         }
-        let parameters = ScriptedTransport.form(of: request)
+        var parameters = ScriptedTransport.form(of: request)
+        if request.method == "GET" && !request.url.contains("Action=") {
+            parameters = ["Action": "GetObject", "url": request.url]
+            parameters["owner"] = request.header("x-amz-expected-bucket-owner")
+        }
         let action = parameters["Action"] ?? "?"
         let authorization = request.headers.first { $0.name.lowercased() == "authorization" }?.value ?? ""
         let key = authorization.split(separator: "=").dropFirst().first?.split(separator: "/").first.map(String.init)
@@ -50,6 +56,8 @@ private final class PermissionEndpoint: Sendable {
             throw AWSError.transport(detail: "not scripted: \(action)")
         }
         switch reply {
+        case .ok(let inner) where action == "GetObject":
+            return HTTPResponse(status: 200, headers: [HTTPField("ETag", "\"e1\"")], body: Array(inner.utf8))
         case .ok(let inner):
             let body = action == "DescribeTags" ? inner : "<\(action)Result>\(inner)</\(action)Result>"
             return Self.xml("<\(action)Response>\(body)</\(action)Response>", status: 200)
@@ -57,6 +65,11 @@ private final class PermissionEndpoint: Sendable {
             return Self.xml(
                 "<ErrorResponse><Error><Type>Sender</Type><Code>\(code)</Code><Message>User: arn:aws:iam::1:user/h "
                     + "is not authorized</Message></Error><RequestId>r</RequestId></ErrorResponse>", status: status)
+        case .s3Error(let code, let status):
+            let message = code == "AccessDenied" ? "Access Denied" : "The specified key does not exist."
+            return Self.xml(
+                "<Error><Code>\(code)</Code><Message>\(message)</Message><RequestId>r</RequestId></Error>",
+                status: status)
         case .ec2Error(let code, let status):
             return Self.xml(
                 "<Response><Errors><Error><Code>\(code)</Code><Message>You are not authorized to perform this "
@@ -91,13 +104,13 @@ private final class PermissionEndpoint: Sendable {
         "GetGroup": .ok(group), "ListUsers": .ok("<Users><member>\(user)</member></Users>"),
         "ListSSHPublicKeys": .ok(keys), "GetSSHPublicKey": .ok("<SSHPublicKey/>"),
         "ListGroupsForUser": .ok("<Groups/>"), "ListUserTags": .ok("<Tags/>"), "AssumeRole": .ok(assumed),
-        "DescribeTags": .ok("<tagSet/>"),
+        "DescribeTags": .ok("<tagSet/>"), "GetObject": .ok("aws-ec2-ssh-snapshot 1\n"),
     ]
 }
 
 /// `import_users check` over the real clients (signing, endpoints, ASSUMEROLE) with a scripted AWS.
 @Suite struct PermissionCheckTests {
-    private func check(
+    static func check(
         _ text: String, _ endpoint: PermissionEndpoint, metadata: Bool = false
     ) throws -> PermissionReport {
         let configuration = try Configuration.parse(text, path: "test.conf").0
@@ -117,8 +130,18 @@ private final class PermissionEndpoint: Sendable {
         return PermissionCheck(configuration: configuration, probe: AWSPermissionProbe(clients: clients)).run()
     }
 
-    private func statuses(_ report: PermissionReport) -> [String] {
+    private func check(
+        _ text: String, _ endpoint: PermissionEndpoint, metadata: Bool = false
+    ) throws -> PermissionReport {
+        try Self.check(text, endpoint, metadata: metadata)
+    }
+
+    static func statuses(_ report: PermissionReport) -> [String] {
         report.results.map { "\($0.need.label)=\($0.status.name)" }
+    }
+
+    private func statuses(_ report: PermissionReport) -> [String] {
+        Self.statuses(report)
     }
 
     @Test func theBashToolsPolicyLacksListGroupsForUser() throws {
