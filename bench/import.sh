@@ -35,7 +35,10 @@
 # The last line printed, "csv: users,first_s,noop_s,unchanged_s,floor_s,floor_import_s", is what bench/plot.sh keeps
 # (nothing written inside the sandbox reaches the machine, the repository included).
 # The binary measured is the release build (swift build -c release --static-swift-stdlib, as scripts/build-release
-# builds it); BENCH_IMPORT_USERS=PATH measures another one (for example a debug build or an older commit's).
+# builds it); BENCH_ACCOUNT_BACKEND=batch measures import_users with ACCOUNT_BACKEND=batch (the floor stays plain
+# useradd); BENCH_SUB_ID_MAX=N sets SUB_UID_MAX and SUB_GID_MAX of the sandbox's /etc/login.defs (with
+# SUBORDINATE_IDS=1, Debian's default has ranges for about 9,155 users only); BENCH_IMPORT_USERS=PATH measures
+# another one (for example a debug build or an older commit's).
 # Needs root, /usr/bin/time (apt-get install time), strace, a C compiler (cc), and the project's .venv/ (moto, boto3:
 # scripts/install-deps). Talks to 127.0.0.1 only.
 set -euo pipefail
@@ -110,10 +113,14 @@ bench_seed_iam "$users"
 seed_us=$(micros "$start" "$EPOCHREALTIME")
 
 groupadd bench-local
+if [[ -n ${BENCH_SUB_ID_MAX:-} ]]; then
+    sed -i -E "s/^(SUB_[UG]ID_MAX)[[:space:]].*/\1 $BENCH_SUB_ID_MAX/" /etc/login.defs
+fi
 install -d -m 0755 /var/lib/aws-ec2-ssh
 bench_config "$work/import.conf" 'IAM_AUTHORIZED_GROUPS="bench-users"
 SUDOERS_GROUPS="bench-sudo"
 LOCAL_GROUPS="bench-local"'
+[[ -z ${BENCH_ACCOUNT_BACKEND:-} ]] || echo "ACCOUNT_BACKEND=\"$BENCH_ACCOUNT_BACKEND\"" >>"$work/import.conf"
 
 # The account files and directories as before any account: reset puts them back between the phases.
 mkdir "$work/etc"

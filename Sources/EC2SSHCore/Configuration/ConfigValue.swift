@@ -160,6 +160,13 @@ enum ConfigValue {
         return source
     }
 
+    static func accountBackend(_ value: String) throws(Invalid) -> AccountBackend {
+        guard let backend = AccountBackend(rawValue: value) else {
+            throw Invalid(message: "expected \(AccountBackend.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        return backend
+    }
+
     /// The lowest UID a UID_RANGE may start at: 0-999 are system accounts.
     static let lowestRangeUID: UInt32 = 1000
     /// The highest UID a UID_RANGE may end at: 4294967295 is (uid_t)-1.

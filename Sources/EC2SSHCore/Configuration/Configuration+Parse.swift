@@ -61,7 +61,8 @@ extension Configuration {
         "ASSUMEROLE", "IAM_AUTHORIZED_GROUPS", "SUDOERS_GROUPS", "SUDOERSGROUP", "IAM_AUTHORIZED_GROUPS_TAG",
         "SUDOERS_GROUPS_TAG", "LOCAL_MARKER_GROUP", "LOCAL_GROUPS", "USERADD_PROGRAM", "USERADD_ARGS",
         "USERDEL_PROGRAM", "USERDEL_ARGS", "DONOTSYNC", "SUDOERS_RULE", "DELETE_AFTER_MISSING_RUNS",
-        "MAX_DELETE_PERCENT", "UID_SOURCE", "UID_RANGE", "LOCAL_GROUP_MAP", "ACCESS_EXPIRY_TAG", "KEY_CACHE_TTL",
+        "MAX_DELETE_PERCENT", "UID_SOURCE", "ACCOUNT_BACKEND", "UID_RANGE", "LOCAL_GROUP_MAP", "ACCESS_EXPIRY_TAG",
+        "KEY_CACHE_TTL",
         "KEY_CACHE_STALE_MAX", "KEY_COMMAND_TIMEOUT", "STATE_DIR", "KEY_CACHE_DIR", "CHAINED_AUTHORIZED_KEYS_COMMAND",
         "CHAINED_AUTHORIZED_KEYS_COMMAND_ARGS", "METRICS_FILE", "SKIP_UNCHANGED_RUNS", "SUBORDINATE_IDS",
         // Fleet mode, readers.
@@ -115,6 +116,7 @@ extension Configuration {
         case "DELETE_AFTER_MISSING_RUNS": deleteAfterMissingRuns = try ConfigValue.integer(value, in: 1...1000)
         case "MAX_DELETE_PERCENT": maxDeletePercent = try ConfigValue.integer(value, in: 0...100)
         case "UID_SOURCE": uidSource = try ConfigValue.uidSource(value)
+        case "ACCOUNT_BACKEND": accountBackend = try ConfigValue.accountBackend(value)
         case "UID_RANGE": uidRange = try ConfigValue.uidRange(value)
         case "LOCAL_GROUP_MAP": localGroupMap = try ConfigValue.localGroupMap(value)
         case "ACCESS_EXPIRY_TAG": accessExpiryTag = try ConfigValue.tagKey(value)

@@ -36,6 +36,9 @@ public struct Configuration: Equatable, Sendable {
     public var maxDeletePercent = 50
     /// UID_SOURCE: `useradd` (useradd picks the UID) or `iam-user-id` (the same UID on every host).
     public var uidSource = UIDSource.useradd
+    /// ACCOUNT_BACKEND: `useradd` (one useradd per new account) or `batch` (a prototype writing the plain new
+    /// accounts of a run to the account files at once).
+    public var accountBackend = AccountBackend.useradd
     /// UID_RANGE: `MIN-MAX` range for UIDs and GIDs with UID_SOURCE=iam-user-id; must start at 1000 or above.
     public var uidRange: ClosedRange<UInt32> = 70_000...99_999
     /// LOCAL_GROUP_MAP: `iam-group:local-group` pairs, comma-separated; repeat a pair per extra local group.

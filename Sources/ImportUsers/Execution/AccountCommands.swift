@@ -23,6 +23,8 @@ public struct AccountCommands: Sendable, Equatable {
     public var timeout: Double
     /// SUBORDINATE_IDS: whether useradd may allocate /etc/subuid and /etc/subgid ranges (see `createUser`).
     public var subordinateIDs: Bool
+    /// ACCOUNT_BACKEND.
+    public var accountBackend = AccountBackend.useradd
 
     /// The useradd options that stop it from allocating subordinate UID and GID ranges.
     public static let noSubordinateIDs = ["-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0"]
@@ -47,6 +49,30 @@ public struct AccountCommands: Sendable, Equatable {
             paths: paths, useraddProgram: configuration.useraddProgram,
             useraddArguments: configuration.useraddArgs, userdelProgram: configuration.userdelProgram,
             userdelArguments: configuration.userdelArgs, subordinateIDs: configuration.subordinateIDs)
+        accountBackend = configuration.accountBackend
+    }
+
+    /// The login shell for the batch backend, or `nil` when new accounts go through useradd: ACCOUNT_BACKEND is not
+    /// `batch`, USERADD_PROGRAM is not /usr/sbin/useradd, or USERADD_ARGS hold anything besides `--user-group`/`-U`,
+    /// `--create-home`/`-m` (both required) and `--shell S`/`-s S`.
+    public var batchShell: String? {
+        guard accountBackend == .batch, useraddProgram == "/usr/sbin/useradd" else { return nil }
+        var userGroup = false
+        var createHome = false
+        var shell: String?
+        var words = useraddArguments[...]
+        while let word = words.popFirst() {
+            switch word {
+            case "--user-group", "-U": userGroup = true
+            case "--create-home", "-m": createHome = true
+            case "--shell", "-s":
+                guard let value = words.popFirst(), value.hasPrefix("/") else { return nil }
+                shell = value
+            default: return nil
+            }
+        }
+        guard userGroup, createHome, let shell else { return nil }
+        return shell
     }
 
     /// Whether useradd gets `noSubordinateIDs`: SUBORDINATE_IDS=0, USERADD_PROGRAM is a useradd (another program

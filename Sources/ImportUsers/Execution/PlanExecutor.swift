@@ -48,12 +48,15 @@ public struct PlanExecutor: Sendable {
         public var time: any TimeSource
         /// Reads /etc/default/useradd and the home directory of an account before userdel may remove it.
         public var fileSystem: any FileSystem
+        /// The account files and homes for ACCOUNT_BACKEND=batch, or `nil` (then every account goes through useradd).
+        public var accountFiles: (any AccountFilesAccess)?
 
         /// Creates the host.
         public init(
             runner: any ProcessRunning, accounts: any AccountDatabase, processes: any ProcessControl,
-            time: any TimeSource, fileSystem: any FileSystem
+            time: any TimeSource, fileSystem: any FileSystem, accountFiles: (any AccountFilesAccess)? = nil
         ) {
+            self.accountFiles = accountFiles
             self.runner = runner
             self.accounts = accounts
             self.processes = processes
@@ -181,13 +184,15 @@ public struct PlanExecutor: Sendable {
     /// What the batches of a run did already.
     private struct Batched {
         /// The kinds of batch that ran (each runs once, at the first action of its kind).
-        enum Kind { case sudoers, additions, removals }
+        enum Kind { case sudoers, additions, removals, creations }
         /// The batches that ran.
         var ran: Set<Kind> = []
         /// The sudoers contents visudo accepted already, by file name.
         var sudoers: [String: String] = [:]
         /// The group memberships changed already.
         var memberships: Set<GroupMembershipBatch.Membership> = []
+        /// The accounts ACCOUNT_BACKEND=batch created already, with their UIDs.
+        var created: [String: UInt32] = [:]
     }
 
     /// At the first sudoers write, group addition or group removal of a run, does that kind of change for all of
@@ -204,9 +209,22 @@ public struct PlanExecutor: Sendable {
         case .writeSudoers: kind = .sudoers
         case .addToGroups: kind = .additions
         case .removeFromGroups: kind = .removals
+        case .createUser: kind = .creations
         default: return
         }
         guard batched.ran.insert(kind).inserted else { return }
+        if kind == .creations {
+            guard let shell = commands.batchShell, let files = host.accountFiles else { return }
+            var accounts: [BatchAccount] = []
+            for case .createUser(let name, _, let uid, let groups) in actions() {
+                accounts.append(BatchAccount(name: name, uid: uid, groups: groups))
+            }
+            let creator = BatchAccountCreator(
+                files: files, runner: host.runner, time: host.time, paths: commands.paths, logger: logger)
+            batched.created = creator.create(
+                accounts, shell: shell, subordinateIDs: !commands.withholdsSubordinateIDs)
+            return
+        }
         if kind == .sudoers {
             batched.sudoers = checkSudoersTogether(actions())
             return
@@ -222,6 +240,7 @@ public struct PlanExecutor: Sendable {
         case .createGroup(let name):
             try run(commands.groupadd(name))
         case .createUser(let name, _, let uid, let groups):
+            if let created = batched.created[name] { return created }
             return try createUser(name, uid: uid, groups: groups)
         case .addToGroups(let name, let groups):
             let rest = groups.filter { !batched.memberships.contains(.init(name: name, group: $0)) }

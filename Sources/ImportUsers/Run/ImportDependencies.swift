@@ -33,6 +33,8 @@ public struct ImportDependencies: Sendable {
     /// Where a run that creates accounts shows its progress (`ProgressMeter`): standard error when it is a
     /// terminal; `nil` (the default) shows none.
     public var progressConsole: (any ConsoleWriting)?
+    /// The account files and homes for ACCOUNT_BACKEND=batch; `nil` (the default) creates every account with useradd.
+    public var accountFiles: (any AccountFilesAccess)?
 
     /// Creates the dependencies.
     public init(
@@ -41,8 +43,10 @@ public struct ImportDependencies: Sendable {
         lock: @escaping @Sendable (String) throws -> @Sendable () -> Void,
         output: @escaping @Sendable (String) -> Void, paths: HostPaths = .standard, gracePeriod: Double = 5,
         keySnapshot: (any KeySnapshotting)? = nil, effectiveUID: UInt32 = 0,
-        progressConsole: (any ConsoleWriting)? = nil, fleet: FleetSnapshotFetcher? = nil
+        progressConsole: (any ConsoleWriting)? = nil, fleet: FleetSnapshotFetcher? = nil,
+        accountFiles: (any AccountFilesAccess)? = nil
     ) {
+        self.accountFiles = accountFiles
         self.fileSystem = fileSystem
         self.runner = runner
         self.accounts = accounts

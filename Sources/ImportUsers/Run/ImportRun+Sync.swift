@@ -228,7 +228,7 @@ extension ImportRun {
         return PlanExecutor(
             host: .init(
                 runner: runner, accounts: dependencies.accounts, processes: dependencies.processes,
-                time: dependencies.time, fileSystem: dependencies.fileSystem),
+                time: dependencies.time, fileSystem: dependencies.fileSystem, accountFiles: dependencies.accountFiles),
             commands: commands,
             sudoers: SudoersInstaller(
                 fileSystem: dependencies.fileSystem, runner: dependencies.runner, commands: commands,

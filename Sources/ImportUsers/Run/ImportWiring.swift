@@ -49,7 +49,7 @@ public enum ImportWiring {
                 return { lock.release() }
             },
             output: { text in try? Syscall.writeAll(Syscall.standardOutput, Array(text.utf8)) }, keySnapshot: snapshot,
-            effectiveUID: Syscall.effectiveUserID())
+            effectiveUID: Syscall.effectiveUserID(), accountFiles: AccountFilesStore())
     }
 
     /// The snapshot refresh of a fleet reader, storing into STATE_DIR (root); a client that cannot be built (no

@@ -28,6 +28,7 @@ import Testing
         #expect(defaults.deleteAfterMissingRuns == 1)
         #expect(defaults.maxDeletePercent == 50)
         #expect(defaults.uidSource == .useradd)
+        #expect(defaults.accountBackend == .useradd)
         #expect(defaults.uidRange == 70_000...99_999)
         #expect(defaults.localGroupMap.isEmpty)
         #expect(defaults.accessExpiryTag == "")
@@ -82,6 +83,8 @@ import Testing
         ("MAX_DELETE_PERCENT=100", { $0.maxDeletePercent = 100 }),
         ("UID_SOURCE=iam-user-id", { $0.uidSource = .iamUserID }),
         ("UID_SOURCE=useradd", { $0.uidSource = .useradd }),
+        ("ACCOUNT_BACKEND=batch", { $0.accountBackend = .batch }),
+        ("ACCOUNT_BACKEND=useradd", { $0.accountBackend = .useradd }),
         ("UID_RANGE=\"2000-2999\"", { $0.uidRange = 2000...2999 }),
         ("UID_RANGE=1000-1000", { $0.uidRange = 1000...1000 }),
         (
@@ -186,6 +189,7 @@ import Testing
         ("MAX_DELETE_PERCENT=+5", "from 0 to 100"),
         ("MAX_DELETE_PERCENT=99999999999999999999", "from 0 to 100"),
         ("UID_SOURCE=random", "expected useradd or iam-user-id"),
+        ("ACCOUNT_BACKEND=newusers", "expected useradd or batch"),
         ("UID_RANGE=500-2000", "0-999 are system ids"),
         ("UID_RANGE=0-99999", "0-999 are system ids"),
         ("UID_RANGE=5000-4000", "MIN must not be above MAX"),

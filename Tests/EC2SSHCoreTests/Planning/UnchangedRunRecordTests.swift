@@ -112,7 +112,8 @@ import Testing
     @Test(arguments: [
         "LOCAL_GROUPS=\"docker\"", "SUDOERS_RULE=\"ALL=(ALL) ALL\"", "UID_SOURCE=\"iam-user-id\"",
         "LOCAL_GROUP_MAP=\"devs:docker\"", "DELETE_AFTER_MISSING_RUNS=\"3\"", "USERADD_ARGS=\"-m\"",
-        "SUBORDINATE_IDS=\"1\"", "ACCESS_EXPIRY_TAG=\"expires\"", "AWS_REGION=\"eu-west-1\"",
+        "SUBORDINATE_IDS=\"1\"", "ACCOUNT_BACKEND=\"batch\"", "ACCESS_EXPIRY_TAG=\"expires\"",
+        "AWS_REGION=\"eu-west-1\"",
     ])
     func everySettingCounts(line: String) throws {
         let (configuration, _) = try Configuration.parse(line + "\n", path: "test")
@@ -125,7 +126,8 @@ import Testing
             let value = child.value
             let known =
                 value is String || value is [String] || value is Bool || value is Int || value is String?
-                || value is ClosedRange<UInt32> || value is UIDSource || value is [String: String]
+                || value is ClosedRange<UInt32> || value is UIDSource || value is AccountBackend
+                || value is [String: String]
                 || value is [String: [String]]
             #expect(known, "\(child.label ?? "?"): add its type to RunInputs.add(configuration:)")
         }

@@ -103,4 +103,27 @@ import Testing
         #expect(command.executable == "/opt/add user")
         #expect(command.arguments == ["--comment", "a b; rm -rf /", "--", "alice"])
     }
+
+    /// ACCOUNT_BACKEND=batch takes only the standard useradd shape; anything else keeps useradd.
+    @Test(
+        arguments: [
+            ("batch", "/usr/sbin/useradd", ["--user-group", "--create-home", "--shell", "/bin/bash"], "/bin/bash"),
+            ("batch", "/usr/sbin/useradd", ["-m", "-U", "-s", "/bin/zsh"], "/bin/zsh"),
+            ("useradd", "/usr/sbin/useradd", ["--user-group", "--create-home", "--shell", "/bin/bash"], nil),
+            ("batch", "/usr/local/bin/my-useradd", ["--user-group", "--create-home", "--shell", "/bin/bash"], nil),
+            ("batch", "/usr/sbin/useradd", ["--user-group", "--create-home"], nil),
+            ("batch", "/usr/sbin/useradd", ["--create-home", "--shell", "/bin/bash"], nil),
+            ("batch", "/usr/sbin/useradd", ["--user-group", "--shell", "/bin/bash"], nil),
+            ("batch", "/usr/sbin/useradd", ["--user-group", "--create-home", "--shell"], nil),
+            ("batch", "/usr/sbin/useradd", ["--user-group", "--create-home", "--shell", "bash"], nil),
+            ("batch", "/usr/sbin/useradd", ["-U", "-m", "-s", "/bin/sh", "--comment", "x"], nil),
+            ("batch", "/usr/sbin/useradd", ["-U", "-m", "-s", "/bin/sh", "-K", "UMASK=077"], nil),
+        ] as [(String, String, [String], String?)])
+    func batchShell(backend: String, program: String, arguments: [String], expected: String?) throws {
+        var configuration = Configuration()
+        configuration.accountBackend = try #require(AccountBackend(rawValue: backend))
+        configuration.useraddProgram = program
+        configuration.useraddArgs = arguments
+        #expect(AccountCommands(configuration: configuration, paths: .standard).batchShell == expected)
+    }
 }
