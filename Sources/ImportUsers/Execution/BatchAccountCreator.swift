@@ -7,9 +7,9 @@ import Logging
 /// ACCOUNT_BACKEND=batch (a prototype): creates the plain new accounts of a run with one write of each account file.
 ///
 /// Under `lckpwdf(3)` and shadow-utils' `.lock` files it reads /etc/passwd, shadow, group, gshadow, subuid and subgid,
-/// computes the new texts with `AccountFilesBatch`, creates the homes from the skeleton directory, then replaces
-/// group, gshadow, subgid, subuid, shadow and passwd (in that order: an account appears in passwd last) atomically.
-/// Afterwards it runs `restorecon` on the homes where SELinux is enforcing and invalidates the nscd and sssd caches.
+/// computes the new texts with `AccountFilesBatch`, then replaces group, gshadow, subgid, subuid, shadow and passwd
+/// (in that order: an account appears in passwd last) atomically; then it creates the homes from the skeleton
+/// directory, as useradd does after writing the files. Afterwards it runs `restorecon` on the homes where SELinux is enforcing and invalidates the nscd and sssd caches.
 /// Accounts it refuses, and all of them when anything fails, are left to useradd.
 struct BatchAccountCreator {
     /// The account files and homes.
@@ -34,13 +34,27 @@ struct BatchAccountCreator {
     func create(_ accounts: [BatchAccount], shell: String, subordinateIDs: Bool) -> [String: UInt32] {
         guard !accounts.isEmpty else { return [:] }
         let created: [BatchCreated]
+        let settings: BatchAccountSettings
         do {
-            created = try files.withLocks(Self.accountFiles.filter(files.exists)) {
+            (created, settings) = try files.withLocks(Self.accountFiles.filter(files.exists)) {
                 try createLocked(accounts, shell, subordinateIDs: subordinateIDs)
             }
         } catch {
             logger.warning("batch account creation failed (\(error)); useradd creates the accounts one by one")
             return [:]
+        }
+        // The homes come after the account files, as with useradd: a run killed or failing in between leaves
+        // accounts without a home, never a home owned by a UID that no account (or another one later) has.
+        for account in created {
+            do {
+                try files.createHome(
+                    account.home, from: settings.skel, uid: account.uid, gid: account.gid, mode: settings.homeMode)
+            } catch {
+                let message =
+                    "\(account.name): the account was created but its home \(account.home) was not (\(error)); create"
+                    + " it with: mkhomedir_helper \(account.name)"
+                logger.error("\(message)")
+            }
         }
         let homes = created.map(\.home)
         if !homes.isEmpty, (try? files.read("/sys/fs/selinux/enforce"))??.hasPrefix("1") == true,
@@ -58,7 +72,7 @@ struct BatchAccountCreator {
     }
 
     private func createLocked(_ accounts: [BatchAccount], _ shell: String, subordinateIDs: Bool) throws
-        -> [BatchCreated]
+        -> ([BatchCreated], BatchAccountSettings)
     {
         func required(_ path: String) throws -> String {
             guard let text = try files.read(path) else {
@@ -87,10 +101,6 @@ struct BatchAccountCreator {
         for (name, reason) in result.refused {
             logger.info("\(name): not batched (\(reason)); useradd creates this account")
         }
-        for account in result.created {
-            try files.createHome(
-                account.home, from: settings.skel, uid: account.uid, gid: account.gid, mode: settings.homeMode)
-        }
         let new = result.files
         try files.replace("/etc/group", with: new.group)
         try files.replace("/etc/gshadow", with: new.gshadow)
@@ -98,7 +108,7 @@ struct BatchAccountCreator {
         if let text = new.subuid, text != texts.subuid { try files.replace("/etc/subuid", with: text) }
         try files.replace("/etc/shadow", with: new.shadow)
         try files.replace("/etc/passwd", with: new.passwd)
-        return result.created
+        return (result.created, settings)
     }
 
     private func runQuietly(_ command: Command) {
