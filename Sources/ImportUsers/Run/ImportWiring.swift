@@ -23,24 +23,19 @@ public enum ImportWiring {
         let clients = liveClients(settings: settings, logger: logger, time: time)
         let configuration = settings.configuration
         let fileSystem = PosixFileSystem()
-        if let url = configuration.snapshotURL {
-            // Fleet reader: no IAM client is ever built (AWSClientsReader builds one only for an IAM read, and the
-            // snapshot answers those); no key snapshot, the key command reads the fleet snapshot.
-            return ImportDependencies(
-                fileSystem: fileSystem, runner: PosixProcessRunner(), accounts: SystemAccountDatabase(),
-                processes: ProcProcessControl(), time: time, aws: AWSClientsReader(clients: clients),
-                lock: { path in
-                    let lock = try FileLock.acquire(path: path)
-                    return { lock.release() }
-                },
-                output: { text in try? Syscall.writeAll(Syscall.standardOutput, Array(text.utf8)) },
-                effectiveUID: Syscall.effectiveUserID(),
-                fleet: fleetFetcher(configuration, url: url, clients: clients, fileSystem: fileSystem, logger: logger))
+        // A fleet reader never builds an IAM client (AWSClientsReader builds one only for an IAM read, and the
+        // snapshot answers those) and keeps no key snapshot: the key command reads the fleet snapshot.
+        let fleet = configuration.snapshotURL.map { url in
+            fleetFetcher(configuration, url: url, clients: clients, fileSystem: fileSystem, logger: logger)
         }
-        let snapshot = KeyCacheSnapshot(
-            directory: configuration.keyCacheDir, fileSystem: fileSystem, loginDefsPath: HostPaths.standard.loginDefs,
-            managedUIDRange: configuration.uidSource == .iamUserID ? configuration.uidRange : nil,
-            makeIAM: { try clients.iam() }, logger: logger)
+        let snapshot =
+            fleet != nil
+            ? nil
+            : KeyCacheSnapshot(
+                directory: configuration.keyCacheDir, fileSystem: fileSystem,
+                loginDefsPath: HostPaths.standard.loginDefs,
+                managedUIDRange: configuration.uidSource == .iamUserID ? configuration.uidRange : nil,
+                makeIAM: { try clients.iam() }, logger: logger)
         return ImportDependencies(
             fileSystem: fileSystem, runner: PosixProcessRunner(), accounts: SystemAccountDatabase(),
             processes: ProcProcessControl(), time: time, aws: AWSClientsReader(clients: clients),
@@ -49,7 +44,7 @@ public enum ImportWiring {
                 return { lock.release() }
             },
             output: { text in try? Syscall.writeAll(Syscall.standardOutput, Array(text.utf8)) }, keySnapshot: snapshot,
-            effectiveUID: Syscall.effectiveUserID(), accountFiles: AccountFilesStore())
+            effectiveUID: Syscall.effectiveUserID(), fleet: fleet, accountFiles: AccountFilesStore())
     }
 
     /// The snapshot refresh of a fleet reader, storing into STATE_DIR (root); a client that cannot be built (no
