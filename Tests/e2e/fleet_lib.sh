@@ -29,6 +29,23 @@ fleet_address() {
     echo "127.0.0.$(($1 + 1))"
 }
 
+# fleet_seed_iam: start moto and the fault proxy, and make the IAM users both fleet tests use: alice, bob and carol
+# with a key each (private keys in $FLEET_WORK/NAME) in the group fleet-users, and dave, without a key or group.
+fleet_seed_iam() {
+    start_moto
+    start_fault_proxy
+    local name
+    for name in alice bob carol; do
+        iam_user_with_key "$name" "$FLEET_WORK/$name" >/dev/null
+    done
+    iam_user dave
+    iam "
+iam.create_group(GroupName='fleet-users')
+for name in ('alice', 'bob', 'carol'):
+    iam.add_user_to_group(GroupName='fleet-users', UserName=name)
+"
+}
+
 # fleet_image CONFIG: install the host image into the test sandbox's root, before fleet_start: the aws-ec2-ssh system
 # user, import_users and authorized_keys_command in /usr/local/sbin (where sshd trusts a key command), the key cache
 # directory, /etc/aws-ec2-ssh.conf with CONFIG (root:aws-ec2-ssh 0640), the ssh host keys and an sshd configuration

@@ -23,17 +23,7 @@ bucket=fleet-snapshots
 object=fleet/snapshot
 refresh=2
 
-start_moto
-start_fault_proxy
-for name in alice bob carol; do
-    iam_user_with_key "$name" "$FLEET_WORK/$name" >/dev/null
-done
-iam_user dave
-iam "
-iam.create_group(GroupName='fleet-users')
-for name in ('alice', 'bob', 'carol'):
-    iam.add_user_to_group(GroupName='fleet-users', UserName=name)
-"
+fleet_seed_iam
 
 # aws PYTHON: run PYTHON with boto3 clients iam, s3 and kms bound to moto (as its admin, not through the proxy), and
 # BUCKET, OBJECT, WORK set.

@@ -13,17 +13,7 @@ source "$(dirname "$0")/import_lib.sh"
 source "$(dirname "$0")/fleet_lib.sh"
 started=$SECONDS
 
-start_moto
-start_fault_proxy
-for name in alice bob carol; do
-    iam_user_with_key "$name" "$FLEET_WORK/$name" >/dev/null
-done
-iam_user dave
-iam "
-iam.create_group(GroupName='fleet-users')
-for name in ('alice', 'bob', 'carol'):
-    iam.add_user_to_group(GroupName='fleet-users', UserName=name)
-"
+fleet_seed_iam
 fleet_image "AWS_ENDPOINT_URL=\"$EC2SSH_TEST_FAULT_URL\"
 AWS_ACCESS_KEY_ID=\"$EC2SSH_TEST_ACCESS_KEY_ID\"
 AWS_SECRET_ACCESS_KEY=\"$EC2SSH_TEST_SECRET_ACCESS_KEY\"
