@@ -1,8 +1,8 @@
 /// Finds one user in the bytes of a fleet snapshot without decoding the whole snapshot: the key command's read.
 ///
-/// It skips the group lines, then binary-searches the user lines (sorted by the bytes of the JSON-encoded name,
-/// each starting with `{"name":`) with `SortedLinesSearch`, the same search the managed users index uses, and
-/// reads only the line it finds, as strictly as `FleetSnapshotCodec.decode` does. Use it only on bytes whose
+/// It skips the group lines, then binary-searches the user lines (each starting with `{"name":`, sorted by the
+/// UTF-8 bytes of the raw name, not of its escaped JSON form) with `SortedLinesSearch`, the same search the managed
+/// users index uses, comparing decoded names, and reads only the line it finds, as strictly as `FleetSnapshotCodec.decode` does. Use it only on bytes whose
 /// digest the caller has checked against a verified manifest (`FleetSnapshotCheck.verify`): that is what makes the
 /// rest of the file trustworthy without reading it.
 public enum FleetSnapshotLookup {
@@ -23,9 +23,14 @@ public enum FleetSnapshotLookup {
         let region = try userLines(in: snapshot)
         let match: SortedLinesSearch.Match?
         do {
+            let target = Array(name.utf8)
             match = try SortedLinesSearch.search(
-                FleetJSONWriter.quoted(name), prefix: FleetSnapshotCodec.userLinePrefix, in: snapshot,
-                region: region)
+                prefix: FleetSnapshotCodec.userLinePrefix, in: snapshot, region: region
+            ) { (key) throws(SortedLinesSearch.Corruption) -> SortedLinesSearch.Order in
+                let raw = try rawName(key, in: snapshot)
+                if raw.elementsEqual(target) { return .equal }
+                return raw.lexicographicallyPrecedes(target) ? .before : .after
+            }
         } catch {
             throw FleetFormatError(part, "the user lines are corrupt (\(error.problem))")
         }
@@ -44,6 +49,21 @@ public enum FleetSnapshotLookup {
             var located = error
             located.line = snapshot[snapshot.startIndex..<match.line.lowerBound].count { $0 == 0x0a } + 1
             throw located
+        }
+    }
+
+    /// The UTF-8 bytes of the name whose JSON string (quotes included) is at `key`: the bytes between the quotes
+    /// when nothing is escaped, else the decoded string, as strictly as the codec reads it.
+    static func rawName(_ key: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) throws(SortedLinesSearch.Corruption)
+        -> [UInt8]
+    {
+        let inner = bytes[(key.lowerBound + 1)..<(key.upperBound - 1)]
+        guard inner.contains(UInt8(ascii: "\\")) else { return Array(inner) }
+        var reader = FleetJSONReader(bytes, range: key, part: FleetSnapshotCodec.part, line: 0)
+        do {
+            return Array(try reader.string("a user name").utf8)
+        } catch {
+            throw SortedLinesSearch.Corruption(problem: error.message)
         }
     }
 

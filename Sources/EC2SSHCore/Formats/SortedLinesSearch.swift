@@ -21,9 +21,35 @@ enum SortedLinesSearch {
     }
 
     /// The line of `region` (whole lines of `bytes`) whose key equals `target` (a JSON string with its quotes),
-    /// or `nil` when no line has that key.
+    /// or `nil` when no line has that key; for files sorted by the bytes of the quoted key.
     static func search(
         _ target: [UInt8], prefix: [UInt8] = [], in bytes: UnsafeBufferPointer<UInt8>, region: Range<Int>
+    ) throws(Corruption) -> Match? {
+        try search(prefix: prefix, in: bytes, region: region) { (key) throws(Corruption) -> Order in
+            let quoted = bytes[key]
+            if quoted.elementsEqual(target) { return .equal }
+            return quoted.lexicographicallyPrecedes(target) ? .before : .after
+        }
+    }
+
+    /// Where a line's key sorts relative to the key searched for.
+    enum Order {
+        /// The line sorts before the searched key.
+        case before
+        /// The line has the searched key.
+        case equal
+        /// The line sorts after the searched key.
+        case after
+    }
+
+    /// The line of `region` whose key `compare` finds `.equal`, or `nil` when there is none.
+    ///
+    /// `compare` gets the range of a line's key (the JSON string, quotes included) and says where the line sorts
+    /// relative to the key searched for, in the order the lines were written: for example by the decoded name when
+    /// the writer sorted raw names, whose escaped forms may sort differently.
+    static func search(
+        prefix: [UInt8] = [], in bytes: UnsafeBufferPointer<UInt8>, region: Range<Int>,
+        compare: (Range<Int>) throws(Corruption) -> Order
     ) throws(Corruption) -> Match? {
         var low = region.lowerBound
         var high = region.upperBound
@@ -38,12 +64,10 @@ enum SortedLinesSearch {
             }
             let keyStart = start + prefix.count
             let keyEnd = try endOfKey(in: bytes, from: keyStart, to: end)
-            let key = bytes[keyStart..<keyEnd]
-            if key.elementsEqual(target) { return Match(line: start..<end, keyEnd: keyEnd) }
-            if key.lexicographicallyPrecedes(target) {
-                low = end + 1
-            } else {
-                high = start
+            switch try compare(keyStart..<keyEnd) {
+            case .equal: return Match(line: start..<end, keyEnd: keyEnd)
+            case .before: low = end + 1
+            case .after: high = start
             }
         }
         return nil

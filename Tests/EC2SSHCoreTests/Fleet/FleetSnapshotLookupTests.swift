@@ -32,6 +32,30 @@ import Testing
         }
     }
 
+    /// Names whose escaped JSON sorts differently from their bytes: a quote, a backslash or a control character
+    /// next to a name that continues with a byte below the closing quote (`!`, space) or above the backslash.
+    static let escapeOrderNames = [
+        "a", "a\u{1}", "a\n", "a ", "a!", "a\"", "a\"b", "a#", "a\\", "a\\b", "a]", "ab", "a\u{7f}", "a\"!",
+        "a!\"", "é", "\"", "\\", "!", " ",
+    ]
+
+    /// Every subset order: the lookup compares raw names, as the codec sorts them, not their escaped form.
+    @Test(arguments: 1...escapeOrderNames.count)
+    func findsEveryNameWhoseEscapedFormSortsDifferently(count: Int) throws {
+        let names = Array(Self.escapeOrderNames.prefix(count))
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let snapshot = FleetSnapshot(
+            serial: 1, generated: FleetFixtures.generated,
+            users: names.map { FleetFixtures.user($0, groups: [], tags: [:], keys: 1) }, groups: [])
+        let bytes = try FleetSnapshotCodec.encode(snapshot)
+        for user in snapshot.users {
+            #expect(try FleetSnapshotLookup.user(named: user.name, in: bytes) == user, "\(user.name.debugDescription)")
+        }
+        for absent in Self.escapeOrderNames.dropFirst(count) + ["a\"c", "a\\c", "a\u{0}", "b"] {
+            #expect(try FleetSnapshotLookup.user(named: absent, in: bytes) == nil, "\(absent.debugDescription)")
+        }
+    }
+
     @Test func aCanonicallyEquivalentNameIsNotTheSameUser() throws {
         let snapshot = FleetSnapshot(
             serial: 1, generated: FleetFixtures.generated,
