@@ -9,6 +9,8 @@ struct AccountFileTable {
     private var addedMembers: [Int: [String]] = [:]
     /// The subordinate ID ranges (start, end) of the lines, sorted, once `freeRange` has parsed them.
     private var ranges: [(UInt64, UInt64)]?
+    /// The numbers of the lines `remove` took out (left out by `text`).
+    private var removed: Set<Int> = []
     /// The file, for messages.
     let file: String
     /// The number of fields of a line.
@@ -45,7 +47,34 @@ struct AccountFileTable {
             parts[field] = ([parts[field]].filter { !$0.isEmpty } + members).joined(separator: ",")
             lines[number] = parts.joined(separator: ":")
         }
-        return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+        let kept = removed.isEmpty ? lines : lines.indices.filter { !removed.contains($0) }.map { lines[$0] }
+        return kept.isEmpty ? "" : kept.joined(separator: "\n") + "\n"
+    }
+
+    /// Field `field` (0-based) of `name`'s line, or `nil` when no line names it.
+    func field(_ field: Int, of name: String) -> String? {
+        guard let number = index[name] else { return nil }
+        return lines[number].split(separator: ":", omittingEmptySubsequences: false)[field].description
+    }
+
+    /// Takes out `name`'s line; returns whether there was one.
+    @discardableResult
+    mutating func remove(_ name: String) -> Bool {
+        guard let number = index.removeValue(forKey: name) else { return false }
+        removed.insert(number)
+        ranges = nil
+        return true
+    }
+
+    /// Takes `member` out of the member list, the last field of `group`'s line (every occurrence).
+    mutating func removeMember(_ member: String, from group: String) {
+        guard let number = index[group] else { return }
+        var parts = lines[number].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let field = parts.count - 1
+        let members = parts[field].split(separator: ",", omittingEmptySubsequences: false)
+        guard members.contains(where: { $0 == member }) else { return }
+        parts[field] = members.filter { $0 != member }.joined(separator: ",")
+        lines[number] = parts.joined(separator: ":")
     }
 
     /// Whether a line names `name`.
@@ -54,7 +83,7 @@ struct AccountFileTable {
     /// The numbers in field `field` (0-based) of every line; refuses a line where it is not a number.
     func numbers(field: Int) throws(AccountFilesBatch.Refusal) -> Set<UInt32> {
         var numbers: Set<UInt32> = []
-        for (number, line) in lines.enumerated() {
+        for (number, line) in lines.enumerated() where !removed.contains(number) {
             let parts = line.split(separator: ":", omittingEmptySubsequences: false)
             guard let value = UInt32(parts[field]) else {
                 throw .init(description: "\(file) line \(number + 1): \(parts[field]) is not a number")
@@ -81,8 +110,9 @@ struct AccountFileTable {
     mutating func freeRange(minimum: UInt64, maximum: UInt64, count: UInt64) -> UInt64? {
         let sorted =
             ranges
-            ?? lines.compactMap { line -> (UInt64, UInt64)? in
-                let parts = line.split(separator: ":", omittingEmptySubsequences: false)
+            ?? lines.indices.compactMap { number -> (UInt64, UInt64)? in
+                guard !removed.contains(number) else { return nil }
+                let parts = lines[number].split(separator: ":", omittingEmptySubsequences: false)
                 guard let start = UInt64(parts[1]), let length = UInt64(parts[2]), length > 0 else { return nil }
                 return (start, start + length)
             }.sorted { $0.0 < $1.0 }

@@ -7,10 +7,12 @@ import Logging
 /// ACCOUNT_BACKEND=batch (a prototype): creates the plain new accounts of a run with one write of each account file.
 ///
 /// Under `lckpwdf(3)` and shadow-utils' `.lock` files it reads /etc/passwd, shadow, group, gshadow, subuid and subgid,
-/// computes the new texts with `AccountFilesBatch`, then replaces group, gshadow, subgid, subuid, shadow and passwd
-/// (in that order: an account appears in passwd last) atomically; then it creates the homes from the skeleton
-/// directory, as useradd does after writing the files. Afterwards it runs `restorecon` on the homes where SELinux is enforcing and invalidates the nscd and sssd caches.
-/// Accounts it refuses, and all of them when anything fails, are left to useradd.
+/// computes the new texts with `AccountFilesBatch`, records the batch in STATE_DIR (`AccountBatchJournal`), then
+/// replaces group, gshadow, subgid, subuid, shadow and passwd (in that order: an account appears in passwd last)
+/// atomically; then it creates the homes from the skeleton directory, as useradd does after writing the files, and
+/// removes the journal. Afterwards it runs `restorecon` on the homes where SELinux is enforcing and invalidates the
+/// nscd and sssd caches. Accounts it refuses, and all of them when anything fails, are left to useradd; a failure
+/// between two files is taken back first, and a kill there by the next run (`recoverInterrupted()`).
 struct BatchAccountCreator {
     /// The account files and homes.
     let files: any AccountFilesAccess
@@ -20,6 +22,8 @@ struct BatchAccountCreator {
     let time: any TimeSource
     /// The login.defs and /etc/default/useradd paths.
     let paths: HostPaths
+    /// Keeps the batch journal in STATE_DIR.
+    let store: StateStore
     /// Says what was batched and what falls back.
     let logger: Logger
 
@@ -28,65 +32,91 @@ struct BatchAccountCreator {
         "/etc/group", "/etc/gshadow", "/etc/subgid", "/etc/subuid", "/etc/shadow", "/etc/passwd",
     ]
 
+    /// What a batch did.
+    struct Created: Equatable {
+        /// The UIDs of the accounts it created.
+        var uids: [String: UInt32] = [:]
+        /// The accounts useradd must not try this run: the batch failed between two files and could not take its
+        /// lines back, so their user groups may still be there (the next run takes them back).
+        var blocked: Set<String> = []
+    }
+
     /// Creates what it can of `accounts` with login shell `shell`, with subordinate ID ranges when
-    /// `subordinateIDs` (as useradd without `-K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0`); returns the UIDs of the
-    /// accounts it created.
-    func create(_ accounts: [BatchAccount], shell: String, subordinateIDs: Bool) -> [String: UInt32] {
-        guard !accounts.isEmpty else { return [:] }
+    /// `subordinateIDs` (as useradd without `-K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0`).
+    func create(_ accounts: [BatchAccount], shell: String, subordinateIDs: Bool) -> Created {
+        guard !accounts.isEmpty else { return Created() }
         let created: [BatchCreated]
         let settings: BatchAccountSettings
         do {
             (created, settings) = try files.withLocks(Self.accountFiles.filter(files.exists)) {
                 try createLocked(accounts, shell, subordinateIDs: subordinateIDs)
             }
+        } catch let failure as HalfWritten {
+            logger.error("\(failure)")
+            return Created(blocked: Set(failure.names))
         } catch {
             logger.warning("batch account creation failed (\(error)); useradd creates the accounts one by one")
-            return [:]
+            return Created()
         }
-        // The homes come after the account files, as with useradd: a run killed or failing in between leaves
-        // accounts without a home, never a home owned by a UID that no account (or another one later) has.
-        for account in created {
+        guard !created.isEmpty else { return Created() }
+        if createHomes(created.map { ($0.name, $0.home, $0.uid, $0.gid) }, settings: settings) {
+            removeJournal()
+        }
+        logger.notice("created \(created.count) accounts in one batch (ACCOUNT_BACKEND=batch)")
+        return Created(uids: Dictionary(created.map { ($0.name, $0.uid) }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// Creates the homes of `accounts` (those that do not exist yet) from the skeleton directory, then labels them
+    /// and invalidates the name service caches; returns whether every home exists.
+    ///
+    /// The homes come after the account files, as with useradd: a run killed or failing in between leaves accounts
+    /// without a home (which the next run creates from the journal), never a home owned by a UID that no account
+    /// (or another one later) has.
+    func createHomes(
+        _ accounts: [(name: String, home: String, uid: UInt32, gid: UInt32)], settings: BatchAccountSettings
+    ) -> Bool {
+        var made: [String] = []
+        var complete = true
+        for account in accounts where !files.exists(account.home) {
             do {
                 try files.createHome(
                     account.home, from: settings.skel, uid: account.uid, gid: account.gid, mode: settings.homeMode)
+                made.append(account.home)
             } catch {
+                complete = false
                 let message =
-                    "\(account.name): the account was created but its home \(account.home) was not (\(error)); create"
-                    + " it with: mkhomedir_helper \(account.name)"
+                    "\(account.name): the account was created but its home \(account.home) was not (\(error)); the "
+                    + "next run tries again, or create it with: mkhomedir_helper \(account.name)"
                 logger.error("\(message)")
             }
         }
-        let homes = created.map(\.home)
-        if !homes.isEmpty, (try? files.read("/sys/fs/selinux/enforce"))??.hasPrefix("1") == true,
+        if !made.isEmpty, (try? files.read("/sys/fs/selinux/enforce"))??.hasPrefix("1") == true,
             files.exists("/sbin/restorecon")
         {
-            runQuietly(Command("/sbin/restorecon", ["-R", "--"] + homes, timeout: 120))
+            runQuietly(Command("/sbin/restorecon", ["-R", "--"] + made, timeout: 120))
         }
+        invalidateCaches()
+        return complete
+    }
+
+    /// Tells nscd and sssd that the account files changed.
+    func invalidateCaches() {
         if files.exists("/usr/sbin/nscd") {
             runQuietly(Command("/usr/sbin/nscd", ["-i", "passwd"], timeout: 30))
             runQuietly(Command("/usr/sbin/nscd", ["-i", "group"], timeout: 30))
         }
         if files.exists("/usr/sbin/sss_cache") { runQuietly(Command("/usr/sbin/sss_cache", ["-E"], timeout: 30)) }
-        logger.notice("created \(created.count) accounts in one batch (ACCOUNT_BACKEND=batch)")
-        return Dictionary(created.map { ($0.name, $0.uid) }, uniquingKeysWith: { first, _ in first })
     }
 
     private func createLocked(_ accounts: [BatchAccount], _ shell: String, subordinateIDs: Bool) throws
         -> ([BatchCreated], BatchAccountSettings)
     {
-        func required(_ path: String) throws -> String {
-            guard let text = try files.read(path) else {
-                throw ExecutionError.unexpectedHostState("\(path) does not exist")
-            }
-            return text
+        if try store.loadBatchJournal() != nil {
+            throw ExecutionError.unexpectedHostState(
+                "\(store.batchJournalPath) still lists an interrupted batch that could not be taken back")
         }
-        let settings = BatchAccountSettings.parse(
-            loginDefs: try files.read(paths.loginDefs), useraddDefaults: try files.read(paths.useraddDefaults))
-        let texts = AccountFilesText(
-            passwd: try required("/etc/passwd"), shadow: try required("/etc/shadow"),
-            group: try required("/etc/group"), gshadow: try required("/etc/gshadow"),
-            subuid: subordinateIDs ? try files.read("/etc/subuid") : nil,
-            subgid: subordinateIDs ? try files.read("/etc/subgid") : nil)
+        let settings = try readSettings()
+        let texts = try readTexts(subordinateIDs: subordinateIDs)
         var plain: [BatchAccount] = []
         for account in accounts {
             let home = settings.homeBase == "/" ? "/" + account.name : settings.homeBase + "/" + account.name
@@ -101,14 +131,53 @@ struct BatchAccountCreator {
         for (name, reason) in result.refused {
             logger.info("\(name): not batched (\(reason)); useradd creates this account")
         }
-        let new = result.files
+        guard !result.created.isEmpty else { return ([], settings) }
+        // Intent first: a kill between two of the files below leaves lines the next run finds through the journal.
+        let journal = AccountBatchJournal(created: result.created, requests: plain)
+        try store.saveBatchJournal(journal)
+        do {
+            try write(result.files, over: texts)
+        } catch {
+            do {
+                _ = try undoLocked(journal)
+                try store.removeBatchJournal()
+            } catch let undoError {
+                throw HalfWritten(names: journal.accounts.map(\.name), write: "\(error)", undo: "\(undoError)")
+            }
+            throw error
+        }
+        return (result.created, settings)
+    }
+
+    /// Replaces the files whose text differs between `texts` (what was read) and `new`, in the batch's order.
+    private func write(_ new: AccountFilesText, over texts: AccountFilesText) throws {
         try files.replace("/etc/group", with: new.group)
         try files.replace("/etc/gshadow", with: new.gshadow)
         if let text = new.subgid, text != texts.subgid { try files.replace("/etc/subgid", with: text) }
         if let text = new.subuid, text != texts.subuid { try files.replace("/etc/subuid", with: text) }
         try files.replace("/etc/shadow", with: new.shadow)
         try files.replace("/etc/passwd", with: new.passwd)
-        return (result.created, settings)
+    }
+
+    /// login.defs and /etc/default/useradd as the batch reads them.
+    func readSettings() throws -> BatchAccountSettings {
+        BatchAccountSettings.parse(
+            loginDefs: try files.read(paths.loginDefs), useraddDefaults: try files.read(paths.useraddDefaults))
+    }
+
+    /// The texts of the account files (subuid and subgid only when `subordinateIDs`).
+    func readTexts(subordinateIDs: Bool) throws -> AccountFilesText {
+        func required(_ path: String) throws -> String {
+            guard let text = try files.read(path) else {
+                throw ExecutionError.unexpectedHostState("\(path) does not exist")
+            }
+            return text
+        }
+        return AccountFilesText(
+            passwd: try required("/etc/passwd"), shadow: try required("/etc/shadow"),
+            group: try required("/etc/group"), gshadow: try required("/etc/gshadow"),
+            subuid: subordinateIDs ? try files.read("/etc/subuid") : nil,
+            subgid: subordinateIDs ? try files.read("/etc/subgid") : nil)
     }
 
     private func runQuietly(_ command: Command) {

@@ -193,6 +193,8 @@ public struct PlanExecutor: Sendable {
         var memberships: Set<GroupMembershipBatch.Membership> = []
         /// The accounts ACCOUNT_BACKEND=batch created already, with their UIDs.
         var created: [String: UInt32] = [:]
+        /// The accounts a failed batch may have left half-written: not for useradd this run.
+        var creationBlocked: Set<String> = []
     }
 
     /// At the first sudoers write, group addition or group removal of a run, does that kind of change for all of
@@ -220,9 +222,11 @@ public struct PlanExecutor: Sendable {
                 accounts.append(BatchAccount(name: name, uid: uid, groups: groups))
             }
             let creator = BatchAccountCreator(
-                files: files, runner: host.runner, time: host.time, paths: commands.paths, logger: logger)
-            batched.created = creator.create(
-                accounts, shell: shell, subordinateIDs: !commands.withholdsSubordinateIDs)
+                files: files, runner: host.runner, time: host.time, paths: commands.paths, store: store,
+                logger: logger)
+            let result = creator.create(accounts, shell: shell, subordinateIDs: !commands.withholdsSubordinateIDs)
+            batched.created = result.uids
+            batched.creationBlocked = result.blocked
             return
         }
         if kind == .sudoers {
@@ -241,6 +245,10 @@ public struct PlanExecutor: Sendable {
             try run(commands.groupadd(name))
         case .createUser(let name, _, let uid, let groups):
             if let created = batched.created[name] { return created }
+            guard !batched.creationBlocked.contains(name) else {
+                throw ExecutionError.unexpectedHostState(
+                    "the batch that was creating \(name) could not take back its lines; the next run does")
+            }
             return try createUser(name, uid: uid, groups: groups)
         case .addToGroups(let name, let groups):
             let rest = groups.filter { !batched.memberships.contains(.init(name: name, group: $0)) }

@@ -114,6 +114,30 @@ public struct StateStore: Sendable {
             unchangedRecordPath, contents: Array(try record.encoded()), mode: 0o600, owner: .root)
     }
 
+    /// The path of the account batch journal (`AccountBatchJournal`).
+    public var batchJournalPath: String { path(AccountBatchJournal.fileName) }
+
+    /// The journal a batch left, `nil` when there is none; an unreadable one is an error naming the file.
+    public func loadBatchJournal() throws -> AccountBatchJournal? {
+        guard let bytes = try fileSystem.readFile(batchJournalPath) else { return nil }
+        do {
+            return try AccountBatchJournal.decoded(from: Data(bytes))
+        } catch {
+            throw ImportError.unusableStateFile(path: batchJournalPath, detail: error.description)
+        }
+    }
+
+    /// Writes `journal` atomically (root, 0600).
+    public func saveBatchJournal(_ journal: AccountBatchJournal) throws {
+        try fileSystem.writeFileAtomically(
+            batchJournalPath, contents: Array(try journal.encoded()), mode: 0o600, owner: .root)
+    }
+
+    /// Removes the journal.
+    public func removeBatchJournal() throws {
+        try fileSystem.removeFile(batchJournalPath)
+    }
+
     /// Writes the "adoption pending" marker atomically (root, 0600) with `contents`.
     public func recordAdoptionPending(_ contents: [UInt8]) throws {
         try fileSystem.writeFileAtomically(adoptionPendingPath, contents: contents, mode: 0o600, owner: .root)

@@ -40,6 +40,7 @@ extension ImportRun {
     /// With SKIP_UNCHANGED_RUNS, the identities of the local inputs are taken first and IAM is read next; when they
     /// hash to the digest the last clean run that changed nothing recorded, the run stops there.
     func sync(store: StateStore) throws -> Outcome {
+        let recoveryFailures = recoverInterruptedBatch(store: store)
         var unchanged = unchangedInputs(store: store)
         var iamRead: IAMReader.Result?
         if var inputs = unchanged {
@@ -72,7 +73,7 @@ extension ImportRun {
                 managedAccounts: state.accounts.count)
         }
         let applied = execute(plan, from: state, store: store, iam: reading.iam)
-        var failures = planFailures + applied.failures + reading.fleetProblems
+        var failures = planFailures + applied.failures + reading.fleetProblems + recoveryFailures
         failures += write(applied.state, of: plan, before: state, store: store, iam: reading.iam)
         if failures == 0 && plan.complete {
             failures += refreshKeyCache(state: applied.state, view: reading.iam.view, now: now)
@@ -88,6 +89,26 @@ extension ImportRun {
                 store: store)
         }
         return finish(plan, report: applied.report, state: applied.state, failures: failures)
+    }
+
+    /// Takes back what an interrupted batch (ACCOUNT_BACKEND=batch) left, before anything reads the account files.
+    ///
+    /// See `BatchAccountCreator.recoverInterrupted()`; a dry run only says so. Returns the failures.
+    private func recoverInterruptedBatch(store: StateStore) -> Int {
+        guard let files = dependencies.accountFiles else { return 0 }
+        if options.dryRun {
+            if (try? dependencies.fileSystem.status(store.batchJournalPath)) != nil {
+                let message =
+                    "\(store.batchJournalPath): a batch of new accounts was interrupted; the next run (without "
+                    + "--dry-run) takes back what it wrote before planning, so this plan may differ"
+                logger.warning("\(message)")
+            }
+            return 0
+        }
+        let creator = BatchAccountCreator(
+            files: files, runner: dependencies.runner, time: dependencies.time, paths: dependencies.paths,
+            store: store, logger: logger)
+        return creator.recoverInterrupted()
     }
 
     /// Reads IAM as the configuration asks.
