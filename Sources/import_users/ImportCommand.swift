@@ -43,6 +43,9 @@ struct ImportCommand: ParsableCommand {
         STATE_DIR/adopt-legacy-accounts.pending
                                       adoption of the bash tool's accounts
                                       requested, until a run exits 0
+        STATE_DIR/account-batch.json  ACCOUNT_BACKEND=batch: the new accounts
+                                      being written; after a kill, the next
+                                      run takes back what it left
         METRICS_FILE                  the same in Prometheus text format, if set
         /etc/sudoers.d/aws-ec2-ssh-*  sudo rules of managed accounts
         """
