@@ -15,6 +15,7 @@ package final class MemoryAccountFiles: AccountFilesAccess {
         var failingHomes: Set<String> = []
         var replaced: [String] = []
         var locked = false
+        var cleared: [String] = []
     }
 
     /// Why a scripted write failed.
@@ -96,6 +97,16 @@ package final class MemoryAccountFiles: AccountFilesAccess {
                 throw Failure(path: path)
             }
             state.homes[path] = (uid, gid, mode)
+        }
+    }
+
+    /// The records cleared: path, offset, length.
+    package var cleared: [String] { state.withLock { $0.cleared } }
+
+    package func clearRecord(_ path: String, offset: UInt64, length: Int) throws -> Bool {
+        state.withLock {
+            $0.cleared.append("\(path)@\(offset)+\(length)")
+            return true
         }
     }
 

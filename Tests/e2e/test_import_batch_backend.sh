@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ACCOUNT_BACKEND=batch writes the same account files and homes as useradd: the same IAM users are imported twice,
 # once with the default backend (useradd) and, after putting /etc and /home back, once with the batch backend; the
-# passwd, shadow, group, gshadow, subuid and subgid files must be identical, pwck -r and grpck -r must report
+# passwd, shadow, group, gshadow, subuid and subgid files (and the lastlog and faillog records) must be identical, pwck -r and grpck -r must report
 # nothing new, and the homes must match (owner, group, mode, skeleton files with their modes and times).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/import_lib.sh"
@@ -25,16 +25,21 @@ for i in range($users):
         iam.add_user_to_group(GroupName='admins', UserName=f'u{i}')
 "
 account_files=(/etc/passwd /etc/shadow /etc/group /etc/gshadow /etc/subuid /etc/subgid)
+# lastlog and faillog reach past the new UIDs and hold non-zero records: useradd clears a new UID's records where
+# the files reach them (it never grows them), and so must the batch.
+head -c $((1100 * 292)) /dev/zero | tr '\0' 'L' >/var/log/lastlog
+head -c $((1100 * 32)) /dev/zero | tr '\0' 'F' >/var/log/faillog
 saved=$(mktemp -d)
-mkdir "$saved/orig"
+mkdir "$saved/orig" "$saved/logs"
 cp -a "${account_files[@]}" "$saved/orig/"
+cp -a /var/log/lastlog /var/log/faillog "$saved/logs/"
 pwck_before=$(pwck -r 2>&1 || true)
 grpck_before=$(grpck -r 2>&1 || true)
 
 # dump DIR: the account files and a listing of the homes into DIR.
 dump() {
     mkdir -p "$1"
-    cp "${account_files[@]}" "$1/"
+    cp "${account_files[@]}" /var/log/lastlog /var/log/faillog "$1/"
     (cd /home && find . -mindepth 1 -printf '%p %u %g %m %s\n' | sort) >"$1/homes"
     (cd /home && find . -mindepth 2 -type f -printf '%p %T@\n' | sort) >"$1/skel-times"
     pwck -r >"$1/pwck" 2>&1 || true
@@ -44,6 +49,7 @@ dump() {
 # reset: the account files, homes and state as before the first import.
 reset() {
     cp -a "$saved"/orig/* /etc/
+    cp -a "$saved"/logs/* /var/log/
     find /home -mindepth 1 -maxdepth 1 ! -name u9 -exec rm -rf {} +
     rm -rf "$STATE_DIR"
     rm -f /etc/sudoers.d/aws-ec2-ssh-*
@@ -67,7 +73,7 @@ ACCOUNT_BACKEND=\"batch\""
     dump "$saved/$label-batch"
     assert_contains "$IMPORT_OUTPUT" "created $((users - 1)) accounts in one batch" "the batch backend's log ($label)"
     assert_contains "$IMPORT_OUTPUT" "u9: /home/u9 exists already; useradd creates this account"
-    for file in passwd shadow group gshadow subuid subgid homes skel-times pwck grpck; do
+    for file in passwd shadow group gshadow subuid subgid lastlog faillog homes skel-times pwck grpck; do
         diff -u "$saved/$label-useradd/$file" "$saved/$label-batch/$file" ||
             fail "$file differs between useradd and the batch backend ($label)"
     done
@@ -83,6 +89,8 @@ assert_eq "" "$(cat /etc/subuid)" "no subordinate UIDs with SUBORDINATE_IDS=0"
 compare subids 'SUBORDINATE_IDS="1"'
 assert_contains "$(cat /etc/subuid)" "u0:100000:65536" "subordinate UIDs allocated like useradd"
 assert_eq 755 "$(stat -c %a /home/u0)" "home mode from UMASK 022"
+cmp -s "$saved/logs/lastlog" /var/log/lastlog && fail "the new UIDs' lastlog records were not cleared"
+assert_eq "$((1100 * 292))" "$(stat -c %s /var/log/lastlog)" "the size of lastlog (never grown)"
 [[ -f /etc/passwd- && -f /etc/shadow- ]] || fail "the backup files were not kept"
 [[ ! -e /etc/passwd.lock && ! -e /etc/shadow.lock && ! -e /etc/group.lock ]] || fail "a lock file was left behind"
 visudo -c >/dev/null || fail "the sudoers configuration is not valid"

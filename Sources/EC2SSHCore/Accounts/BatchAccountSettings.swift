@@ -16,6 +16,8 @@ public struct BatchAccountSettings: Sendable, Equatable {
     public var skel = "/etc/skel"
     /// The mode of a new home: HOME_MODE, else 0777 & ~UMASK (UMASK default 022).
     public var homeMode: UInt32 = 0o755
+    /// LASTLOG_UID_MAX: useradd leaves the lastlog record of a higher UID alone (default: every UID).
+    public var lastlogUIDMax: UInt64 = UInt64(UInt32.max)
     /// Why the batch cannot imitate useradd with these files (a setting it does not implement), or `nil`.
     public var unsupported: String?
 
@@ -36,6 +38,7 @@ public struct BatchAccountSettings: Sendable, Equatable {
         settings.subGIDMin = number("SUB_GID_MIN", settings.subGIDMin)
         settings.subGIDMax = number("SUB_GID_MAX", settings.subGIDMax)
         settings.subGIDCount = number("SUB_GID_COUNT", settings.subGIDCount)
+        settings.lastlogUIDMax = number("LASTLOG_UID_MAX", settings.lastlogUIDMax)
         if let mode = defs["HOME_MODE"].flatMap({ UInt32($0, radix: 8) }) {
             settings.homeMode = mode & 0o7777
         } else if let umask = defs["UMASK"].flatMap({ UInt32($0, radix: 8) }) {

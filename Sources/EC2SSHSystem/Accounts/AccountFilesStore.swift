@@ -19,6 +19,10 @@ public protocol AccountFilesAccess: Sendable {
     func createHome(_ path: String, from skel: String, uid: UInt32, gid: UInt32, mode: UInt32) throws
     /// Whether `path` exists (without following a final symlink).
     func exists(_ path: String) -> Bool
+    /// Writes `length` zero bytes at `offset` of the regular file `path` when it exists and extends past `offset`
+    /// (useradd's reset of a new UID's lastlog and faillog records, which never grows those files); returns whether
+    /// it wrote.
+    func clearRecord(_ path: String, offset: UInt64, length: Int) throws -> Bool
 }
 
 /// The real files, under shadow-utils' locking protocol.
@@ -26,6 +30,12 @@ public protocol AccountFilesAccess: Sendable {
 /// shadow-utils (`commonio_lock`) links a file `PATH.PID` holding the locker's PID to `PATH.lock`; a lock whose PID
 /// is no longer alive is removed and taken. `lckpwdf(3)` is taken first, as `useradd` does.
 public struct AccountFilesStore: AccountFilesAccess {
+    /// The size of one record of /var/log/lastlog (glibc's `struct lastlog`: 292 bytes on x86_64).
+    public static let lastlogRecordSize = MemoryLayout<lastlog>.size
+    /// The size of one record of /var/log/faillog (shadow-utils' `struct faillog`: two shorts, 12 characters, a
+    /// `time_t` and a `long`: 32 bytes on 64-bit Linux).
+    public static let faillogRecordSize = 16 + MemoryLayout<time_t>.size + MemoryLayout<Int>.size
+
     /// Creates the store.
     public init() {}
 
@@ -145,6 +155,24 @@ public struct AccountFilesStore: AccountFilesAccess {
         try copyTree(from: skel, to: path, uid: uid, gid: gid)
         guard chown(path, uid, gid) == 0 else { throw SystemError.systemCall("chown", path, Errno.current) }
         guard chmod(path, mode_t(mode)) == 0 else { throw SystemError.systemCall("chmod", path, Errno.current) }
+    }
+
+    /// Writes `length` zeros at `offset` of `path` if it is a regular file longer than `offset`, then `fsync`s it.
+    public func clearRecord(_ path: String, offset: UInt64, length: Int) throws -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            if Errno.current.code == ENOENT { return false }
+            throw SystemError.systemCall("open", path, Errno.current)
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw SystemError.systemCall("fstat", path, Errno.current) }
+        guard status.st_mode & S_IFMT == S_IFREG, UInt64(status.st_size) > offset else { return false }
+        let zeros = [UInt8](repeating: 0, count: length)
+        let written = zeros.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, length, off_t(offset)) }
+        guard written == length else { throw SystemError.systemCall("pwrite", path, Errno.current) }
+        guard fsync(descriptor) == 0 else { throw SystemError.systemCall("fsync", path, Errno.current) }
+        return true
     }
 
     /// Whether `path` exists, without following a final symlink.

@@ -53,7 +53,7 @@ extension BatchAccountCreator {
             logger.notice("took back the lines of \(undo.undone.count) accounts the interrupted batch left: \(names)")
         }
         let homes = undo.complete.map { ($0.name, $0.home, $0.uid, $0.gid) }
-        guard createHomes(homes, settings: settings) else { return 1 }
+        guard finish(homes, settings: settings) else { return 1 }
         return removeJournal() ? 0 : 1
     }
 

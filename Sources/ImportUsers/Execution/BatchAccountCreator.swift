@@ -59,25 +59,27 @@ struct BatchAccountCreator {
             return Created()
         }
         guard !created.isEmpty else { return Created() }
-        if createHomes(created.map { ($0.name, $0.home, $0.uid, $0.gid) }, settings: settings) {
+        if finish(created.map { ($0.name, $0.home, $0.uid, $0.gid) }, settings: settings) {
             removeJournal()
         }
         logger.notice("created \(created.count) accounts in one batch (ACCOUNT_BACKEND=batch)")
         return Created(uids: Dictionary(created.map { ($0.name, $0.uid) }, uniquingKeysWith: { first, _ in first }))
     }
 
-    /// Creates the homes of `accounts` (those that do not exist yet) from the skeleton directory, then labels them
-    /// and invalidates the name service caches; returns whether every home exists.
+    /// Does what useradd does after writing the account files for each of `accounts` whose home does not exist
+    /// yet: clears its lastlog and faillog records and creates its home from the skeleton directory; then labels the
+    /// homes and invalidates the name service caches. Returns whether every home exists.
     ///
     /// The homes come after the account files, as with useradd: a run killed or failing in between leaves accounts
     /// without a home (which the next run creates from the journal), never a home owned by a UID that no account
     /// (or another one later) has.
-    func createHomes(
+    func finish(
         _ accounts: [(name: String, home: String, uid: UInt32, gid: UInt32)], settings: BatchAccountSettings
     ) -> Bool {
         var made: [String] = []
         var complete = true
         for account in accounts where !files.exists(account.home) {
+            resetLoginRecords(of: account.name, uid: account.uid, settings: settings)
             do {
                 try files.createHome(
                     account.home, from: settings.skel, uid: account.uid, gid: account.gid, mode: settings.homeMode)
@@ -97,6 +99,22 @@ struct BatchAccountCreator {
         }
         invalidateCaches()
         return complete
+    }
+
+    /// Clears the lastlog record (unless the UID is above LASTLOG_UID_MAX) and the faillog record of `uid`, where
+    /// those files reach them, as useradd does for a new account, so that a reused UID does not inherit them.
+    private func resetLoginRecords(of name: String, uid: UInt32, settings: BatchAccountSettings) {
+        let records = [
+            ("/var/log/lastlog", AccountFilesStore.lastlogRecordSize, UInt64(uid) <= settings.lastlogUIDMax),
+            ("/var/log/faillog", AccountFilesStore.faillogRecordSize, true),
+        ]
+        for (path, size, applies) in records where applies {
+            do {
+                _ = try files.clearRecord(path, offset: UInt64(uid) * UInt64(size), length: size)
+            } catch {
+                logger.warning("\(name): cannot clear UID \(uid)'s record in \(path) (\(error))")
+            }
+        }
     }
 
     /// Tells nscd and sssd that the account files changed.

@@ -47,6 +47,24 @@ struct BatchAccountCreatorTests {
         #expect(files.text("/etc/passwd")?.hasSuffix("bob:x:1002:1003::/home/bob:/bin/bash\n") == true)
         #expect(files.homes["/home/alice"]?.mode == 0o750)
         #expect(try store.loadBatchJournal() == nil)
+        let (lastlog, faillog) = (AccountFilesStore.lastlogRecordSize, AccountFilesStore.faillogRecordSize)
+        #expect(
+            files.cleared == [
+                "/var/log/lastlog@\(1001 * lastlog)+\(lastlog)", "/var/log/faillog@\(1001 * faillog)+\(faillog)",
+                "/var/log/lastlog@\(1002 * lastlog)+\(lastlog)", "/var/log/faillog@\(1002 * faillog)+\(faillog)",
+            ])
+    }
+
+    /// LASTLOG_UID_MAX: useradd leaves the lastlog record of a higher UID alone, and so does the batch.
+    @Test func lastlogRecordsAboveLastlogUIDMaxAreLeftAlone() throws {
+        let files = MemoryAccountFiles(
+            Self.original.merging(["/etc/login.defs": "UID_MIN 1000\nLASTLOG_UID_MAX 1001\n"]) { $1 })
+        let creator = BatchAccountCreator(
+            files: files, runner: RecordingProcessRunner(), time: FakeClock(), paths: .standard, store: store,
+            logger: log.logger)
+        _ = creator.create(Self.accounts, shell: "/bin/bash", subordinateIDs: false)
+        #expect(files.cleared.filter { $0.hasPrefix("/var/log/lastlog") }.count == 1)
+        #expect(files.cleared.filter { $0.hasPrefix("/var/log/faillog") }.count == 2)
     }
 
     /// A write that fails at any file is taken back at once, so useradd can create the accounts as if nothing
