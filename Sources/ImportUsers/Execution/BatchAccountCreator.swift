@@ -66,9 +66,10 @@ struct BatchAccountCreator {
         return Created(uids: Dictionary(created.map { ($0.name, $0.uid) }, uniquingKeysWith: { first, _ in first }))
     }
 
-    /// Does what useradd does after writing the account files for each of `accounts` whose home does not exist
-    /// yet: clears its lastlog and faillog records and creates its home from the skeleton directory; then labels the
-    /// homes and invalidates the name service caches. Returns whether every home exists.
+    /// Does what useradd does after writing the account files, for each of `accounts` whose home does not exist yet.
+    ///
+    /// That is: clears its lastlog and faillog records and creates its home from the skeleton directory; then labels
+    /// the homes and invalidates the name service caches. Returns whether every home exists.
     ///
     /// The homes come after the account files, as with useradd: a run killed or failing in between leaves accounts
     /// without a home (which the next run creates from the journal), never a home owned by a UID that no account
