@@ -21,8 +21,11 @@ public struct BatchAccountSettings: Sendable, Equatable {
     /// Why the batch cannot imitate useradd with these files (a setting it does not implement), or `nil`.
     public var unsupported: String?
 
-    /// The settings from the texts of /etc/login.defs and /etc/default/useradd (`nil` when missing).
-    public static func parse(loginDefs: String?, useraddDefaults: String?) -> BatchAccountSettings {
+    /// The settings from the texts of /etc/login.defs, /etc/default/useradd and /etc/nsswitch.conf (`nil` when
+    /// missing).
+    public static func parse(loginDefs: String?, useraddDefaults: String?, nsswitch: String? = nil)
+        -> BatchAccountSettings
+    {
         let defs = keyValues(loginDefs ?? "", separator: nil)
         let defaults = keyValues(useraddDefaults ?? "", separator: "=")
         let limits = LoginDefs.parse(loginDefs ?? "")
@@ -54,8 +57,34 @@ public struct BatchAccountSettings: Sendable, Equatable {
             settings.unsupported = "EXPIRE=\(value) in /etc/default/useradd"
         } else if let value = defs["MAX_MEMBERS_PER_GROUP"], value != "0" {
             settings.unsupported = "MAX_MEMBERS_PER_GROUP in /etc/login.defs"
+        } else if let source = otherIDSource(nsswitch: nsswitch) {
+            settings.unsupported =
+                "\(source) in /etc/nsswitch.conf: the batch picks UIDs and GIDs from the local files only"
         }
         return settings
+    }
+
+    /// The name service sources every NSS lookup of users and groups may consult besides the local files: `files`
+    /// itself and systemd's `systemd` module (root, nobody and DynamicUser= IDs, outside UID_MIN-UID_MAX).
+    static let localIDSources: Set<String> = ["files", "systemd"]
+
+    /// The first `passwd:` or `group:` source of `nsswitch` other than `localIDSources` ("passwd: sss"), or `nil`.
+    ///
+    /// useradd asks every source for taken IDs; the batch reads only /etc/passwd and /etc/group, so with LDAP, SSSD,
+    /// NIS (`compat`) or another source it could hand out an ID a directory user has. Without the file glibc uses
+    /// the local files.
+    static func otherIDSource(nsswitch: String?) -> String? {
+        for raw in (nsswitch ?? "").split(whereSeparator: \.isNewline) {
+            let line = raw.prefix { $0 != "#" }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let database = line[..<colon].filter { $0 != " " && $0 != "\t" }
+            guard database == "passwd" || database == "group" else { continue }
+            let sources = line[line.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" })
+            for source in sources where !source.hasPrefix("[") && !localIDSources.contains(String(source)) {
+                return "\(database): \(source)"
+            }
+        }
+        return nil
     }
 
     /// A day count as shadow-utils reads it: -1 or missing is "no value".

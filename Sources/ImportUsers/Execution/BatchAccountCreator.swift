@@ -181,7 +181,8 @@ struct BatchAccountCreator {
     /// login.defs and /etc/default/useradd as the batch reads them.
     func readSettings() throws -> BatchAccountSettings {
         BatchAccountSettings.parse(
-            loginDefs: try files.read(paths.loginDefs), useraddDefaults: try files.read(paths.useraddDefaults))
+            loginDefs: try files.read(paths.loginDefs), useraddDefaults: try files.read(paths.useraddDefaults),
+            nsswitch: try files.read("/etc/nsswitch.conf"))
     }
 
     /// The texts of the account files (subuid and subgid only when `subordinateIDs`).

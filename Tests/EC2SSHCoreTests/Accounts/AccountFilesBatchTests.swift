@@ -173,6 +173,25 @@ struct AccountFilesBatchTests {
         }
     }
 
+    /// Sources other than the local files (and systemd's) for users or groups: the batch leaves every account to
+    /// useradd, which asks them for taken IDs.
+    @Test(
+        arguments: [
+            ("passwd: files sss\ngroup: files sss\n", "passwd: sss"),
+            ("passwd:\tfiles systemd\ngroup: files ldap # directory\n", "group: ldap"),
+            ("passwd: compat\n", "passwd: compat"),
+            ("passwd: files [NOTFOUND=return] winbind\n", "passwd: winbind"),
+            ("passwd: files systemd\ngroup: files systemd\nshadow: files sss\nnetgroup: nis\n", nil),
+            ("# passwd: ldap\npasswd: files\n", nil),
+            ("", nil),
+        ] as [(String, String?)])
+    func otherIDSourcesLeaveTheBatchToUseradd(nsswitch: String, source: String?) {
+        let settings = BatchAccountSettings.parse(loginDefs: "", useraddDefaults: "", nsswitch: nsswitch)
+        #expect(BatchAccountSettings.otherIDSource(nsswitch: nsswitch) == source)
+        #expect((settings.unsupported != nil) == (source != nil))
+        if let source { #expect(settings.unsupported?.hasPrefix(source) == true) }
+    }
+
     @Test(arguments: ["", "bash", "/bin/ba:sh", "/bin/ba\nsh"])
     func refusesAShellThatBreaksALine(shell: String) {
         #expect(throws: AccountFilesBatch.Refusal.self) {

@@ -128,6 +128,19 @@ struct BatchAccountCreatorTests {
         #expect(try store.loadBatchJournal() == nil)
     }
 
+    /// With SSSD (or LDAP, NIS...) in /etc/nsswitch.conf the batch steps aside: it could not see directory IDs.
+    @Test func aDirectoryInNSSwitchLeavesEveryAccountToUseradd() throws {
+        let files = MemoryAccountFiles(
+            Self.original.merging(["/etc/nsswitch.conf": "passwd: files sss\ngroup: files sss\n"]) { $1 })
+        let creator = BatchAccountCreator(
+            files: files, runner: RecordingProcessRunner(), time: FakeClock(), paths: .standard, store: store,
+            logger: log.logger)
+        #expect(creator.create(Self.accounts, shell: "/bin/bash", subordinateIDs: false) == .init())
+        #expect(files.replaced.isEmpty)
+        #expect(try store.loadBatchJournal() == nil)
+        #expect(log.text.contains("passwd: sss in /etc/nsswitch.conf"))
+    }
+
     @Test func noJournalMeansNothingToDo() throws {
         #expect(creator().recoverInterrupted() == 0)
         #expect(files.replaced.isEmpty)
