@@ -30,11 +30,12 @@ struct BatchAccountCreatorTests {
 
     var store: StateStore { StateStore(directory: Self.stateDir, fileSystem: fileSystem) }
 
-    /// A creator whose runner expects nothing (no nscd, sssd or SELinux here).
-    func creator() -> BatchAccountCreator {
+    /// A creator over `other` (by default the test's files) whose runner expects nothing (no nscd, sssd or
+    /// SELinux here).
+    func creator(_ other: MemoryAccountFiles? = nil) -> BatchAccountCreator {
         BatchAccountCreator(
-            files: files, runner: RecordingProcessRunner(), time: FakeClock(), paths: .standard, store: store,
-            logger: log.logger)
+            files: other ?? files, runner: RecordingProcessRunner(), time: FakeClock(), paths: .standard,
+            store: store, logger: log.logger)
     }
 
     func texts() -> [String: String] {
@@ -59,9 +60,7 @@ struct BatchAccountCreatorTests {
     @Test func lastlogRecordsAboveLastlogUIDMaxAreLeftAlone() throws {
         let files = MemoryAccountFiles(
             Self.original.merging(["/etc/login.defs": "UID_MIN 1000\nLASTLOG_UID_MAX 1001\n"]) { $1 })
-        let creator = BatchAccountCreator(
-            files: files, runner: RecordingProcessRunner(), time: FakeClock(), paths: .standard, store: store,
-            logger: log.logger)
+        let creator = creator(files)
         _ = creator.create(Self.accounts, shell: "/bin/bash", subordinateIDs: false)
         #expect(files.cleared.filter { $0.hasPrefix("/var/log/lastlog") }.count == 1)
         #expect(files.cleared.filter { $0.hasPrefix("/var/log/faillog") }.count == 2)
@@ -119,9 +118,7 @@ struct BatchAccountCreatorTests {
 
         let retry = MemoryAccountFiles(texts())
         files.succeed("/home/bob")
-        let again = BatchAccountCreator(
-            files: retry, runner: RecordingProcessRunner(), time: FakeClock(), paths: .standard, store: store,
-            logger: log.logger)
+        let again = creator(retry)
         retry.addExisting("/home/alice")
         #expect(again.recoverInterrupted() == 0)
         #expect(retry.homes.keys.sorted() == ["/home/bob"])
@@ -132,9 +129,7 @@ struct BatchAccountCreatorTests {
     @Test func aDirectoryInNSSwitchLeavesEveryAccountToUseradd() throws {
         let files = MemoryAccountFiles(
             Self.original.merging(["/etc/nsswitch.conf": "passwd: files sss\ngroup: files sss\n"]) { $1 })
-        let creator = BatchAccountCreator(
-            files: files, runner: RecordingProcessRunner(), time: FakeClock(), paths: .standard, store: store,
-            logger: log.logger)
+        let creator = creator(files)
         #expect(creator.create(Self.accounts, shell: "/bin/bash", subordinateIDs: false) == .init())
         #expect(files.replaced.isEmpty)
         #expect(try store.loadBatchJournal() == nil)
