@@ -16,7 +16,9 @@ extension ImportRun {
     /// One conditional GET refreshes the snapshot. A stale snapshot is held as an incomplete read; a failed GET or a refused
     /// snapshot falls back to the verified copy, logged as an error (the run then exits 4). Without any verified
     /// copy nothing is known and the run stops before planning.
-    func readFleet(_ fetcher: FleetSnapshotFetcher, state: ManagedState?) throws -> (IAMReader.Result, Int) {
+    func readFleet(_ fetcher: FleetSnapshotFetcher, state: () throws -> ManagedState?) throws
+        -> (IAMReader.Result, Int)
+    {
         let configuration = settings.configuration
         if configuration.snapshotAllowUnsigned {
             let url = configuration.snapshotURL?.text ?? "the snapshot"
@@ -56,7 +58,8 @@ extension ImportRun {
                 + "membership changes until a fresh snapshot arrives"
             logger.error("\(reason); \(held)")
             // Only accounts that have access now: a locked account is not unlocked by a stale snapshot either.
-            let managed = Set((state?.accounts.values).map { $0.filter(\.grantsAccess).map(\.iamUserName) } ?? [])
+            let accounts = try state()?.accounts.values
+            let managed = Set(accounts.map { $0.filter(\.grantsAccess).map(\.iamUserName) } ?? [])
             read.view = read.view.heldForStaleSnapshot(reason: reason, managedIAMNames: managed)
         }
         return (read, result.problems.count)

@@ -37,23 +37,24 @@ extension ImportRun {
 
     /// Reads, plans, and applies (or prints) the plan.
     ///
-    /// With SKIP_UNCHANGED_RUNS, the identities of the local inputs are taken first and IAM is read next; when they
-    /// hash to the digest the last clean run that changed nothing recorded, the run stops there.
+    /// With SKIP_UNCHANGED_RUNS, the identities of the local inputs are taken first and IAM (or the fleet snapshot)
+    /// is read next; when they hash to the digest the last clean run that changed nothing recorded, and the reads
+    /// had no problem, the run stops there.
     func sync(store: StateStore) throws -> Outcome {
         let recoveryFailures = recoverInterruptedBatch(store: store)
         var unchanged = unchangedInputs(store: store)
-        var iamRead: IAMReader.Result?
+        var iamRead: SourceRead?
         if var inputs = unchanged {
-            let iam = try readIAM()
-            inputs.digest = inputsDigest(identities: inputs.identities, iam: iam)
+            let read = try readSource(state: { try store.stateFileExists() ? store.loadState() : nil })
+            inputs.digest = inputsDigest(identities: inputs.identities, iam: read.iam)
             logger.debug("inputs digest \(inputs.digest)")
-            if let record = store.loadUnchangedRecord(),
+            if read.problems == 0, recoveryFailures == 0, let record = store.loadUnchangedRecord(),
                 record.holds(digest: inputs.digest, at: dependencies.time.now())
             {
                 return unchangedOutcome(record, store: store)
             }
             unchanged = inputs
-            iamRead = iam
+            iamRead = read
         }
         let reading = try read(store: store, iam: iamRead)
         let now = dependencies.time.now()
@@ -111,6 +112,22 @@ extension ImportRun {
         return creator.recoverInterrupted()
     }
 
+    /// What a run read from IAM or, on a fleet reader, from the snapshot.
+    struct SourceRead {
+        /// The read, as the planner takes it.
+        var iam: IAMReader.Result
+        /// Fleet reader mode: the problems of the snapshot refresh (a failed GET, a refused snapshot), each logged.
+        var problems = 0
+    }
+
+    /// Reads IAM, or the fleet snapshot on a fleet reader; `state` (the state file, only needed for a stale snapshot)
+    /// is read only if needed.
+    private func readSource(state: () throws -> ManagedState?) throws -> SourceRead {
+        guard let fleet = dependencies.fleet else { return SourceRead(iam: try readIAM()) }
+        let (iam, problems) = try readFleet(fleet, state: state)
+        return SourceRead(iam: iam, problems: problems)
+    }
+
     /// Reads IAM as the configuration asks.
     private func readIAM() throws -> IAMReader.Result {
         try IAMReader(
@@ -120,7 +137,7 @@ extension ImportRun {
 
     /// Reads the state, the host and IAM (unless `iam` holds it already); refuses what the options and the state
     /// file do not allow together.
-    private func read(store: StateStore, iam iamRead: IAMReader.Result?) throws -> Reading {
+    private func read(store: StateStore, iam iamRead: SourceRead?) throws -> Reading {
         let configuration = settings.configuration
         let stateExists = try store.stateFileExists()
         if options.rebuildState && stateExists { throw ImportError.stateExists(path: store.statePath) }
@@ -136,15 +153,8 @@ extension ImportRun {
             throw ImportError.stateMissing(
                 path: store.statePath, markerGroup: configuration.localMarkerGroup, members: markerMembers.sorted())
         }
-        var fleetProblems = 0
-        let iam: IAMReader.Result
-        if let iamRead {
-            iam = iamRead
-        } else if let fleet = dependencies.fleet {
-            (iam, fleetProblems) = try readFleet(fleet, state: stateExists ? state : nil)
-        } else {
-            iam = try readIAM()
-        }
+        let source = try iamRead ?? readSource(state: { stateExists ? state : nil })
+        let (iam, fleetProblems) = (source.iam, source.problems)
         if adopts && !stateExists && !iam.view.isComplete {
             // Adoption needs a complete read; without one the state would be written without the accounts.
             throw ImportError.adoptionNeedsCompleteRead(

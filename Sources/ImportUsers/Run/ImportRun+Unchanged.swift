@@ -22,13 +22,14 @@ extension ImportRun {
         var digest = ""
     }
 
-    /// The local inputs' identities, when this run may skip planning or record that it changed nothing: a plain
-    /// run (no dry run, JSON, --force, adoption or rebuild), SKIP_UNCHANGED_RUNS=1, no key cache to refresh
-    /// (KEY_CACHE_TTL=0), not a fleet reader (SNAPSHOT_URL: the snapshot's age and the state also decide), an
-    /// existing state file and every identity known; else `nil`.
+    /// The local inputs' identities, when this run may skip planning or record that it changed nothing.
+    ///
+    /// That is: a plain run (no dry run, JSON, --force, adoption or rebuild), SKIP_UNCHANGED_RUNS=1, no key cache to
+    /// refresh (KEY_CACHE_TTL=0), an existing state file and every identity known; else `nil`. On a fleet reader
+    /// the read hashed is the snapshot's, as the planner takes it (held when the snapshot is stale).
     func unchangedInputs(store: StateStore) -> UnchangedInputs? {
         let configuration = settings.configuration
-        guard configuration.skipUnchangedRuns, configuration.keyCacheTTL == 0, dependencies.fleet == nil,
+        guard configuration.skipUnchangedRuns, configuration.keyCacheTTL == 0,
             !options.dryRun, !options.json, !options.force, !options.adoptsAccounts
         else { return nil }
         let takenAt = dependencies.time.now()

@@ -63,6 +63,50 @@ import Testing
         #expect(world.aws.calls.isEmpty)
     }
 
+    /// SKIP_UNCHANGED_RUNS on a fleet reader: with the same snapshot and nothing changed on the host, a run stops
+    /// after reading the snapshot (also when a re-signed snapshot brings a new serial with the same content); new
+    /// content, and the same snapshot once it is stale, make full runs again.
+    @Test func anUnchangedSnapshotSkipsPlanningUntilItChangesOrGoesStale() throws {
+        let world = world(
+            .object(try Self.envelope(serial: 5, users: ["alice", "bob"]), etag: "\"e5\""), .notModified,
+            .notModified, .object(try Self.envelope(serial: 6, users: ["alice", "bob"], age: 5), etag: "\"e6\""),
+            .object(try Self.envelope(serial: 7, users: ["alice", "bob", "carol"], age: 5), etag: "\"e7\""),
+            .notModified, .notModified)
+        #expect(try world.run(Self.config).report != nil)
+        let recording = try world.run(Self.config)
+        #expect(recording.plan != nil && recording.report == nil)
+        #expect(world.fileSystem.node(ImportRunHarness.unchangedPath) != nil)
+        world.host.clearCommands()
+        let skipped = try world.run(Self.config)
+        #expect(skipped.exitCode == .ok && skipped.plan == nil)
+        #expect(world.log.text.contains("planning skipped"))
+        #expect(world.host.commandLines.isEmpty)
+        let resigned = try world.run(Self.config)
+        #expect(resigned.exitCode == .ok && resigned.plan == nil, "a new serial with the same content changes nothing")
+        let newSerial = try world.run(Self.config)
+        #expect(newSerial.exitCode == .ok && newSerial.report != nil, "new content is a full run")
+        #expect(accounts(world) == ["alice", "bob", "carol"])
+        _ = try world.run(Self.config)
+        world.time.advance(by: 3600)
+        let stale = try world.run(Self.config)
+        #expect(stale.exitCode == .partial && stale.plan != nil, "a stale snapshot is a full, held run")
+        #expect(world.log.text.contains("s old (SNAPSHOT_MAX_AGE=3600)"))
+        #expect(world.aws.calls.isEmpty)
+    }
+
+    /// A refresh that fails (S3 down) after a record is a full run that exits 4, never the shortcut's 0.
+    @Test func aFailedRefreshAfterARecordIsAFullRun() throws {
+        let world = world(
+            .object(try Self.envelope(serial: 5, users: ["alice", "bob"]), etag: "\"e5\""), .notModified,
+            .failure(.transport(detail: "connect to 127.0.0.1:1 failed")))
+        _ = try world.run(Self.config)
+        _ = try world.run(Self.config)
+        #expect(world.fileSystem.node(ImportRunHarness.unchangedPath) != nil)
+        let failed = try world.run(Self.config)
+        #expect(failed.exitCode == .partial && failed.plan != nil)
+        #expect(!world.log.text.contains("planning skipped"))
+    }
+
     /// (label, second object): each is refused, the run exits 4, and nothing changes.
     static func refused() throws -> [(String, FakeS3.Reply)] {
         var tampered = try envelope(serial: 6, users: ["alice"])
