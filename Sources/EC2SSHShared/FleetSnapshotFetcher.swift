@@ -65,8 +65,15 @@ public struct FleetSnapshotFetcher: Sendable {
     ///
     /// `held` is the stored copy (verified) and state when the caller has just read them with `local()`, so they
     /// are not read and verified a second time; `nil` reads them here.
-    public func refresh(now: Date, held: (copy: FleetVerifiedCopy?, state: FleetReaderState?)? = nil) -> Result {
+    ///
+    /// With `adopting`, `held` is another store's copy (import_users' in STATE_DIR, newer than this store's): its
+    /// ETag makes the GET conditional, and when S3 answers that it is current its bytes are stored here, so that a
+    /// new serial is downloaded once per host, not once per reader of the object.
+    public func refresh(
+        now: Date, held: (copy: FleetVerifiedCopy?, state: FleetReaderState?)? = nil, adopting: Bool = false
+    ) -> Result {
         var (copy, state, problems) = held.map { ($0.copy, $0.state, [String]()) } ?? local()
+        let adopt = adopting && copy != nil
         let heldMark = [copy.map { FleetSnapshotMark($0.manifest) }, state?.mark].compactMap { $0 }
             .max { $0.serial < $1.serial }
         let answer: S3GetResult
@@ -79,7 +86,7 @@ public struct FleetSnapshotFetcher: Sendable {
             return Result(copy: copy, fetched: false, changed: false, problems: problems)
         }
         guard case .object(let object) = answer else {
-            if let copy { problems += record(copy.manifest, etag: state?.etag, now: now) }
+            if let copy { problems += record(copy, etag: state?.etag, now: now, adopt: adopt) }
             return Result(copy: copy, fetched: true, changed: false, problems: problems)
         }
         switch check.check(object.body, lastApplied: heldMark, now: now) {
@@ -89,7 +96,7 @@ public struct FleetSnapshotFetcher: Sendable {
                     + (copy == nil ? "there is no verified copy to use" : "keeping the verified copy \(store.path)"))
             return Result(copy: copy, fetched: true, changed: false, problems: problems)
         case .unchanged:
-            if let copy { problems += record(copy.manifest, etag: object.etag, now: now) }
+            if let copy { problems += record(copy, etag: object.etag, now: now, adopt: adopt) }
             if copy != nil { return Result(copy: copy, fetched: true, changed: false, problems: problems) }
             fallthrough
         case .apply, .stale:
@@ -113,10 +120,13 @@ public struct FleetSnapshotFetcher: Sendable {
         }
     }
 
-    /// Records that S3 confirmed the copy described by `manifest` at `now`; returns the problem, if any.
-    private func record(_ manifest: FleetManifest, etag: String?, now: Date) -> [String] {
+    /// Records that S3 confirmed `copy` at `now` (storing its bytes too when it is adopted from another store);
+    /// returns the problem, if any.
+    private func record(_ copy: FleetVerifiedCopy, etag: String?, now: Date, adopt: Bool) -> [String] {
         do {
-            try store.save(envelope: nil, state: FleetReaderState(manifest: manifest, etag: etag, checkedAt: now))
+            try store.save(
+                envelope: adopt ? copy.bytes : nil,
+                state: FleetReaderState(manifest: copy.manifest, etag: etag, checkedAt: now))
             return []
         } catch {
             return ["cannot write \(store.statePath): \(error)"]

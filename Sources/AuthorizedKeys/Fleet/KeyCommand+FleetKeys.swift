@@ -52,6 +52,7 @@ extension KeyCommand {
             var verified: [FleetVerifiedCopy] = []
             var confirmed: [Date] = []
             var own: (copy: FleetVerifiedCopy?, state: FleetReaderState?)?
+            var imported: (copy: FleetVerifiedCopy, state: FleetReaderState?)?
             for candidate in candidates {
                 if let best = verified.first, best.manifest.serial >= candidate.claim.serial {
                     // Not read: the copy served is at least as new as this one claims to be, so S3's last word on
@@ -67,12 +68,23 @@ extension KeyCommand {
                 }
                 if candidate.own { own = (copy, candidate.state) }
                 guard let copy else { continue }
+                if !candidate.own { imported = (copy, candidate.state) }
                 verified.append(copy)
                 if let checked = candidate.state?.checkedAt { confirmed.append(checked) }
             }
             var askedS3 = false
             if confirmed.max().map({ now.timeIntervalSince($0) >= refresh || now < $0 }) ?? true {
-                let result = fetcher.refresh(now: now, held: own)
+                // import_users' copy, when it is newer than ours, is what S3 is asked about: a 304 then makes it
+                // ours without downloading the object a second time on this host.
+                let ownSerial =
+                    own.map { $0.copy?.manifest.serial ?? 0 }
+                    ?? candidates.first(where: \.own)?.claim.serial ?? 0
+                let result: FleetSnapshotFetcher.Result
+                if let imported, imported.copy.manifest.serial > ownSerial {
+                    result = fetcher.refresh(now: now, held: (imported.copy, imported.state), adopting: true)
+                } else {
+                    result = fetcher.refresh(now: now, held: own)
+                }
                 askedS3 = true
                 problems += result.problems
                 if let copy = result.copy { verified.append(copy) }

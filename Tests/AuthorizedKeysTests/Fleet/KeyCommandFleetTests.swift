@@ -176,6 +176,39 @@ import Testing
         #expect(harness.s3?.requests == ["s3://fleet-bucket/aws-ec2-ssh/snapshot If-None-Match=\"e5\""])
     }
 
+    /// import_users' copy newer than the key command's own (or the only one): S3 is asked about it, and a 304 makes
+    /// it the key command's own copy without downloading the object again on this host.
+    @Test(arguments: [true, false])
+    func aNewerImportCopyIsAdoptedOnANotModifiedAnswer(ownCopy: Bool) throws {
+        let harness = harness(.notModified)
+        if ownCopy { try store(harness, envelope(harness, serial: 5), age: 120) }
+        let newer = try envelope(harness, serial: 7, aliceKeys: [TestKeys.second])
+        try store(harness, newer, age: 120, importCopy: true)
+        #expect(harness.run().lines == [TestKeys.second])
+        #expect(harness.s3?.requests == ["s3://fleet-bucket/aws-ec2-ssh/snapshot If-None-Match=\"e7\""])
+        let own = FleetSnapshotStore(path: KeyCommandHarness.ownFleetPath, owner: nil, fileSystem: harness.fs)
+        #expect(try harness.fs.readFile(KeyCommandHarness.ownFleetPath) == newer)
+        #expect(try own.loadState()?.serial == 7)
+        #expect(try own.loadState()?.checkedAt == harness.clock.now())
+        // Confirmed just now: the next login asks nobody and serves the same.
+        #expect(harness.run().lines == [TestKeys.second])
+        #expect(harness.s3?.requests.count == 1)
+    }
+
+    /// When S3 has something newer than import_users' copy, it is downloaded as before and the import copy is left.
+    @Test func aNewerObjectThanTheImportCopyIsDownloaded() throws {
+        let harness = harness()
+        try store(harness, envelope(harness, serial: 7), age: 120, importCopy: true)
+        let newest = try envelope(harness, serial: 8, aliceKeys: [])
+        harness.s3?.script(.object(newest, etag: "\"e8\""))
+        #expect(harness.run().lines.isEmpty)
+        #expect(harness.s3?.requests == ["s3://fleet-bucket/aws-ec2-ssh/snapshot If-None-Match=\"e7\""])
+        #expect(try harness.fs.readFile(KeyCommandHarness.ownFleetPath) == newest)
+        #expect(
+            try FleetSnapshotStore(path: KeyCommandHarness.importFleetPath, owner: nil, fileSystem: harness.fs)
+                .loadState()?.serial == 7)
+    }
+
     @Test func usersTheSnapshotDoesNotAuthorizeGetNothing() throws {
         let harness = harness()
         var alice = FleetWorld.user("alice", keys: [TestKeys.ed25519])
