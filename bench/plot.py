@@ -4,8 +4,8 @@ axes logarithmic) as an SVG.
 
 Usage: plot.py CSV SVG
 
-CSV columns: users,first_s,noop_s,unchanged_s,floor_s,floor_import_s,source,unchanged_replay_s; an empty field is a figure not measured
-at that size (it is left out of its line).
+CSV columns: users,first_s,noop_s,unchanged_s,floor_s,floor_import_s,source,unchanged_replay_s,batch_first_s; an empty
+or missing field is a figure not measured at that size (it is left out of its line).
 """
 import csv
 import sys
@@ -19,6 +19,7 @@ series = [
     ("floor_s", "bare useradd floor (one useradd per account)", "#888888", "--", "s"),
     ("floor_import_s", "useradd with import_users' arguments", "#bbbbbb", ":", "s"),
     ("first_s", "first import", "#1f77b4", "-", "o"),
+    ("batch_first_s", "first import, ACCOUNT_BACKEND=batch (prototype)", "#17becf", "-", "o"),
     ("noop_s", "no-op run, full (planning)", "#d62728", "-", "^"),
     ("unchanged_s", "no-op run, inputs unchanged (planning skipped)", "#2ca02c", "-", "v"),
     ("unchanged_replay_s", "the same, IAM answers replayed (import_users' own time)", "#9467bd", "", "D"),
