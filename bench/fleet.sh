@@ -24,8 +24,10 @@
 #     - the reader's import that fetches and applies the new snapshot (wall time, peak RSS with /usr/bin/time -v,
 #       bytes of the object), and 3 more imports that fetch it again (the verified copy and its state removed first,
 #       so the GET is unconditional and the whole object is checked and stored again);
-#     - logins (hyperfine, or a loop): no refresh due; refresh due and 304; refresh due and 200 (the key command's
-#       own copy removed before each run, so it fetches, checks and stores the whole object); peak RSS of each.
+#     - logins (hyperfine, or a loop): no refresh due; refresh due and 304; refresh due without a copy of its own
+#       (import_users' copy is current: a 304, and the key command stores that copy as its own); refresh due with
+#       neither copy (the key command is the first on the host to see the serial: it fetches, checks and stores the
+#       whole object, a 200); peak RSS of each.
 # Then a table of IAM calls and S3 requests per hour from the measured counts and the default schedules: import
 # every 10 minutes on every host, publish every 2 minutes on one publisher (re-signing every
 # SNAPSHOT_RESIGN_INTERVAL = 900 s), N logins per host and hour, of which at most 3600 / SNAPSHOT_REFRESH (60) have a
@@ -208,7 +210,8 @@ SNAPSHOT_REFRESH=\"0\""
     [[ $(grep -c '^bench[0-9]' /etc/passwd) == "$users" ]] ||
         { echo "bench: the first reader import did not create $users accounts" >&2; exit 1; }
     counted reader-steady "$import_users" --config "$work/reader.conf"
-    counted login-due-first env -i "$key_command" --config "$work/reader-due.conf" bench00001 # 200: no own copy yet
+    # no own copy yet: S3 is asked about import_users' copy (304) and the key command takes it as its own
+    counted login-due-first env -i "$key_command" --config "$work/reader-due.conf" bench00001
     counted login-due env -i "$key_command" --config "$work/reader-due.conf" bench00001
     counted login-fresh env -i "$key_command" --config "$work/reader.conf" bench00001
     [[ $(wc -l <"$work/login-fresh.out") == 1 ]] || { echo "bench: the fleet login printed no key" >&2; exit 1; }
@@ -224,16 +227,25 @@ SNAPSHOT_REFRESH=\"0\""
     stat -c %s /var/lib/aws-ec2-ssh/fleet-snapshot >"$work/object.bytes"
     [[ $(env -i "$key_command" --config "$work/reader.conf" bench00001 | wc -l) == 2 ]] ||
         { echo "bench: the login after the new snapshot does not print 2 keys" >&2; exit 1; }
+    # adopt: the key command has no copy of its own, import_users' is current (a 304 makes it the key command's);
+    # first: neither copy is there (the key command is the first on the host to see this serial: a 200)
+    cp -a /var/lib/aws-ec2-ssh/fleet-snapshot /var/lib/aws-ec2-ssh/fleet-snapshot.state "$work/"
     own="rm -f /var/cache/aws-ec2-ssh/fleet-snapshot /var/cache/aws-ec2-ssh/fleet-snapshot.state"
+    # (one command each, for hyperfine -N, which runs its --prepare without a shell)
+    adopt="bash -c '$own; cp -a $work/fleet-snapshot $work/fleet-snapshot.state /var/lib/aws-ec2-ssh/'"
+    first="bash -c '$own; rm -f /var/lib/aws-ec2-ssh/fleet-snapshot /var/lib/aws-ec2-ssh/fleet-snapshot.state'"
     for ((k = 0; k < ${#key_commands[@]}; k++)); do
         bin=${key_commands[k]}
         echo "logins: $bin..." >&2
         timed "login-fresh.$k" 5 "" -- env -i "$bin" --config "$work/reader.conf" bench00001
         timed "login-due.$k" 5 "" -- env -i "$bin" --config "$work/reader-due.conf" bench00001
-        timed "login-due-200.$k" 5 "$own" -- env -i "$bin" --config "$work/reader-due.conf" bench00001
+        timed "login-due-adopt.$k" 5 "$adopt" -- env -i "$bin" --config "$work/reader-due.conf" bench00001
+        timed "login-due-200.$k" 5 "$first" -- env -i "$bin" --config "$work/reader-due.conf" bench00001
         login_time "login-fresh.$k" "" "$work/reader.conf" "$bin"
         login_time "login-due.$k" "" "$work/reader-due.conf" "$bin"
-        login_time "login-due-200.$k" "$own" "$work/reader-due.conf" "$bin"
+        login_time "login-due-adopt.$k" "$adopt" "$work/reader-due.conf" "$bin"
+        login_time "login-due-200.$k" "$first" "$work/reader-due.conf" "$bin"
+        bash -c "$adopt"
     done
     bench_stop
 done
@@ -272,7 +284,7 @@ rows = ([("direct: one import (IAM)", "direct-import"), ("direct: one login, KEY
         ("fleet: publish of a change (one key added)", "publish-change"),
         ("fleet: reader import, new object (200)", "reader-first"), ("fleet: reader import, unchanged (304)", "reader-steady"),
         ("fleet: login, no refresh due", "login-fresh"), ("fleet: login, refresh due (304)", "login-due"),
-        ("fleet: login, refresh due, no own copy yet (200)", "login-due-first")]
+        ("fleet: login, refresh due, no own copy yet (304: takes import_users' copy)", "login-due-first")]
 for label, name in rows:
     print(f"| {label} | " + " | ".join(f"{sum(calls(u, name).values())}: {fmt(calls(u, name))}" for u in sizes) + " |")
 for u in sizes:
@@ -293,19 +305,21 @@ if full:
             print(f"| {h:,} | {u:,} | {direct:,} | {fleet_iam:,} | {s3:,} | {RESIGNS} |")
     print("\ndirect IAM/h = H x (6 x import + logins x login); fleet IAM/h = 30 x steady publish (any H); fleet S3/h = "
           "30 x steady publish's GET + 4 re-sign PUTs + H x (6 x reader import (304) + min(logins, 60) x login with a refresh "
-          "due (304)). A change adds, per host, one 200 GET of the whole object for the import and one for the key command.")
+          "due (304)). A change adds, per host, one 200 GET of the whole object (by the import or the key command, whichever "
+          "asks first; the other then gets a 304 and takes that copy).")
 
 print("\n## Reader refresh cost\n")
 print("| U | object bytes | import, new snapshot (200) | import, refetch (200, median of 3) | import, unchanged (304, "
-      "median of 3) | login, no refresh due | login, refresh due (304) | login, refresh due (200) |")
-print("|---|---|---|---|---|---|---|---|")
+      "median of 3) | login, no refresh due | login, refresh due (304) | login, refresh due, takes import_users' copy "
+      "(304) | login, refresh due, first on the host (200) |")
+print("|---|---|---|---|---|---|---|---|---|")
 for u, k in [(u, k) for u in sizes for k in range(binaries)]:
     size = int(open(f"{top}/u{u}/object.bytes").read())
     cells = []
     for name in ("reader-new", "reader-refetch", "reader-304"):
         t, r = times(u, name)
         cells.append(f"{statistics.median(t) * 1000:.0f} ms, {max(r) / 1024:.1f} MB")
-    for name in ("login-fresh", "login-due", "login-due-200"):
+    for name in ("login-fresh", "login-due", "login-due-adopt", "login-due-200"):
         t, r = times(u, f"{name}.{k}")
         h = hyper(u, f"{name}.{k}")
         wall = (f"mean {h[0]:.1f} ms, median {h[1]:.1f}, min {h[2]:.1f}" if h
