@@ -52,4 +52,12 @@ public struct BatchCreated: Sendable, Equatable {
     public var gid: UInt32
     /// The home directory to create.
     public var home: String
+
+    /// An account from its parts.
+    public init(name: String, uid: UInt32, gid: UInt32, home: String) {
+        self.name = name
+        self.uid = uid
+        self.gid = gid
+        self.home = home
+    }
 }

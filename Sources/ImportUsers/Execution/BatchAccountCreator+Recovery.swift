@@ -52,8 +52,8 @@ extension BatchAccountCreator {
             let names = undo.undone.joined(separator: ", ")
             logger.notice("took back the lines of \(undo.undone.count) accounts the interrupted batch left: \(names)")
         }
-        let homes = undo.complete.map { ($0.name, $0.home, $0.uid, $0.gid) }
-        guard finish(homes, settings: settings) else { return 1 }
+        let complete = undo.complete.map { BatchCreated(name: $0.name, uid: $0.uid, gid: $0.gid, home: $0.home) }
+        guard finish(complete, settings: settings) else { return 1 }
         return removeJournal() ? 0 : 1
     }
 

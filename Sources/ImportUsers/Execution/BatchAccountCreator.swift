@@ -59,7 +59,7 @@ struct BatchAccountCreator {
             return Created()
         }
         guard !created.isEmpty else { return Created() }
-        if finish(created.map { ($0.name, $0.home, $0.uid, $0.gid) }, settings: settings) {
+        if finish(created, settings: settings) {
             removeJournal()
         }
         logger.notice("created \(created.count) accounts in one batch (ACCOUNT_BACKEND=batch)")
@@ -74,9 +74,8 @@ struct BatchAccountCreator {
     /// The homes come after the account files, as with useradd: a run killed or failing in between leaves accounts
     /// without a home (which the next run creates from the journal), never a home owned by a UID that no account
     /// (or another one later) has.
-    func finish(
-        _ accounts: [(name: String, home: String, uid: UInt32, gid: UInt32)], settings: BatchAccountSettings
-    ) -> Bool {
+    func finish(_ accounts: [BatchCreated], settings: BatchAccountSettings) -> Bool {
+        guard !accounts.isEmpty else { return true }
         var made: [String] = []
         var complete = true
         for account in accounts where !files.exists(account.home) {
