@@ -21,8 +21,8 @@ struct ImportCommand: ParsableCommand {
         access is locked, loses sudo and leaves the key command's index at once, and is unlocked if the user \
         comes back; only its deletion waits for DELETE_AFTER_MISSING_RUNS and MAX_DELETE_PERCENT. Must run as \
         root. A run whose inputs (IAM's answer, the configuration, the program, the account, sudoers and state \
-        files) are those of the last clean run that changed nothing stops after reading IAM \
-        (SKIP_UNCHANGED_RUNS=1, the default).
+        files) are those of the last clean run that changed nothing stops after reading IAM (on a fleet reader: \
+        after refreshing and checking the snapshot) (SKIP_UNCHANGED_RUNS=1, the default).
 
         Logs to syslog (facility auth, tag aws-ec2-ssh). Warnings and errors also go to standard error \
         always (so cron mails them and systemd's journal keeps them); informational messages go to standard \
