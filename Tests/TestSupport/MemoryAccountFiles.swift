@@ -103,10 +103,10 @@ package final class MemoryAccountFiles: AccountFilesAccess {
     /// The records cleared: path, offset, length.
     package var cleared: [String] { state.withLock { $0.cleared } }
 
-    package func clearRecord(_ path: String, offset: UInt64, length: Int) throws -> Bool {
+    package func clearRecords(_ path: String, offsets: [UInt64], length: Int) throws -> Int {
         state.withLock {
-            $0.cleared.append("\(path)@\(offset)+\(length)")
-            return true
+            $0.cleared += offsets.map { "\(path)@\($0)+\(length)" }
+            return offsets.count
         }
     }
 

@@ -19,10 +19,10 @@ public protocol AccountFilesAccess: Sendable {
     func createHome(_ path: String, from skel: String, uid: UInt32, gid: UInt32, mode: UInt32) throws
     /// Whether `path` exists (without following a final symlink).
     func exists(_ path: String) -> Bool
-    /// Writes `length` zero bytes at `offset` of the regular file `path` when it exists and extends past `offset`
-    /// (useradd's reset of a new UID's lastlog and faillog records, which never grows those files); returns whether
-    /// it wrote.
-    func clearRecord(_ path: String, offset: UInt64, length: Int) throws -> Bool
+    /// Writes `length` zero bytes at each of `offsets` of the regular file `path` that the file extends past, when
+    /// it exists (useradd's reset of a new UID's lastlog and faillog records, which never grows those files);
+    /// returns how many records it wrote.
+    func clearRecords(_ path: String, offsets: [UInt64], length: Int) throws -> Int
 }
 
 /// The real files, under shadow-utils' locking protocol.
@@ -157,22 +157,26 @@ public struct AccountFilesStore: AccountFilesAccess {
         guard chmod(path, mode_t(mode)) == 0 else { throw SystemError.systemCall("chmod", path, Errno.current) }
     }
 
-    /// Writes `length` zeros at `offset` of `path` if it is a regular file longer than `offset`, then `fsync`s it.
-    public func clearRecord(_ path: String, offset: UInt64, length: Int) throws -> Bool {
+    /// Writes `length` zeros at each of `offsets` that the regular file `path` extends past, then `fsync`s it once.
+    public func clearRecords(_ path: String, offsets: [UInt64], length: Int) throws -> Int {
         let descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else {
-            if Errno.current.code == ENOENT { return false }
+            if Errno.current.code == ENOENT { return 0 }
             throw SystemError.systemCall("open", path, Errno.current)
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw SystemError.systemCall("fstat", path, Errno.current) }
-        guard status.st_mode & S_IFMT == S_IFREG, UInt64(status.st_size) > offset else { return false }
+        guard status.st_mode & S_IFMT == S_IFREG else { return 0 }
         let zeros = [UInt8](repeating: 0, count: length)
-        let written = zeros.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, length, off_t(offset)) }
-        guard written == length else { throw SystemError.systemCall("pwrite", path, Errno.current) }
-        guard fsync(descriptor) == 0 else { throw SystemError.systemCall("fsync", path, Errno.current) }
-        return true
+        var cleared = 0
+        for offset in offsets where UInt64(status.st_size) > offset {
+            let written = zeros.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, length, off_t(offset)) }
+            guard written == length else { throw SystemError.systemCall("pwrite", path, Errno.current) }
+            cleared += 1
+        }
+        if cleared > 0, fsync(descriptor) != 0 { throw SystemError.systemCall("fsync", path, Errno.current) }
+        return cleared
     }
 
     /// Whether `path` exists, without following a final symlink.

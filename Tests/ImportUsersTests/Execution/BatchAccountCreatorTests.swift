@@ -51,8 +51,8 @@ struct BatchAccountCreatorTests {
         let (lastlog, faillog) = (AccountFilesStore.lastlogRecordSize, AccountFilesStore.faillogRecordSize)
         #expect(
             files.cleared == [
-                "/var/log/lastlog@\(1001 * lastlog)+\(lastlog)", "/var/log/faillog@\(1001 * faillog)+\(faillog)",
-                "/var/log/lastlog@\(1002 * lastlog)+\(lastlog)", "/var/log/faillog@\(1002 * faillog)+\(faillog)",
+                "/var/log/lastlog@\(1001 * lastlog)+\(lastlog)", "/var/log/lastlog@\(1002 * lastlog)+\(lastlog)",
+                "/var/log/faillog@\(1001 * faillog)+\(faillog)", "/var/log/faillog@\(1002 * faillog)+\(faillog)",
             ])
     }
 
